@@ -1,0 +1,146 @@
+"""Guild configuration and feature flags; setup and switches are for admins only."""
+
+from __future__ import annotations
+
+from core.clock import Clock
+from core.errors import FeatureDisabled, Forbidden, InvalidInput
+from core.models import Actor, Department, Feature, FeatureFlags, GuildConfig
+from storage import guilds as repo
+from storage.database import Database
+
+FEATURE_LABELS = {
+    Feature.TICKETING: "Ticketing",
+    Feature.APPLICATIONS: "Applications",
+    Feature.AI: "AI replies",
+}
+
+# (minimum, maximum) for each admin-tunable limit: wide enough for any community,
+# narrow enough that a typo can't switch a safeguard off.
+LIMIT_BOUNDS: dict[str, tuple[int, int]] = {
+    "max_open_tickets": (1, 50),
+    "cooldown_seconds": (0, 3600),
+    "reminder_hours": (1, 24 * 30),
+    "autoclose_hours": (1, 24 * 30),
+}
+
+AI_KNOWLEDGE_MAX = 20_000
+
+
+def disabled_message(feature: Feature) -> str:
+    """The exact refusal of SPEC §2 for a command whose flag is off."""
+    return (
+        f"{FEATURE_LABELS[feature]} is disabled on this server. An admin can turn it on with "
+        f"`/admin feature name:{feature.value} enabled:True`."
+    )
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden("Only server admins (Manage Server permission) can do this.")
+
+
+class GuildService:
+    def __init__(self, db: Database, clock: Clock, *, ai_configured: bool = False) -> None:
+        self._db = db
+        self._clock = clock
+        self._ai_configured = ai_configured
+
+    @property
+    def ai_configured(self) -> bool:
+        return self._ai_configured
+
+    async def config(self, guild_id: int) -> GuildConfig:
+        return await repo.get_config(self._db.reader, guild_id)
+
+    async def flags(self, guild_id: int) -> FeatureFlags:
+        return await repo.get_flags(self._db.reader, guild_id)
+
+    async def require_feature(self, guild_id: int, feature: Feature) -> None:
+        flags = await self.flags(guild_id)
+        if not flags.is_on(feature):
+            raise FeatureDisabled(disabled_message(feature))
+
+    async def setup(
+        self,
+        actor: Actor,
+        *,
+        ticket_channel_id: int,
+        staff_role_id: int,
+        log_channel_id: int | None = None,
+        review_channel_id: int | None = None,
+    ) -> GuildConfig:
+        require_admin(actor)
+        now = self._clock.now()
+
+        async def work(conn):
+            await repo.update_settings(
+                conn,
+                actor.guild_id,
+                now,
+                ticket_channel_id=ticket_channel_id,
+                staff_role_id=staff_role_id,
+                log_channel_id=log_channel_id,
+                review_channel_id=review_channel_id,
+            )
+            return await repo.get_config(conn, actor.guild_id)
+
+        return await self._db.write(work)
+
+    async def set_department_role(
+        self, actor: Actor, department: Department, role_id: int
+    ) -> GuildConfig:
+        require_admin(actor)
+
+        async def work(conn):
+            await repo.set_department_role(conn, actor.guild_id, department, role_id)
+            return await repo.get_config(conn, actor.guild_id)
+
+        return await self._db.write(work)
+
+    async def set_feature(self, actor: Actor, feature: Feature, enabled: bool) -> FeatureFlags:
+        require_admin(actor)
+        if feature is Feature.AI and enabled and not self._ai_configured:
+            raise InvalidInput(
+                "ai",
+                "can't be turned on yet: the bot has no AI settings. Set OPENAI_API_KEY and "
+                "AI_MODEL (and OPENAI_BASE_URL for a non-OpenAI endpoint), restart the bot, "
+                "then try again.",
+            )
+
+        async def work(conn):
+            await repo.set_flag(conn, actor.guild_id, feature, enabled)
+            return await repo.get_flags(conn, actor.guild_id)
+
+        return await self._db.write(work)
+
+    async def set_limits(self, actor: Actor, **limits: int | None) -> GuildConfig:
+        require_admin(actor)
+        changes = {name: value for name, value in limits.items() if value is not None}
+        for name, value in changes.items():
+            low, high = LIMIT_BOUNDS[name]
+            if not low <= value <= high:
+                raise InvalidInput(name, f"must be between {low} and {high}")
+        now = self._clock.now()
+
+        async def work(conn):
+            if changes:
+                await repo.update_settings(conn, actor.guild_id, now, **changes)
+            return await repo.get_config(conn, actor.guild_id)
+
+        return await self._db.write(work)
+
+    async def set_ai_knowledge(self, actor: Actor, text: str | None) -> GuildConfig:
+        require_admin(actor)
+        if text is not None and len(text) > AI_KNOWLEDGE_MAX:
+            raise InvalidInput("knowledge", f"must be at most {AI_KNOWLEDGE_MAX} characters")
+        now = self._clock.now()
+
+        async def work(conn):
+            await repo.update_settings(conn, actor.guild_id, now, ai_knowledge=text or None)
+            return await repo.get_config(conn, actor.guild_id)
+
+        return await self._db.write(work)
+
+    async def forget(self, actor: Actor) -> dict[str, int]:
+        require_admin(actor)
+        return await self._db.write(lambda conn: repo.forget_guild(conn, actor.guild_id))

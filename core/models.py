@@ -1,0 +1,180 @@
+"""Domain models (frozen pydantic) shared by services, storage and front ends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+T = TypeVar("T")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Department(StrEnum):
+    TECHNICAL_SUPPORT = "Technical Support"
+    BILLING = "Billing"
+    SALES = "Sales"
+    SECURITY = "Security"
+
+
+class AuthorKind(StrEnum):
+    MEMBER = "member"
+    STAFF = "staff"
+    AI = "ai"
+    SYSTEM = "system"
+
+
+class Feature(StrEnum):
+    TICKETING = "ticketing"
+    APPLICATIONS = "applications"
+    AI = "ai"
+
+
+FEATURE_DEFAULTS: dict[Feature, bool] = {
+    Feature.TICKETING: True,
+    Feature.APPLICATIONS: True,
+    Feature.AI: False,
+}
+
+
+class Actor(Frozen):
+    """Who is acting, decided by the front end from Discord roles and permissions."""
+
+    user_id: int
+    guild_id: int
+    is_staff: bool = False
+    is_admin: bool = False
+
+
+class Ticket(Frozen):
+    id: int
+    guild_id: int
+    owner_id: int
+    subject: str
+    message: str
+    status: Status
+    priority: Priority
+    department: Department
+    thread_id: int | None
+    claimed_by: int | None
+    ai_active: bool
+    ai_replies: int
+    first_response_seconds: float | None
+    created_at: datetime
+    updated_at: datetime
+    status_changed_at: datetime
+    reminded_at: datetime | None
+    closed_at: datetime | None
+    closed_by: int | None
+    close_reason: str | None
+
+    @property
+    def ref(self) -> str:
+        return f"#{self.id}"
+
+
+class Attachment(Frozen):
+    filename: str
+    url: str
+    size: int = 0
+
+
+class Reply(Frozen):
+    id: int
+    ticket_id: int
+    author_id: int
+    author_kind: AuthorKind
+    body: str
+    attachments: tuple[Attachment, ...] = ()
+    message_id: int | None
+    created_at: datetime
+    edited_at: datetime | None
+
+
+class Page(Frozen, Generic[T]):
+    items: tuple[T, ...]
+    page: int
+    page_size: int
+    total: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page + 1 < self.page_count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 0
+
+
+class TicketStats(Frozen):
+    by_status: dict[Status, int]
+    by_department: dict[Department, int]
+    by_priority: dict[Priority, int]
+    median_first_response_seconds: float | None
+    ratings_count: int = 0
+    average_rating: float | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+class GuildConfig(Frozen):
+    guild_id: int
+    ticket_channel_id: int | None = None
+    staff_role_id: int | None = None
+    log_channel_id: int | None = None
+    review_channel_id: int | None = None
+    department_roles: dict[Department, int] = {}
+    max_open_tickets: int = 3
+    cooldown_seconds: int = 30
+    reminder_hours: int = 48
+    autoclose_hours: int = 24
+    ai_knowledge: str | None = None
+
+    @property
+    def is_set_up(self) -> bool:
+        return self.ticket_channel_id is not None and self.staff_role_id is not None
+
+    def staff_role_ids(self) -> set[int]:
+        roles = set(self.department_roles.values())
+        if self.staff_role_id is not None:
+            roles.add(self.staff_role_id)
+        return roles
+
+    def role_for(self, department: Department) -> int | None:
+        return self.department_roles.get(department, self.staff_role_id)
+
+
+class FeatureFlags(Frozen):
+    guild_id: int
+    enabled: dict[Feature, bool]
+
+    def is_on(self, feature: Feature) -> bool:
+        return self.enabled.get(feature, FEATURE_DEFAULTS[feature])
+
+
+JsonValue = Any

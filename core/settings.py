@@ -1,0 +1,96 @@
+"""Runtime settings, read from the environment and `.env` (SPEC §5).
+
+Names are a contract: keep them exactly. A bad value becomes one readable line
+through `describe_settings_error`, never a traceback wall.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True
+    )
+
+    DISCORD_TOKEN: SecretStr
+    DATABASE_PATH: Path = Path("tickets.db")
+    OPENAI_API_KEY: SecretStr | None = None
+    OPENAI_BASE_URL: str | None = None
+    AI_MODEL: str | None = None
+    DEV_GUILD_ID: int | None = None
+    LOG_LEVEL: str = "INFO"
+    DISCORD_API_BASE: str | None = None
+    DISCORD_GATEWAY_URL: str | None = None
+    # Bounds on AI cost and latency (SPEC §4); defaults suit a small community.
+    AI_MAX_TOKENS: int = Field(default=600, ge=16, le=32000)
+    AI_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0, le=600)
+
+    @field_validator("DISCORD_TOKEN")
+    @classmethod
+    def _token_not_blank(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("DATABASE_PATH")
+    @classmethod
+    def _database_dir_exists(cls, value: Path) -> Path:
+        parent = value.expanduser().resolve().parent
+        if not parent.is_dir():
+            raise ValueError(f"directory {parent} does not exist")
+        return value
+
+    @field_validator("LOG_LEVEL")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("DEV_GUILD_ID")
+    @classmethod
+    def _snowflake(cls, value: int | None) -> int | None:
+        if value is not None and value <= 0:
+            raise ValueError("must be a positive Discord server id")
+        return value
+
+    @field_validator("DISCORD_API_BASE", "OPENAI_BASE_URL")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @field_validator("DISCORD_GATEWAY_URL")
+    @classmethod
+    def _ws_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("ws://", "wss://")):
+            raise ValueError("must start with ws:// or wss://")
+        return value
+
+    @property
+    def ai_configured(self) -> bool:
+        return bool(
+            self.OPENAI_API_KEY and self.OPENAI_API_KEY.get_secret_value() and self.AI_MODEL
+        )
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """One line naming each bad variable, without echoing secret values."""
+    parts = []
+    for item in error.errors():
+        name = ".".join(str(p) for p in item["loc"]) or "settings"
+        if item["type"] == "missing":
+            parts.append(f"{name} is required but not set")
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+            parts.append(f"{name} is invalid: {message}")
+    return "Configuration error: " + "; ".join(parts)

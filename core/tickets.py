@@ -1,0 +1,495 @@
+"""Ticket operations: every rule of SPEC §2 is checked here, whatever the front end."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from core.clock import Clock
+from core.errors import (
+    FeatureDisabled,
+    Forbidden,
+    InvalidInput,
+    LimitReached,
+    NotConfigured,
+    NotFound,
+)
+from core.guilds import GuildService, disabled_message
+from core.lifecycle import Event, next_status
+from core.models import (
+    Actor,
+    Attachment,
+    AuthorKind,
+    Department,
+    Feature,
+    Page,
+    Priority,
+    Reply,
+    Status,
+    Ticket,
+    TicketStats,
+)
+from core.validation import (
+    MESSAGE_MAX,
+    REASON_MAX,
+    SUBJECT_MAX,
+    clean_text,
+    parse_choice,
+)
+from storage import guilds as guild_repo
+from storage import tickets as repo
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+# SQLite integers are 64-bit; anything bigger can't be a ticket of ours.
+MAX_ID = 2**62
+
+NOT_SET_UP = (
+    "Tickets aren't set up on this server yet. Ask an admin to run `/admin setup` "
+    "(it picks the channel for ticket threads and the staff role)."
+)
+
+
+def is_staff(actor: Actor) -> bool:
+    # Admins manage the server, so they may do everything staff can.
+    return actor.is_staff or actor.is_admin
+
+
+class TicketService:
+    def __init__(
+        self, db: Database, guilds: GuildService, clock: Clock, *, ai_configured: bool = False
+    ) -> None:
+        self._db = db
+        self._guilds = guilds
+        self._clock = clock
+        self._ai_configured = ai_configured
+
+    # -- creating ----------------------------------------------------------------------
+
+    async def create(
+        self,
+        actor: Actor,
+        *,
+        subject: object,
+        message: object,
+        priority: object = None,
+        department: object = None,
+    ) -> Ticket:
+        subject_text = clean_text("subject", subject, max_length=SUBJECT_MAX, multiline=False)
+        message_text = clean_text("message", message, max_length=MESSAGE_MAX, multiline=True)
+        chosen_priority = parse_choice("priority", priority, Priority, Priority.MEDIUM)
+        chosen_department = parse_choice(
+            "department", department, Department, Department.TECHNICAL_SUPPORT
+        )
+        now = self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> Ticket:
+            # Read the rules inside the write so racing creates see each other.
+            flags = await guild_repo.get_flags(conn, actor.guild_id)
+            if not flags.is_on(Feature.TICKETING):
+                raise FeatureDisabled(disabled_message(Feature.TICKETING))
+            config = await guild_repo.get_config(conn, actor.guild_id)
+            if not config.is_set_up:
+                raise NotConfigured(NOT_SET_UP)
+            await self._check_member_limits(conn, actor, config.max_open_tickets, now)
+            await self._check_cooldown(conn, actor, config.cooldown_seconds, now)
+            ai_on = (
+                self._ai_configured
+                and flags.is_on(Feature.AI)
+                and chosen_priority is not Priority.URGENT
+            )
+            ticket = await repo.insert_ticket(
+                conn,
+                guild_id=actor.guild_id,
+                owner_id=actor.user_id,
+                subject=subject_text,
+                message=message_text,
+                priority=chosen_priority,
+                department=chosen_department,
+                ai_active=ai_on,
+                now=now,
+            )
+            # The opening message is the first reply, so the stored conversation is whole.
+            await repo.insert_reply(
+                conn,
+                ticket_id=ticket.id,
+                author_id=actor.user_id,
+                author_kind=AuthorKind.MEMBER,
+                body=message_text,
+                message_id=None,
+                now=now,
+            )
+            return ticket
+
+        ticket = await self._db.write(work)
+        log.info("ticket %s created in guild %s", ticket.id, ticket.guild_id)
+        return ticket
+
+    async def _check_member_limits(
+        self, conn: aiosqlite.Connection, actor: Actor, cap: int, now: datetime
+    ) -> None:
+        open_count = await repo.count_unclosed_for_owner(conn, actor.guild_id, actor.user_id)
+        if open_count >= cap:
+            raise LimitReached(
+                f"You already have {open_count} open tickets here (the limit is {cap}). "
+                "Add to one of them with `/ticket reply`, or close one with `/ticket close`; "
+                "see them with `/ticket list`."
+            )
+
+    async def _check_cooldown(
+        self, conn: aiosqlite.Connection, actor: Actor, cooldown: int, now: datetime
+    ) -> None:
+        if cooldown <= 0:
+            return
+        latest = await repo.latest_for_owner(conn, actor.guild_id, actor.user_id)
+        if latest is None:
+            return
+        waited = (now - latest.created_at).total_seconds()
+        if waited < cooldown:
+            left = max(1, round(cooldown - waited))
+            raise LimitReached(
+                f"You just opened ticket {latest.ref}. Add to it there, or wait {left} "
+                "seconds before opening another one."
+            )
+
+    async def attach_thread(
+        self, ticket_id: int, thread_id: int, opening_message_id: int | None = None
+    ) -> Ticket:
+        async def work(conn: aiosqlite.Connection) -> Ticket:
+            ticket = await repo.update_ticket(conn, ticket_id, thread_id=thread_id)
+            if opening_message_id is not None:
+                replies, _ = await repo.list_replies(conn, ticket_id, limit=1)
+                if replies and replies[0].message_id is None:
+                    await repo.set_reply_message(conn, replies[0].id, opening_message_id)
+            return ticket
+
+        return await self._db.write(work)
+
+    async def discard(self, ticket_id: int) -> None:
+        """Remove a ticket whose thread could not be made, so nothing half-made is left."""
+        await self._db.write(lambda conn: repo.delete_ticket(conn, ticket_id))
+        log.info("ticket %s discarded: its thread could not be created", ticket_id)
+
+    # -- reading -----------------------------------------------------------------------
+
+    async def _load(self, conn: aiosqlite.Connection, actor: Actor, ticket_id: int) -> Ticket:
+        ticket = None
+        if 0 < ticket_id < MAX_ID:
+            ticket = await repo.get_ticket(conn, ticket_id)
+        if ticket is None or ticket.guild_id != actor.guild_id:
+            raise NotFound(f"Ticket #{ticket_id} was not found. `/ticket list` shows your tickets.")
+        if ticket.owner_id != actor.user_id and not is_staff(actor):
+            raise Forbidden(
+                f"Ticket #{ticket_id} belongs to someone else; only its owner and staff can see it."
+            )
+        return ticket
+
+    async def get(self, actor: Actor, ticket_id: int) -> Ticket:
+        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
+        return await self._load(self._db.reader, actor, ticket_id)
+
+    async def by_thread(self, thread_id: int) -> Ticket | None:
+        return await repo.get_ticket_by_thread(self._db.reader, thread_id)
+
+    async def view(
+        self, actor: Actor, ticket_id: int, *, page: int = 0, page_size: int = PAGE_SIZE
+    ) -> tuple[Ticket, Page[Reply]]:
+        ticket = await self.get(actor, ticket_id)
+        page = max(0, page)
+        replies, total = await repo.list_replies(
+            self._db.reader, ticket.id, offset=page * page_size, limit=page_size
+        )
+        return ticket, Page(items=tuple(replies), page=page, page_size=page_size, total=total)
+
+    async def all_replies(self, actor: Actor, ticket_id: int) -> tuple[Ticket, list[Reply]]:
+        ticket = await self.get(actor, ticket_id)
+        replies, _ = await repo.list_replies(self._db.reader, ticket.id)
+        return ticket, replies
+
+    async def list(
+        self,
+        actor: Actor,
+        *,
+        status: object = None,
+        department: object = None,
+        priority: object = None,
+        page: int = 0,
+        page_size: int = PAGE_SIZE,
+    ) -> Page[Ticket]:
+        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
+        status_filter = parse_choice("status", status, Status, None) if status else None
+        department_filter = (
+            parse_choice("department", department, Department, None) if department else None
+        )
+        priority_filter = parse_choice("priority", priority, Priority, None) if priority else None
+        page = max(0, page)
+        items, total = await repo.list_tickets(
+            self._db.reader,
+            guild_id=actor.guild_id,
+            owner_id=None if is_staff(actor) else actor.user_id,
+            status=status_filter,
+            department=department_filter,
+            priority=priority_filter,
+            offset=page * page_size,
+            limit=page_size,
+        )
+        return Page(items=tuple(items), page=page, page_size=page_size, total=total)
+
+    async def stats(self, actor: Actor) -> TicketStats:
+        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
+        if not is_staff(actor):
+            raise Forbidden("Only staff can see ticket statistics.")
+        by_status = dict.fromkeys(Status, 0)
+        by_department = dict.fromkeys(Department, 0)
+        by_priority = dict.fromkeys(Priority, 0)
+        for status, department, priority, count in await repo.status_counts(
+            self._db.reader, actor.guild_id
+        ):
+            by_status[Status(status)] += count
+            by_department[Department(department)] += count
+            by_priority[Priority(priority)] += count
+        median = await repo.median_first_response(self._db.reader, actor.guild_id)
+        return TicketStats(
+            by_status=by_status,
+            by_department=by_department,
+            by_priority=by_priority,
+            median_first_response_seconds=median,
+        )
+
+    # -- conversation ------------------------------------------------------------------
+
+    async def _add_reply(
+        self,
+        conn: aiosqlite.Connection,
+        ticket: Ticket,
+        *,
+        author_id: int,
+        kind: AuthorKind,
+        body: str,
+        attachments: Sequence[Attachment],
+        message_id: int | None,
+        now: datetime,
+    ) -> tuple[Ticket, Reply] | None:
+        reply = await repo.insert_reply(
+            conn,
+            ticket_id=ticket.id,
+            author_id=author_id,
+            author_kind=kind,
+            body=body,
+            attachments=attachments,
+            message_id=message_id,
+            now=now,
+        )
+        if reply is None:  # this Discord message is already stored
+            return None
+        if kind is AuthorKind.SYSTEM or ticket.status is Status.CLOSED:
+            return ticket, reply
+        event = Event.MEMBER_REPLY if kind is AuthorKind.MEMBER else Event.STAFF_REPLY
+        changes: dict[str, object] = {"updated_at": now}
+        status = next_status(ticket, event)
+        if status is not ticket.status:
+            changes["status"] = status
+            changes["status_changed_at"] = now
+            changes["reminded_at"] = None
+        if event is Event.STAFF_REPLY and ticket.first_response_seconds is None:
+            changes["first_response_seconds"] = (now - ticket.created_at).total_seconds()
+        if kind is AuthorKind.STAFF and ticket.ai_active:
+            changes["ai_active"] = False  # human takeover: the AI stays quiet from now on
+        return await repo.update_ticket(conn, ticket.id, **changes), reply
+
+    def _kind_for(self, actor: Actor, ticket: Ticket) -> AuthorKind:
+        if actor.user_id == ticket.owner_id:
+            return AuthorKind.MEMBER
+        if is_staff(actor):
+            return AuthorKind.STAFF
+        raise Forbidden(f"Only the owner of ticket {ticket.ref} and staff can reply to it.")
+
+    async def reply(
+        self,
+        actor: Actor,
+        ticket_id: int,
+        body: object,
+        attachments: Sequence[Attachment] = (),
+    ) -> tuple[Ticket, Reply]:
+        """A reply written through a command; the front end posts it and attaches its id."""
+        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
+        text = clean_text("message", body, max_length=MESSAGE_MAX, multiline=True)
+        now = self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> tuple[Ticket, Reply]:
+            ticket = await self._load(conn, actor, ticket_id)
+            if ticket.status is Status.CLOSED:
+                next_status(ticket, Event.MEMBER_REPLY)  # raises the closed-ticket refusal
+            kind = self._kind_for(actor, ticket)
+            result = await self._add_reply(
+                conn,
+                ticket,
+                author_id=actor.user_id,
+                kind=kind,
+                body=text,
+                attachments=attachments,
+                message_id=None,
+                now=now,
+            )
+            assert result is not None  # no message id, so no conflict is possible
+            return result
+
+        return await self._db.write(work)
+
+    async def attach_message(self, reply_id: int, message_id: int) -> None:
+        await self._db.write(lambda conn: repo.set_reply_message(conn, reply_id, message_id))
+
+    async def record_message(
+        self,
+        *,
+        thread_id: int,
+        author_id: int,
+        author_is_staff: bool,
+        body: str,
+        message_id: int,
+        attachments: Sequence[Attachment] = (),
+        created_at: datetime | None = None,
+    ) -> tuple[Ticket, Reply] | None:
+        """Mirror a message typed in a ticket thread; the same message twice stores one reply."""
+        when = created_at or self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> tuple[Ticket, Reply] | None:
+            ticket = await repo.get_ticket_by_thread(conn, thread_id)
+            if ticket is None:
+                return None
+            if author_id == ticket.owner_id:
+                kind = AuthorKind.MEMBER
+            else:
+                kind = AuthorKind.STAFF if author_is_staff else AuthorKind.MEMBER
+            return await self._add_reply(
+                conn,
+                ticket,
+                author_id=author_id,
+                kind=kind,
+                body=body,
+                attachments=attachments,
+                message_id=message_id,
+                now=when,
+            )
+
+        return await self._db.write(work)
+
+    async def record_edit(self, message_id: int, body: str) -> Reply | None:
+        now = self._clock.now()
+        return await self._db.write(lambda conn: repo.edit_reply(conn, message_id, body, now))
+
+    async def add_system_note(
+        self, ticket_id: int, body: str, message_id: int | None = None
+    ) -> Reply:
+        now = self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> Reply:
+            reply = await repo.insert_reply(
+                conn,
+                ticket_id=ticket_id,
+                author_id=0,
+                author_kind=AuthorKind.SYSTEM,
+                body=body,
+                message_id=message_id,
+                now=now,
+            )
+            assert reply is not None
+            return reply
+
+        return await self._db.write(work)
+
+    async def live_tickets(self) -> list[Ticket]:
+        return await repo.open_thread_tickets(self._db.reader)
+
+    async def last_seen_message(self, ticket_id: int) -> int | None:
+        return await repo.latest_message_id(self._db.reader, ticket_id)
+
+    # -- lifecycle and triage ----------------------------------------------------------
+
+    async def _transition(
+        self, actor: Actor, ticket_id: int, event: Event, *, staff_only: bool, **extra: object
+    ) -> Ticket:
+        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
+        now = self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> Ticket:
+            ticket = await self._load(conn, actor, ticket_id)
+            if staff_only and not is_staff(actor):
+                raise Forbidden(f"Only staff can {event.value} tickets.")
+            status = next_status(ticket, event)
+            return await repo.update_ticket(
+                conn,
+                ticket.id,
+                status=status,
+                status_changed_at=now,
+                updated_at=now,
+                reminded_at=None,
+                **extra,
+            )
+
+        return await self._db.write(work)
+
+    async def resolve(self, actor: Actor, ticket_id: int) -> Ticket:
+        return await self._transition(actor, ticket_id, Event.RESOLVE, staff_only=False)
+
+    async def close(self, actor: Actor, ticket_id: int, reason: object = None) -> Ticket:
+        text = None
+        if reason is not None and str(reason).strip():
+            text = clean_text("reason", reason, max_length=REASON_MAX, multiline=True)
+        return await self._transition(
+            actor,
+            ticket_id,
+            Event.CLOSE,
+            staff_only=False,
+            closed_at=self._clock.now(),
+            closed_by=actor.user_id,
+            close_reason=text,
+            ai_active=False,
+        )
+
+    async def reopen(self, actor: Actor, ticket_id: int) -> Ticket:
+        return await self._transition(
+            actor,
+            ticket_id,
+            Event.REOPEN,
+            staff_only=True,
+            closed_at=None,
+            closed_by=None,
+            close_reason=None,
+        )
+
+    async def _triage(self, actor: Actor, ticket_id: int, what: str, **changes: object) -> Ticket:
+        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
+        if not is_staff(actor):
+            raise Forbidden(f"Only staff can {what}.")
+        now = self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> Ticket:
+            ticket = await self._load(conn, actor, ticket_id)
+            if ticket.status is Status.CLOSED:
+                raise InvalidInput(
+                    "ticket", f"{ticket.ref} is closed; reopen it first with `/ticket reopen`"
+                )
+            return await repo.update_ticket(conn, ticket.id, updated_at=now, **changes)
+
+        return await self._db.write(work)
+
+    async def claim(self, actor: Actor, ticket_id: int) -> Ticket:
+        return await self._triage(actor, ticket_id, "claim tickets", claimed_by=actor.user_id)
+
+    async def set_priority(self, actor: Actor, ticket_id: int, level: object) -> Ticket:
+        priority = parse_choice("level", level, Priority, None)
+        if priority is None:
+            raise InvalidInput("level", "must be one of urgent, high, medium, low")
+        return await self._triage(actor, ticket_id, "change priority", priority=priority)
+
+    async def set_department(self, actor: Actor, ticket_id: int, name: object) -> Ticket:
+        department = parse_choice("name", name, Department, None)
+        if department is None:
+            raise InvalidInput("name", "must be one of " + ", ".join(d.value for d in Department))
+        return await self._triage(actor, ticket_id, "change department", department=department)

@@ -1,0 +1,296 @@
+"""Tickets and replies: SQL in, frozen models out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from core.models import (
+    Attachment,
+    AuthorKind,
+    Department,
+    Priority,
+    Reply,
+    Status,
+    Ticket,
+)
+from storage.rows import fetch_all, fetch_one, fetch_value, from_db_time, to_db_time
+
+# Columns a service may change with `update_ticket`; anything else is a programming error.
+UPDATABLE = frozenset(
+    {
+        "status",
+        "priority",
+        "department",
+        "thread_id",
+        "claimed_by",
+        "ai_active",
+        "ai_replies",
+        "first_response_seconds",
+        "updated_at",
+        "status_changed_at",
+        "reminded_at",
+        "closed_at",
+        "closed_by",
+        "close_reason",
+    }
+)
+
+
+def ticket_from_row(row: Any) -> Ticket:
+    return Ticket(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        owner_id=row["owner_id"],
+        subject=row["subject"],
+        message=row["message"],
+        status=Status(row["status"]),
+        priority=Priority(row["priority"]),
+        department=Department(row["department"]),
+        thread_id=row["thread_id"],
+        claimed_by=row["claimed_by"],
+        ai_active=bool(row["ai_active"]),
+        ai_replies=row["ai_replies"],
+        first_response_seconds=row["first_response_seconds"],
+        created_at=from_db_time(row["created_at"]),
+        updated_at=from_db_time(row["updated_at"]),
+        status_changed_at=from_db_time(row["status_changed_at"]),
+        reminded_at=from_db_time(row["reminded_at"]),
+        closed_at=from_db_time(row["closed_at"]),
+        closed_by=row["closed_by"],
+        close_reason=row["close_reason"],
+    )
+
+
+def reply_from_row(row: Any) -> Reply:
+    return Reply(
+        id=row["id"],
+        ticket_id=row["ticket_id"],
+        author_id=row["author_id"],
+        author_kind=AuthorKind(row["author_kind"]),
+        body=row["body"],
+        attachments=tuple(Attachment(**item) for item in json.loads(row["attachments"])),
+        message_id=row["message_id"],
+        created_at=from_db_time(row["created_at"]),
+        edited_at=from_db_time(row["edited_at"]),
+    )
+
+
+async def insert_ticket(
+    conn: aiosqlite.Connection,
+    *,
+    guild_id: int,
+    owner_id: int,
+    subject: str,
+    message: str,
+    priority: Priority,
+    department: Department,
+    ai_active: bool,
+    now: datetime,
+) -> Ticket:
+    stamp = to_db_time(now)
+    row = await fetch_one(
+        conn,
+        "INSERT INTO tickets (guild_id, owner_id, subject, message, status, priority, department,"
+        " ai_active, created_at, updated_at, status_changed_at)"
+        " VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?) RETURNING *",
+        (
+            guild_id,
+            owner_id,
+            subject,
+            message,
+            priority,
+            department,
+            int(ai_active),
+            stamp,
+            stamp,
+            stamp,
+        ),
+    )
+    return ticket_from_row(row)
+
+
+async def update_ticket(conn: aiosqlite.Connection, ticket_id: int, **changes: Any) -> Ticket:
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    values = [to_db_time(v) if isinstance(v, datetime) else v for v in changes.values()]
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    row = await fetch_one(
+        conn, f"UPDATE tickets SET {assignments} WHERE id = ? RETURNING *", (*values, ticket_id)
+    )
+    if row is None:
+        raise LookupError(f"ticket {ticket_id} vanished")
+    return ticket_from_row(row)
+
+
+async def delete_ticket(conn: aiosqlite.Connection, ticket_id: int) -> None:
+    await conn.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
+
+
+async def get_ticket(conn: aiosqlite.Connection, ticket_id: int) -> Ticket | None:
+    row = await fetch_one(conn, "SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+    return None if row is None else ticket_from_row(row)
+
+
+async def get_ticket_by_thread(conn: aiosqlite.Connection, thread_id: int) -> Ticket | None:
+    row = await fetch_one(conn, "SELECT * FROM tickets WHERE thread_id = ?", (thread_id,))
+    return None if row is None else ticket_from_row(row)
+
+
+async def count_unclosed_for_owner(conn: aiosqlite.Connection, guild_id: int, owner_id: int) -> int:
+    return await fetch_value(
+        conn,
+        "SELECT COUNT(*) FROM tickets WHERE guild_id = ? AND owner_id = ? AND status != 'closed'",
+        (guild_id, owner_id),
+    )
+
+
+async def latest_for_owner(
+    conn: aiosqlite.Connection, guild_id: int, owner_id: int
+) -> Ticket | None:
+    row = await fetch_one(
+        conn,
+        "SELECT * FROM tickets WHERE guild_id = ? AND owner_id = ? ORDER BY id DESC LIMIT 1",
+        (guild_id, owner_id),
+    )
+    return None if row is None else ticket_from_row(row)
+
+
+async def list_tickets(
+    conn: aiosqlite.Connection,
+    *,
+    guild_id: int,
+    owner_id: int | None,
+    status: Status | None,
+    department: Department | None,
+    priority: Priority | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[Ticket], int]:
+    where, params = ["guild_id = ?"], [guild_id]
+    for column, value in (
+        ("owner_id", owner_id),
+        ("status", status),
+        ("department", department),
+        ("priority", priority),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    clause = " AND ".join(where)
+    rows = await fetch_all(
+        conn,
+        f"SELECT * FROM tickets WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
+    total = await fetch_value(conn, f"SELECT COUNT(*) FROM tickets WHERE {clause}", params)
+    return [ticket_from_row(row) for row in rows], total
+
+
+async def insert_reply(
+    conn: aiosqlite.Connection,
+    *,
+    ticket_id: int,
+    author_id: int,
+    author_kind: AuthorKind,
+    body: str,
+    attachments: Sequence[Attachment] = (),
+    message_id: int | None,
+    now: datetime,
+) -> Reply | None:
+    """Store a reply; None when its Discord message is already stored (idempotent mirror)."""
+    row = await fetch_one(
+        conn,
+        "INSERT INTO replies (ticket_id, author_id, author_kind, body, attachments, message_id,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (message_id) DO NOTHING RETURNING *",
+        (
+            ticket_id,
+            author_id,
+            author_kind,
+            body,
+            json.dumps([a.model_dump() for a in attachments]),
+            message_id,
+            to_db_time(now),
+        ),
+    )
+    return None if row is None else reply_from_row(row)
+
+
+async def set_reply_message(conn: aiosqlite.Connection, reply_id: int, message_id: int) -> None:
+    await conn.execute("UPDATE replies SET message_id = ? WHERE id = ?", (message_id, reply_id))
+
+
+async def edit_reply(
+    conn: aiosqlite.Connection, message_id: int, body: str, now: datetime
+) -> Reply | None:
+    row = await fetch_one(
+        conn,
+        "UPDATE replies SET body = ?, edited_at = ? WHERE message_id = ? RETURNING *",
+        (body, to_db_time(now), message_id),
+    )
+    return None if row is None else reply_from_row(row)
+
+
+async def list_replies(
+    conn: aiosqlite.Connection, ticket_id: int, *, offset: int = 0, limit: int = -1
+) -> tuple[list[Reply], int]:
+    rows = await fetch_all(
+        conn,
+        "SELECT * FROM replies WHERE ticket_id = ? ORDER BY id LIMIT ? OFFSET ?",
+        (ticket_id, limit, offset),
+    )
+    total = await fetch_value(
+        conn, "SELECT COUNT(*) FROM replies WHERE ticket_id = ?", (ticket_id,)
+    )
+    return [reply_from_row(row) for row in rows], total
+
+
+async def latest_message_id(conn: aiosqlite.Connection, ticket_id: int) -> int | None:
+    return await fetch_value(
+        conn, "SELECT MAX(message_id) FROM replies WHERE ticket_id = ?", (ticket_id,)
+    )
+
+
+async def status_counts(
+    conn: aiosqlite.Connection, guild_id: int
+) -> list[tuple[str, str, str, int]]:
+    rows = await fetch_all(
+        conn,
+        "SELECT status, department, priority, n FROM ticket_counts WHERE guild_id = ? AND n > 0",
+        (guild_id,),
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+async def median_first_response(conn: aiosqlite.Connection, guild_id: int) -> float | None:
+    count = await fetch_value(
+        conn,
+        "SELECT COUNT(*) FROM tickets WHERE guild_id = ? AND first_response_seconds IS NOT NULL",
+        (guild_id,),
+    )
+    if not count:
+        return None
+    # Lower and upper middle via the partial index; average them for an even count.
+    rows = await fetch_all(
+        conn,
+        "SELECT first_response_seconds FROM tickets"
+        " WHERE guild_id = ? AND first_response_seconds IS NOT NULL"
+        " ORDER BY first_response_seconds LIMIT ? OFFSET ?",
+        (guild_id, 2 - count % 2, (count - 1) // 2),
+    )
+    values = [row[0] for row in rows]
+    return sum(values) / len(values)
+
+
+async def open_thread_tickets(conn: aiosqlite.Connection) -> list[Ticket]:
+    """Tickets whose thread is live, for catching up on messages after a restart."""
+    rows = await fetch_all(
+        conn, "SELECT * FROM tickets WHERE status != 'closed' AND thread_id IS NOT NULL"
+    )
+    return [ticket_from_row(row) for row in rows]

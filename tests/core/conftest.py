@@ -1,0 +1,58 @@
+"""Services against a real SQLite file, with a clock that only moves when told to."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from core.clock import ManualClock
+from core.guilds import GuildService
+from core.models import Actor
+from core.tickets import TicketService
+from storage.database import Database
+
+GUILD = 1000
+STAFF_ROLE = 2000
+TICKET_CHANNEL = 3000
+
+
+@pytest.fixture
+async def db(tmp_path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "desk.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def guilds(db: Database, clock: ManualClock) -> GuildService:
+    return GuildService(db, clock, ai_configured=True)
+
+
+@pytest.fixture
+def tickets(db: Database, guilds: GuildService, clock: ManualClock) -> TicketService:
+    return TicketService(db, guilds, clock, ai_configured=True)
+
+
+def member(user_id: int = 1, guild_id: int = GUILD) -> Actor:
+    return Actor(user_id=user_id, guild_id=guild_id)
+
+
+def staff(user_id: int = 50, guild_id: int = GUILD) -> Actor:
+    return Actor(user_id=user_id, guild_id=guild_id, is_staff=True)
+
+
+def admin(user_id: int = 99, guild_id: int = GUILD) -> Actor:
+    return Actor(user_id=user_id, guild_id=guild_id, is_admin=True)
+
+
+@pytest.fixture
+async def set_up(guilds: GuildService) -> None:
+    """A guild an admin has already run /admin setup on, with no cooldown in the way."""
+    await guilds.setup(admin(), ticket_channel_id=TICKET_CHANNEL, staff_role_id=STAFF_ROLE)
+    await guilds.set_limits(admin(), cooldown_seconds=0)
