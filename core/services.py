@@ -6,10 +6,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.ai import OpenAIResponder
+from core.ai_replies import AIReplyService
 from core.clock import Clock, OffsetFileClock, SystemClock
+from core.feedback import FeedbackService
+from core.forms import FormService
 from core.guilds import GuildService
 from core.settings import Settings
 from core.tickets import TicketService
+from core.upkeep import InactivityService
 from storage.database import Database
 
 
@@ -18,6 +23,10 @@ class Services:
     clock: Clock
     guilds: GuildService
     tickets: TicketService
+    forms: FormService
+    feedback: FeedbackService
+    inactivity: InactivityService
+    ai: AIReplyService
 
 
 def make_clock() -> Clock:
@@ -26,8 +35,31 @@ def make_clock() -> Clock:
     return OffsetFileClock(Path(offset_file)) if offset_file else SystemClock()
 
 
+def make_responder(settings: Settings) -> OpenAIResponder | None:
+    """The AI endpoint from OPENAI_* / AI_* settings; None leaves AI replies unavailable."""
+    if not settings.ai_configured:
+        return None
+    assert settings.OPENAI_API_KEY is not None and settings.AI_MODEL is not None
+    return OpenAIResponder(
+        api_key=settings.OPENAI_API_KEY.get_secret_value(),
+        model=settings.AI_MODEL,
+        base_url=settings.OPENAI_BASE_URL,
+        max_tokens=settings.AI_MAX_TOKENS,
+        timeout=settings.AI_TIMEOUT_SECONDS,
+    )
+
+
 def build_services(db: Database, settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or make_clock()
     guilds = GuildService(db, clock, ai_configured=settings.ai_configured)
     tickets = TicketService(db, guilds, clock, ai_configured=settings.ai_configured)
-    return Services(clock=clock, guilds=guilds, tickets=tickets)
+    forms = FormService(db, guilds, clock)
+    return Services(
+        clock=clock,
+        guilds=guilds,
+        tickets=tickets,
+        forms=forms,
+        feedback=FeedbackService(db, clock),
+        inactivity=InactivityService(db, guilds, tickets, clock),
+        ai=AIReplyService(db, guilds, tickets, make_responder(settings), clock),
+    )

@@ -1,0 +1,54 @@
+"""Paged views (/ticket list, /ticket view) rebuilt from the state a button carries."""
+
+from __future__ import annotations
+
+import discord
+
+from cogs import render
+from cogs.components import pager
+from cogs.desk import TicketDesk
+from core.models import Department
+from core.tickets import is_staff
+
+DEPARTMENTS = list(Department)
+
+
+def list_state(status: str | None, department: str | None, priority: str | None) -> str:
+    """Filters packed into a custom_id: `status.department-index.priority`."""
+    dept = ""
+    if department:
+        for index, value in enumerate(DEPARTMENTS):
+            if value.value.casefold() == department.casefold():
+                dept = str(index)
+    return f"{status or ''}.{dept}.{priority or ''}"
+
+
+def parse_list_state(state: str) -> tuple[str | None, str | None, str | None]:
+    status, dept, priority = ([*state.split("."), "", "", ""])[:3]
+    department = (
+        DEPARTMENTS[int(dept)].value if dept.isdigit() and int(dept) < len(DEPARTMENTS) else None
+    )
+    return status or None, department, priority or None
+
+
+def describe_filters(status: str | None, department: str | None, priority: str | None) -> str:
+    return ", ".join(str(v) for v in (status, department, priority) if v)
+
+
+async def render_page(
+    desk: TicketDesk, interaction: discord.Interaction, kind: str, page: int, state: str
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    actor, _ = await desk.actor(interaction)
+    if kind == "list":
+        status, department, priority = parse_list_state(state)
+        result = await desk.services.tickets.list(
+            actor, status=status, department=department, priority=priority, page=page
+        )
+        embed = render.list_embed(
+            result, everyone=is_staff(actor), filters=describe_filters(status, department, priority)
+        )
+        return embed, pager("list", result.page, result.page_count, state)
+    ticket, replies = await desk.services.tickets.view(actor, int(state), page=page)
+    return render.view_embed(ticket, replies), pager(
+        "view", replies.page, replies.page_count, state
+    )

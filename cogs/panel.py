@@ -1,0 +1,106 @@
+"""The ticket panel: a button (or a department pick) that opens a modal, then a ticket."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from cogs.desk import TicketDesk
+from cogs.errors import guarded
+from core.models import Department
+
+DEPARTMENTS = list(Department)
+
+
+def panel_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(OpenTicketButton())
+    view.add_item(DepartmentPicker())
+    return view
+
+
+class TicketModal(discord.ui.Modal):
+    subject: discord.ui.TextInput = discord.ui.TextInput(
+        label="Subject", placeholder="A short title", max_length=100
+    )
+    message: discord.ui.TextInput = discord.ui.TextInput(
+        label="What do you need help with?", style=discord.TextStyle.paragraph, max_length=4000
+    )
+
+    def __init__(self, department: Department) -> None:
+        super().__init__(
+            title=f"New ticket · {department.value}",
+            custom_id=f"panel:modal:{DEPARTMENTS.index(department)}",
+        )
+        self.department = department
+
+    @guarded
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await desk.open_ticket(
+            interaction,
+            subject=self.subject.value,
+            message=self.message.value,
+            priority=None,
+            department=self.department.value,
+        )
+
+
+async def open_modal(interaction: discord.Interaction, department: Department) -> None:
+    desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
+    # Refuse before the member types anything when tickets are switched off here.
+    from core.models import Feature
+
+    await desk.services.guilds.require_feature(interaction.guild_id or 0, Feature.TICKETING)
+    await interaction.response.send_modal(TicketModal(department))
+
+
+class OpenTicketButton(discord.ui.DynamicItem[discord.ui.Button], template=r"panel:open"):
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Open a ticket",
+                emoji="🎫",
+                style=discord.ButtonStyle.primary,
+                custom_id="panel:open",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> Any:
+        return cls()
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> Any:
+        await open_modal(interaction, Department.TECHNICAL_SUPPORT)
+
+
+class DepartmentPicker(discord.ui.DynamicItem[discord.ui.Select], template=r"panel:department"):
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id="panel:department",
+                placeholder="…or pick a department",
+                options=[
+                    discord.SelectOption(label=d.value, value=str(i))
+                    for i, d in enumerate(DEPARTMENTS)
+                ],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str], /
+    ) -> Any:
+        return cls()
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> Any:
+        values = (interaction.data or {}).get("values") or ["0"]
+        index = int(values[0]) if str(values[0]).isdigit() else 0
+        await open_modal(interaction, DEPARTMENTS[min(index, len(DEPARTMENTS) - 1)])

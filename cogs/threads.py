@@ -1,0 +1,104 @@
+"""The thread is the conversation: mirror every message typed in a ticket thread."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from cogs.common import member_is_staff
+from cogs.desk import TicketDesk
+from core.models import Attachment, Ticket
+
+log = logging.getLogger(__name__)
+
+HISTORY_BATCH = 100
+
+
+def attachments_of(message: discord.Message) -> list[Attachment]:
+    return [Attachment(filename=a.filename, url=a.url, size=a.size) for a in message.attachments]
+
+
+def text_of(message: discord.Message) -> str:
+    # A message with only files still belongs in the record.
+    return message.content or ("(attachment)" if message.attachments else "(no text)")
+
+
+class ThreadMirror(commands.Cog):
+    def __init__(self, desk: TicketDesk) -> None:
+        self.desk = desk
+        self.tickets = desk.services.tickets
+        self._caught_up = False
+
+    async def record(self, message: discord.Message) -> tuple[Ticket, bool] | None:
+        """Store a thread message; returns the ticket and whether it was new."""
+        if (
+            message.guild is None
+            or message.author.bot
+            or message.type
+            not in (
+                discord.MessageType.default,
+                discord.MessageType.reply,
+            )
+        ):
+            return None
+        config = await self.desk.services.guilds.config(message.guild.id)
+        result = await self.tickets.record_message(
+            thread_id=message.channel.id,
+            author_id=message.author.id,
+            author_is_staff=member_is_staff(message.author, config),
+            body=text_of(message),
+            message_id=message.id,
+            attachments=attachments_of(message),
+            created_at=message.created_at,
+        )
+        if result is None:
+            return None
+        return result[0], True
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if not isinstance(message.channel, discord.Thread):
+            return
+        try:
+            recorded = await self.record(message)
+        except Exception:
+            log.exception("could not mirror message %s", message.id)
+            return
+        if recorded is not None:
+            ticket, _ = recorded
+            self.desk.bot.dispatch("ticket_message", ticket, message)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        content = payload.data.get("content")
+        author = payload.data.get("author") or {}
+        if content is None or author.get("bot"):
+            return
+        await self.tickets.record_edit(payload.message_id, content)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        if self._caught_up:  # on_ready fires again after reconnects
+            return
+        self._caught_up = True
+        await self.catch_up()
+
+    async def catch_up(self) -> None:
+        """Store messages posted in live ticket threads while the bot was down."""
+        stored = 0
+        for ticket in await self.tickets.live_tickets():
+            thread = await self.desk.thread_of(ticket)
+            if thread is None:
+                continue
+            last = await self.tickets.last_seen_message(ticket.id)
+            after = discord.Object(last) if last else None
+            try:
+                async for message in thread.history(limit=None, after=after, oldest_first=True):
+                    if await self.record(message) is not None:
+                        stored += 1
+            except discord.HTTPException as error:
+                log.warning("could not read the history of ticket %s: %s", ticket.id, error)
+        if stored:
+            log.info("caught up on %s messages posted while offline", stored)

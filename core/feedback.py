@@ -1,0 +1,67 @@
+"""Members rate a closed ticket 1–5, with an optional comment."""
+
+from __future__ import annotations
+
+from core.clock import Clock
+from core.errors import Forbidden, InvalidInput, NotFound
+from core.models import Status
+from core.validation import clean_text
+from storage import lifecycle as repo
+from storage import tickets as ticket_repo
+from storage.database import Database
+
+COMMENT_MAX = 1000
+
+
+class FeedbackService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def _owned_closed(self, user_id: int, ticket_id: int):
+        ticket = await ticket_repo.get_ticket(self._db.reader, ticket_id)
+        if ticket is None:
+            raise NotFound(f"Ticket #{ticket_id} was not found.")
+        if ticket.owner_id != user_id:
+            raise Forbidden(f"Only the member who opened {ticket.ref} can rate it.")
+        if ticket.status is not Status.CLOSED:
+            raise InvalidInput("rating", f"{ticket.ref} is not closed yet; rate it once it is")
+        return ticket
+
+    async def rate(self, user_id: int, ticket_id: int, rating: int) -> None:
+        if not 1 <= rating <= 5:
+            raise InvalidInput("rating", "must be between 1 and 5")
+        ticket = await self._owned_closed(user_id, ticket_id)
+        now = self._clock.now()
+        await self._db.write(
+            lambda conn: repo.upsert_feedback(
+                conn,
+                ticket_id=ticket.id,
+                guild_id=ticket.guild_id,
+                user_id=user_id,
+                rating=rating,
+                comment=None,
+                now=now,
+            )
+        )
+
+    async def comment(self, user_id: int, ticket_id: int, text: object) -> None:
+        comment = clean_text("comment", text, max_length=COMMENT_MAX, multiline=True)
+        ticket = await self._owned_closed(user_id, ticket_id)
+        if await repo.feedback_of(self._db.reader, ticket.id) is None:
+            raise InvalidInput("comment", "pick a rating from 1 to 5 first")
+        now = self._clock.now()
+        await self._db.write(
+            lambda conn: repo.upsert_feedback(
+                conn,
+                ticket_id=ticket.id,
+                guild_id=ticket.guild_id,
+                user_id=user_id,
+                rating=None,
+                comment=comment,
+                now=now,
+            )
+        )
+
+    async def of(self, ticket_id: int) -> tuple[int, str | None] | None:
+        return await repo.feedback_of(self._db.reader, ticket_id)

@@ -1,0 +1,371 @@
+"""Application forms: admins define them, members submit, staff review (SPEC §2, §3).
+
+Every rule is checked here, whatever the front end. Rules that depend on other writes
+(the per-member limit, "still pending") are checked again inside the write transaction,
+so racing clicks can't get past them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+
+import aiosqlite
+
+from core.clock import Clock
+from core.errors import (
+    FeatureDisabled,
+    Forbidden,
+    InvalidTransition,
+    LimitReached,
+    NotFound,
+)
+from core.form_answers import validate_answers
+from core.form_models import Form, FormAvailability, Submission, SubmissionStatus
+from core.form_schema import parse_definition
+from core.guilds import GuildService, disabled_message, require_admin
+from core.models import Actor, Feature, GuildConfig, Page
+from core.validation import clean_text, parse_choice
+from storage import forms as repo
+from storage import guilds as guild_repo
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+AUTOCOMPLETE_MAX = 25  # Discord shows at most 25 autocomplete choices
+NOTE_MAX = 1000
+MAX_ID = 2**62  # bigger can't be one of our rows (SQLite integers are 64-bit)
+
+
+def is_staff(actor: Actor) -> bool:
+    # Admins manage the server, so they may do everything staff can.
+    return actor.is_staff or actor.is_admin
+
+
+def require_staff(actor: Actor) -> None:
+    if not is_staff(actor):
+        raise Forbidden("Only staff can review form submissions.")
+
+
+def _form_not_found(form_id: int) -> NotFound:
+    return NotFound(
+        f"Form #{form_id} was not found. `/forms list` shows the forms you can fill in."
+    )
+
+
+def _submission_not_found(submission_id: int) -> NotFound:
+    return NotFound(f"Submission #{submission_id} was not found.")
+
+
+class FormService:
+    def __init__(self, db: Database, guilds: GuildService, clock: Clock) -> None:
+        self._db = db
+        self._guilds = guilds
+        self._clock = clock
+
+    # -- admins: defining forms --------------------------------------------------------
+
+    async def create(self, actor: Actor, raw_definition: bytes | str) -> Form:
+        require_admin(actor)
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        definition = parse_definition(raw_definition)
+        now = self._clock.now()
+        form = await self._db.write(
+            lambda conn: repo.insert_form(conn, actor.guild_id, definition, now)
+        )
+        log.info("form %s created in guild %s", form.id, form.guild_id)
+        return form
+
+    async def update(self, actor: Actor, form_id: int, raw_definition: bytes | str) -> Form:
+        """Replace a form's definition. Submissions already made keep their answers.
+
+        A definition that leaves `active` out keeps the form open or closed as it was:
+        editing a closed form's questions must not silently reopen it.
+        """
+        require_admin(actor)
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        definition = parse_definition(raw_definition)
+        now = self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> Form:
+            current = await self._load(conn, actor, form_id)
+            final = definition
+            if "active" not in definition.model_fields_set:
+                final = definition.model_copy(update={"active": current.active})
+            return await repo.replace_definition(conn, form_id, final, now) or current
+
+        form = await self._db.write(work)
+        log.info("form %s updated in guild %s", form.id, form.guild_id)
+        return form
+
+    async def set_active(self, actor: Actor, form_id: int, active: bool) -> Form:
+        """`/forms open` and `/forms close`; doing it twice is harmless."""
+        require_admin(actor)
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        now = self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> Form:
+            current = await self._load(conn, actor, form_id)
+            if current.active == active:
+                return current
+            return await repo.set_active(conn, form_id, active, now) or current
+
+        return await self._db.write(work)
+
+    async def delete(self, actor: Actor, form_id: int) -> int:
+        """Delete a form and its submissions; return how many submissions went with it."""
+        require_admin(actor)
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+
+        async def work(conn: aiosqlite.Connection) -> int:
+            await self._load(conn, actor, form_id)
+            return await repo.delete_form(conn, form_id)
+
+        removed = await self._db.write(work)
+        log.info("form %s deleted in guild %s (%s submissions)", form_id, actor.guild_id, removed)
+        return removed
+
+    # -- reading forms -----------------------------------------------------------------
+
+    async def _load(self, conn: aiosqlite.Connection, actor: Actor, form_id: int) -> Form:
+        form = await repo.get_form(conn, form_id) if 0 < form_id < MAX_ID else None
+        if form is None or form.guild_id != actor.guild_id:
+            raise _form_not_found(form_id)
+        return form
+
+    async def get(self, actor: Actor, form_id: int) -> Form:
+        """Any member may read an open form; staff and admins also closed ones."""
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        form = await self._load(self._db.reader, actor, form_id)
+        if not form.active and not is_staff(actor):
+            raise Forbidden(_closed(form))
+        return form
+
+    async def list_all(self, actor: Actor) -> list[Form]:
+        """Every form of the guild, open or closed (staff: for edit/open/close pickers)."""
+        require_staff(actor)
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        return await repo.list_forms(self._db.reader, actor.guild_id)
+
+    async def list_for_member(
+        self, actor: Actor, member_role_ids: Iterable[int]
+    ) -> list[FormAvailability]:
+        """`/forms list`: open forms with used/allowed counts and whether the member may
+        apply (role-restricted and used-up forms are listed, not hidden, with the reason).
+        Staff also see closed forms, marked as closed."""
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        roles = set(member_role_ids)
+        forms = await repo.list_forms(
+            self._db.reader, actor.guild_id, active_only=not is_staff(actor)
+        )
+        counts = await repo.counts_for_user(self._db.reader, actor.guild_id, actor.user_id)
+        return [self._availability(actor, form, roles, counts.get(form.id, 0)) for form in forms]
+
+    async def eligible_forms(
+        self, actor: Actor, role_ids: Iterable[int], query: str = ""
+    ) -> list[Form]:
+        """Autocomplete for `/forms submit`: forms the member may submit now whose title
+        contains `query` (or whose id is `query`). Empty when applications are off: the
+        command itself then gives the refusal."""
+        flags = await self._guilds.flags(actor.guild_id)
+        if not flags.is_on(Feature.APPLICATIONS):
+            return []
+        needle = query.strip().casefold()
+        by_id = needle.removeprefix("#")
+        found = []
+        for item in await self.list_for_member(actor, role_ids):
+            form = item.form
+            # "#4" means form #4 only; other text is searched in titles (and as an id).
+            if needle.startswith("#"):
+                matches = by_id == str(form.id)
+            else:
+                matches = needle in form.title.casefold() or needle == str(form.id)
+            if item.eligible and matches:
+                found.append(form)
+        return found[:AUTOCOMPLETE_MAX]
+
+    def _availability(
+        self, actor: Actor, form: Form, roles: set[int], used: int
+    ) -> FormAvailability:
+        allowed = form.max_submissions_per_user
+        reason = None
+        if not form.active:
+            reason = _closed(form)
+        elif not _has_role(actor, form, roles):
+            reason = (
+                f"“{form.title}” is only for members with the <@&{form.required_role_id}> role."
+            )
+        elif used >= allowed:
+            reason = _used_up(form, used)
+        return FormAvailability(
+            form=form, used=used, allowed=allowed, eligible=reason is None, reason=reason
+        )
+
+    # -- members: submitting -----------------------------------------------------------
+
+    async def _check(
+        self, conn: aiosqlite.Connection, actor: Actor, form_id: int, roles: set[int]
+    ) -> FormAvailability:
+        flags = await guild_repo.get_flags(conn, actor.guild_id)
+        if not flags.is_on(Feature.APPLICATIONS):
+            raise FeatureDisabled(disabled_message(Feature.APPLICATIONS))
+        form = await self._load(conn, actor, form_id)
+        used = await repo.count_for_user(conn, form.id, actor.user_id)
+        availability = self._availability(actor, form, roles, used)
+        if availability.reason is not None:
+            used_up = availability.reason == _used_up(form, used)
+            raise (LimitReached if used_up else Forbidden)(availability.reason)
+        return availability
+
+    async def check_can_submit(
+        self, actor: Actor, form_id: int, role_ids: Iterable[int]
+    ) -> FormAvailability:
+        """Before opening the modals: may this member submit this form now?"""
+        return await self._check(self._db.reader, actor, form_id, set(role_ids))
+
+    async def submit(
+        self,
+        actor: Actor,
+        form_id: int,
+        role_ids: Iterable[int],
+        answers: Mapping[str, object],
+    ) -> Submission:
+        """Store a submission (status pending). Raises `FormAnswersInvalid` for bad
+        answers; the form's rules are checked again inside the write."""
+        roles = set(role_ids)
+        # Fast refusals from committed data, before queueing a write.
+        checked = await self._check(self._db.reader, actor, form_id, roles)
+        cleaned = validate_answers(checked.form.definition, answers)
+        now = self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> Submission:
+            fresh = await self._check(conn, actor, form_id, roles)
+            final = cleaned
+            if fresh.form.updated_at != checked.form.updated_at:
+                # Edited meanwhile: the answers must fit the questions being stored against.
+                final = validate_answers(fresh.form.definition, answers)
+            return await repo.insert_submission(
+                conn,
+                form_id=form_id,
+                guild_id=actor.guild_id,
+                user_id=actor.user_id,
+                answers=final,
+                now=now,
+            )
+
+        submission = await self._db.write(work)
+        log.info("submission %s to form %s in guild %s", submission.id, form_id, actor.guild_id)
+        return submission
+
+    async def attach_review_message(
+        self, submission_id: int, channel_id: int, message_id: int
+    ) -> Submission:
+        """Remember where the front end posted a submission for review."""
+        submission = await self._db.write(
+            lambda conn: repo.set_review_message(conn, submission_id, channel_id, message_id)
+        )
+        if submission is None:
+            raise _submission_not_found(submission_id)
+        return submission
+
+    # -- staff: reviewing --------------------------------------------------------------
+
+    async def list_submissions(
+        self,
+        actor: Actor,
+        form_id: int,
+        status: SubmissionStatus | str | None = None,
+        page: int = 0,
+        page_size: int = PAGE_SIZE,
+    ) -> Page[Submission]:
+        """`/forms submissions`: newest first, optionally one status only."""
+        require_staff(actor)
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        wanted = None if status is None else parse_choice("status", status, SubmissionStatus, None)
+        form = await self._load(self._db.reader, actor, form_id)
+        page = max(0, page)
+        items, total = await repo.list_submissions(
+            self._db.reader, form.id, status=wanted, offset=page * page_size, limit=page_size
+        )
+        return Page(items=tuple(items), page=page, page_size=page_size, total=total)
+
+    async def get_submission(self, actor: Actor, submission_id: int) -> Submission:
+        """Staff see any submission of their guild; a member only their own."""
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        submission = await self._submission(self._db.reader, actor, submission_id)
+        if submission.user_id != actor.user_id and not is_staff(actor):
+            raise Forbidden(
+                f"Submission #{submission_id} is someone else's; only staff can see it."
+            )
+        return submission
+
+    async def _submission(
+        self, conn: aiosqlite.Connection, actor: Actor, submission_id: int
+    ) -> Submission:
+        found = None
+        if 0 < submission_id < MAX_ID:
+            found = await repo.get_submission(conn, submission_id)
+        if found is None or found.guild_id != actor.guild_id:
+            raise _submission_not_found(submission_id)
+        return found
+
+    async def review(
+        self, actor: Actor, submission_id: int, accept: bool, note: str | None = None
+    ) -> Submission:
+        """Accept or reject a pending submission. Of two racing reviews the second is
+        refused with who decided first (`InvalidTransition`)."""
+        require_staff(actor)
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        clean_note = None
+        if note is not None and note.strip():
+            clean_note = clean_text("note", note, max_length=NOTE_MAX, multiline=True)
+        status = SubmissionStatus.ACCEPTED if accept else SubmissionStatus.REJECTED
+        now = self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> Submission:
+            current = await self._submission(conn, actor, submission_id)
+            if current.user_id == actor.user_id and not actor.is_admin:
+                raise Forbidden("You can't review your own submission; ask another staff member.")
+            decided = await repo.decide(
+                conn,
+                submission_id,
+                status=status,
+                reviewer_id=actor.user_id,
+                note=clean_note,
+                now=now,
+            )
+            if decided is None:  # someone else decided first
+                raise InvalidTransition(_already_reviewed(current))
+            return decided
+
+        submission = await self._db.write(work)
+        log.info("submission %s %s by %s", submission.id, status, actor.user_id)
+        return submission
+
+    @staticmethod
+    def review_channel_for(form: Form, config: GuildConfig) -> int | None:
+        """Where a submission is posted: the form's own review channel, else the server's."""
+        return form.review_channel_id or config.review_channel_id
+
+
+def _has_role(actor: Actor, form: Form, roles: set[int]) -> bool:
+    required = form.required_role_id
+    # The @everyone role's id is the guild's id; every member holds it.
+    return required is None or required == actor.guild_id or required in roles
+
+
+def _closed(form: Form) -> str:
+    return f"“{form.title}” is closed and isn't taking submissions right now."
+
+
+def _used_up(form: Form, used: int) -> str:
+    return (
+        f"You have used {used} of {form.max_submissions_per_user} submissions for "
+        f"“{form.title}”. Ask staff if you need another."
+    )
+
+
+def _already_reviewed(submission: Submission) -> str:
+    who = f" by <@{submission.reviewer_id}>" if submission.reviewer_id else ""
+    return f"Submission {submission.ref} was already {submission.status}{who}; nothing was changed."
