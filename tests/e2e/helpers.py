@@ -1,0 +1,42 @@
+"""Small steps many E2E tests share: set the desk up, open a ticket, read the database."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from tests.fakes.discord.driver import Desk
+
+
+async def set_up(desk: Desk, *, cooldown: int = 0, **limits: int) -> None:
+    """What an admin does first: /admin setup, then limits suited to the test."""
+    admin = desk.member("admin")
+    reply = await admin.slash(
+        "admin setup",
+        ticket_channel="tickets",
+        staff_role="Staff",
+        log_channel="logs",
+        review_channel="reviews",
+    )
+    assert "ready" in reply.text, reply.text
+    await admin.slash("admin limits", cooldown_seconds=cooldown, **limits)
+
+
+async def open_ticket(desk: Desk, who: str = "alice", **fields: Any):
+    """Open a ticket as `who`; returns (the member's answer, the ticket's thread)."""
+    values = {"subject": "Printer on fire", "message": "It is really on fire."} | fields
+    before = {t.id for t in desk.threads()}
+    reply = await desk.member(who).slash("ticket create", **values)
+    new = [t for t in desk.threads() if t.id not in before]
+    assert len(new) == 1, reply.text
+    return reply, new[0]
+
+
+def rows(desk: Desk, sql: str, params: tuple = ()) -> list[tuple]:
+    """Read the bot's database the way an auditor would (read-only, committed data)."""
+    with sqlite3.connect(f"file:{desk.db_path}?mode=ro", uri=True) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def status_of(desk: Desk, ticket_id: int) -> str:
+    return rows(desk, "SELECT status FROM tickets WHERE id = ?", (ticket_id,))[0][0]

@@ -1,0 +1,225 @@
+"""The gateway websocket: HELLO, heartbeats, IDENTIFY -> READY -> GUILD_CREATE, RESUME, dispatch.
+
+Frames are plain JSON TEXT frames. discord.py asks for `compress=zlib-stream` in the URL but
+only decompresses BINARY frames, so uncompressed TEXT frames are honoured as they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from .state import DiscordState, Payload
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_INTERVAL_MS = 41250
+GUILDS, GUILD_MEMBERS, GUILD_MESSAGES, DIRECT_MESSAGES, MESSAGE_CONTENT = (
+    1 << 0,
+    1 << 1,
+    1 << 9,
+    1 << 12,
+    1 << 15,
+)
+_GUILD_EVENTS = {
+    "GUILD_CREATE",
+    "GUILD_UPDATE",
+    "GUILD_DELETE",
+    "CHANNEL_CREATE",
+    "CHANNEL_UPDATE",
+    "CHANNEL_DELETE",
+    "THREAD_CREATE",
+    "THREAD_UPDATE",
+    "THREAD_DELETE",
+    "THREAD_MEMBER_UPDATE",
+    "THREAD_MEMBERS_UPDATE",
+}
+_CONTENT_KEYS = ("content", "embeds", "attachments", "components", "poll")
+
+
+@dataclass
+class Session:
+    id: str
+    intents: int
+    seq: int = 0
+    backlog: list[Payload] = field(default_factory=list)  # for RESUME replays
+    ws: web.WebSocketResponse | None = None
+    # One writer per socket keeps frames in sequence order however events are produced.
+    outbox: asyncio.Queue[Payload] | None = None
+    writer: asyncio.Task[None] | None = None
+
+    def attach(self, ws: web.WebSocketResponse) -> None:
+        self.detach()
+        self.ws = ws
+        self.outbox = asyncio.Queue()
+        self.writer = asyncio.get_running_loop().create_task(self._write(ws, self.outbox))
+
+    def detach(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+        self.ws = self.outbox = self.writer = None
+
+    def enqueue(self, event: str, data: Payload) -> None:
+        self.seq += 1
+        frame = {"op": 0, "t": event, "s": self.seq, "d": data}
+        self.backlog.append(frame)
+        if self.outbox is not None:
+            self.outbox.put_nowait(frame)
+
+    @staticmethod
+    async def _write(ws: web.WebSocketResponse, outbox: asyncio.Queue[Payload]) -> None:
+        while not ws.closed:
+            frame = await outbox.get()
+            with contextlib.suppress(ConnectionResetError):
+                await ws.send_json(frame)
+
+
+class Gateway:
+    def __init__(self, state: DiscordState) -> None:
+        self.state = state
+        self.sessions: dict[str, Session] = {}
+        self.identifies: list[Payload] = []
+        self.resumes = 0
+        self.identified = asyncio.Event()
+        self._sockets: set[web.WebSocketResponse] = set()
+        self.base_ws_url = ""
+        state.dispatch = self.dispatch
+
+    # -- websocket handler ----------------------------------------------------------------
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.add(ws)
+        session: Session | None = None
+        try:
+            await ws.send_json({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+            async for msg in ws:
+                if msg.type is not WSMsgType.TEXT:
+                    continue
+                frame = msg.json()
+                op, data = frame.get("op"), frame.get("d")
+                if op == 1:
+                    await ws.send_json({"op": 11})
+                elif op == 2:
+                    session = await self._identify(ws, data)
+                elif op == 6:
+                    session = await self._resume(ws, data)
+                elif op == 8:
+                    await self._send_member_chunk(session, data)
+        finally:
+            self._sockets.discard(ws)
+            if session is not None and session.ws is ws:
+                session.detach()
+        return ws
+
+    async def _identify(self, ws: web.WebSocketResponse, data: Payload) -> Session:
+        self.identifies.append(data)
+        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents") or 0))
+        self.sessions[session.id] = session
+        state = self.state
+        ready = {
+            "v": 10,
+            "user": state.bot_user,
+            "guilds": [{"id": str(g), "unavailable": True} for g in state.bot_guild_ids],
+            "session_id": session.id,
+            "resume_gateway_url": self.base_ws_url,
+            "application": {"id": str(state.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": [],
+            "user_settings": {},
+            "shard": [0, 1],
+        }
+        session.attach(ws)
+        session.enqueue("READY", ready)
+        for guild_id in state.bot_guild_ids:
+            session.enqueue("GUILD_CREATE", state.guilds[guild_id].payload())
+        self.identified.set()
+        state.notify()
+        return session
+
+    async def _resume(self, ws: web.WebSocketResponse, data: Payload) -> Session | None:
+        session = self.sessions.get(str(data.get("session_id")))
+        if session is None:
+            # discord.py answers op 9 (d=false) with a fresh IDENTIFY on a new socket.
+            await ws.send_json({"op": 9, "d": False})
+            return None
+        self.resumes += 1
+        session.attach(ws)
+        last_seen = int(data.get("seq") or 0)
+        assert session.outbox is not None
+        for frame in session.backlog:
+            if frame["s"] > last_seen:
+                session.outbox.put_nowait(frame)
+        session.enqueue("RESUMED", {})
+        return session
+
+    async def _send_member_chunk(self, session: Session | None, data: Payload) -> None:
+        guild = self.state.guilds.get(int(data.get("guild_id") or 0))
+        if session is None or guild is None:
+            return
+        chunk = {
+            "guild_id": str(guild.id),
+            "members": list(guild.members.values()),
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "nonce": data.get("nonce"),
+        }
+        session.enqueue("GUILD_MEMBERS_CHUNK", chunk)
+
+    # -- dispatch -------------------------------------------------------------------------
+    def dispatch(self, event: str, data: Payload) -> None:
+        """Queue an event for every identified session whose intents allow it."""
+        for session in list(self.sessions.values()):
+            payload = self._filter(session, event, data)
+            if payload is not None:
+                session.enqueue(event, payload)
+
+    def _filter(self, session: Session, event: str, data: Payload) -> Payload | None:
+        intents = session.intents
+        bot_id = str(self.state.application_id)
+        if event in _GUILD_EVENTS and not intents & GUILDS:
+            return None
+        if event == "THREAD_MEMBERS_UPDATE" and not intents & GUILD_MEMBERS:
+            # Without the members intent Discord only tells the bot about itself.
+            added = [m for m in data.get("added_members", []) if m["user_id"] == bot_id]
+            removed = [u for u in data.get("removed_member_ids", []) if u == bot_id]
+            if not added and not removed:
+                return None
+        members_event = event.startswith("GUILD_MEMBER_") and not intents & GUILD_MEMBERS
+        if members_event and data.get("user", {}).get("id") != bot_id:
+            return None
+        if event.startswith("MESSAGE_"):
+            needed = GUILD_MESSAGES if data.get("guild_id") else DIRECT_MESSAGES
+            if not intents & needed:
+                return None
+            mentioned = any(u["id"] == bot_id for u in data.get("mentions", []))
+            own = data.get("author", {}).get("id") == bot_id
+            if not intents & MESSAGE_CONTENT and data.get("guild_id") and not (mentioned or own):
+                blank: dict[str, Any] = {"content": "", "embeds": [], "attachments": []}
+                return {**data, **blank, "components": []}
+        return data
+
+    # -- control for tests ----------------------------------------------------------------
+    async def drop_connections(self, code: int = 4000) -> None:
+        """Close every socket as a network blip would; discord.py then RESUMEs."""
+        for ws in list(self._sockets):
+            await ws.close(code=code, message=b"fake drop")
+
+    async def request_reconnect(self) -> None:
+        """Send op 7 RECONNECT, as Discord does before moving a session; the client RESUMEs."""
+        for ws in list(self._sockets):
+            await ws.send_json({"op": 7, "d": None})
+
+    async def close(self) -> None:
+        for session in self.sessions.values():
+            session.detach()
+        await self.drop_connections(code=1001)
