@@ -40,3 +40,17 @@ def rows(desk: Desk, sql: str, params: tuple = ()) -> list[tuple]:
 
 def status_of(desk: Desk, ticket_id: int) -> str:
     return rows(desk, "SELECT status FROM tickets WHERE id = ?", (ticket_id,))[0][0]
+
+
+async def raw_slash(desk: Desk, who: str, command: str, channel: Any = "general", **values: Any):
+    """A slash command sent as a raw payload, even where the Discord client would stop it
+    (hidden admin commands, a private thread the person is not in): the bot must refuse."""
+    from tests.fakes.discord import interactions as build
+
+    person = desk.member(who)
+    target = desk.channel_payload(channel)
+    data = build.command_data(
+        desk.state, desk.guild, person.id, target, command, values, unchecked=True
+    )
+    payload = build.base_payload(desk.state, desk.guild, person.id, target, 2, data)
+    return await desk.send_interaction(payload)

@@ -132,8 +132,10 @@ async def test_thread_messages_are_the_conversation(desk):
     ]
     await alice.edit(message, "Yes, three times.")
     await desk.wait_for(
-        lambda: rows(desk, "SELECT body FROM replies WHERE message_id = ?", (message.id,))
-        == [("Yes, three times.",)]
+        lambda: (
+            rows(desk, "SELECT body FROM replies WHERE message_id = ?", (message.id,))
+            == [("Yes, three times.",)]
+        )
     )
 
 
@@ -181,7 +183,7 @@ async def test_list_visibility_and_pages(desk):
 
 async def test_view_shows_fields_and_is_private(desk):
     await set_up(desk)
-    _, thread = await open_ticket(desk, priority="low", department="Sales")
+    await open_ticket(desk, priority="low", department="Sales")
     view = await desk.member("alice").slash("ticket view", ticket_id="1")
     assert "Status: open" in view.text and "Priority: low" in view.text
     assert "Department: Sales" in view.text and "It is really on fire." in view.text

@@ -422,7 +422,6 @@ class Person:
         raw = create_message(self._state, target, self.id, {"content": content}, uploads)
         return Msg(raw, self._state)
 
-
     async def edit(self, message: Msg, content: str) -> Msg:
         """Edit one's own message (MESSAGE_UPDATE reaches the bot)."""
         if message.author_id != self.id:
