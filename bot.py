@@ -35,7 +35,6 @@ def configure_logging(level: str) -> None:
 
 async def run(settings: Settings) -> None:
     from cogs.app import build_bot
-
     from cogs.seams import apply_discord_endpoints
     from core.services import build_services
     from storage.database import Database, MigrationError
@@ -49,8 +48,11 @@ async def run(settings: Settings) -> None:
     try:
         services = build_services(database, settings)
         bot = build_bot(settings, services)
-        async with bot:
-            await bot.start(settings.DISCORD_TOKEN.get_secret_value())
+        try:
+            async with bot:
+                await bot.start(settings.DISCORD_TOKEN.get_secret_value())
+        finally:
+            await services.ai.aclose()  # the AI client's HTTP connections
     finally:
         await database.close()
 

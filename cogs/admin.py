@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.ai import read_knowledge_file
 from cogs.common import COLOUR_OPEN, NO_PINGS, send_ephemeral
 from cogs.desk import TicketDesk, missing_permissions
 from cogs.errors import guarded
@@ -244,6 +245,24 @@ class AdminCommands(
         await target.send(embed=embed, view=panel_view(), allowed_mentions=NO_PINGS)
         await send_ephemeral(interaction, f"Panel posted in {target.mention}.")
         await self._audit(config, interaction, f"posted a ticket panel in {target.mention}")
+
+    @app_commands.command(
+        name="ai-knowledge", description="Give the AI reference text to answer from"
+    )
+    @app_commands.describe(file="A UTF-8 .txt or .md file (up to 20,000 characters); omit to clear")
+    async def ai_knowledge(
+        self, interaction: discord.Interaction, file: discord.Attachment | None = None
+    ) -> None:
+        actor, _ = await self._admin(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text = await read_knowledge_file(file) if file is not None else None
+        config = await self.guilds.set_ai_knowledge(actor, text)
+        if text is None:
+            done = "The AI's reference text is cleared."
+        else:
+            done = f"The AI will now answer with this reference text ({len(text)} characters)."
+        await send_ephemeral(interaction, done)
+        await self._audit(config, interaction, "changed the AI reference text")
 
     @app_commands.command(name="forget-server", description="Delete all of this server's data")
     async def forget_server(self, interaction: discord.Interaction) -> None:

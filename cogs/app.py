@@ -9,11 +9,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.admin import AdminCommands, ForgetConfirm
+from cogs.ai import AIReplies
+from cogs.ai_buttons import AI_DYNAMIC_ITEMS
 from cogs.common import NO_PINGS
 from cogs.components import DYNAMIC_ITEMS
 from cogs.desk import TicketDesk
 from cogs.errors import report_error
 from cogs.feedback import FEEDBACK_ITEMS
+from cogs.forms import FORM_ITEMS, FormCommands
 from cogs.panel import DepartmentPicker, OpenTicketButton
 from cogs.threads import ThreadMirror
 from cogs.tickets import TicketCommands
@@ -51,12 +54,20 @@ class TicketBot(commands.Bot):
     async def setup_hook(self) -> None:
         await self.add_cog(TicketCommands(self.desk))
         await self.add_cog(AdminCommands(self.desk))
+        await self.add_cog(FormCommands(self.desk))
         await self.add_cog(ThreadMirror(self.desk))
+        await self.add_cog(AIReplies(self.desk))
         await self.add_cog(Upkeep(self.desk))
         for extra in getattr(self, "extra_cogs", ()):
             await self.add_cog(extra)
         self.add_dynamic_items(
-            *DYNAMIC_ITEMS, *FEEDBACK_ITEMS, ForgetConfirm, OpenTicketButton, DepartmentPicker
+            *DYNAMIC_ITEMS,
+            *FEEDBACK_ITEMS,
+            *AI_DYNAMIC_ITEMS,
+            *FORM_ITEMS,
+            ForgetConfirm,
+            OpenTicketButton,
+            DepartmentPicker,
         )
         await self.sync_commands()
 

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs import render
+from cogs.ai import suggest_reply
 from cogs.closing import finish_reopen, transcript_files
 from cogs.common import NO_PINGS, send_ephemeral
 from cogs.components import close_ticket
@@ -190,6 +191,13 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         line = f"Ticket {ticket.ref} moved to {ticket.department.value} by <@{actor.user_id}>."
         await self._announce(interaction, ticket, config, line)
         await self.desk.bring_in_department(ticket, config)
+
+    @app_commands.command(
+        name="suggest", description="Let the AI draft a reply you can send (staff)"
+    )
+    async def suggest(self, interaction: discord.Interaction) -> None:
+        number = await self._here_only(interaction, "suggest")
+        await suggest_reply(self.desk, interaction, number)
 
     @app_commands.command(
         name="transcript", description="Get a ticket's transcript (owner or staff)"

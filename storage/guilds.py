@@ -92,6 +92,7 @@ async def forget_guild(conn: aiosqlite.Connection, guild_id: int) -> dict[str, i
         "feature_flags",
         "department_roles",
         "guild_settings",
+        "ai_daily_usage",
     ):
         cursor = await conn.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
         removed[table] = cursor.rowcount

@@ -151,7 +151,11 @@ class Desk:
         """The bot is added to another server (GUILD_CREATE), with the standard layout."""
         guild = self.state.build_guild(name)
         self.state.bot_guild_ids.append(guild.id)
-        self.state.dispatch("GUILD_CREATE", guild.payload())
+        # A join, unlike a guild coming back online, carries no `unavailable` key; that is
+        # how discord.py tells on_guild_join from on_guild_available.
+        payload = guild.payload()
+        payload.pop("unavailable", None)
+        self.state.dispatch("GUILD_CREATE", payload)
         self.state.notify()
         return guild
 

@@ -1,0 +1,231 @@
+"""When the AI may answer a ticket, what it is told, and what happens with its answer.
+
+The rules of SPEC §4 live here so every front end obeys them: the `ai` flag, the
+ticket's own switch (`ai_active`, off after a human takeover or "Talk to a human"),
+and the caps per ticket and per guild per UTC day that bound cost. The AI never acts on
+a ticket by itself: its text is stored as a reply, and only the buttons a person clicks
+("This solved it", "Talk to a human") change the ticket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC
+from enum import StrEnum
+
+from core.ai import AIRequest, AIResponder, AITurn, AIUnavailable
+from core.clock import Clock
+from core.errors import (
+    DomainError,
+    FeatureDisabled,
+    Forbidden,
+    InvalidInput,
+    LimitReached,
+    NotConfigured,
+)
+from core.guilds import GuildService, disabled_message
+from core.models import Actor, AuthorKind, Feature, Reply, Status, Ticket
+from core.tickets import TicketService, is_staff
+from storage import ai as usage_repo
+from storage import tickets as ticket_repo
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+PER_TICKET_CAP = 5
+PER_GUILD_DAILY_CAP = 200
+
+NOT_CONFIGURED = (
+    "AI replies aren't configured on this bot. The bot's host can set OPENAI_API_KEY and "
+    "AI_MODEL (and OPENAI_BASE_URL for a non-OpenAI endpoint) and restart it."
+)
+
+
+class DraftUnavailable(DomainError):
+    """The model gave no draft (timeout, rate limit, ...); safe to show to staff."""
+
+
+class Outcome(StrEnum):
+    ANSWER = "answer"  # the AI may answer now, with `request`
+    QUIET = "quiet"  # the AI stays out of it (flag off, human takeover, closed...)
+    CAPPED = "capped"  # a cap is reached: hand the ticket to staff
+
+
+@dataclass(frozen=True)
+class AnswerPlan:
+    outcome: Outcome
+    ticket: Ticket | None = None
+    request: AIRequest | None = None
+    reason: str = ""
+
+
+class AIReplyService:
+    def __init__(
+        self,
+        db: Database,
+        guilds: GuildService,
+        tickets: TicketService,
+        responder: AIResponder | None,
+        clock: Clock,
+        *,
+        per_ticket_cap: int = PER_TICKET_CAP,
+        per_guild_daily_cap: int = PER_GUILD_DAILY_CAP,
+    ) -> None:
+        self._db = db
+        self._guilds = guilds
+        self._tickets = tickets
+        self._responder = responder
+        self._clock = clock
+        self.per_ticket_cap = per_ticket_cap
+        self.per_guild_daily_cap = per_guild_daily_cap
+
+    @property
+    def configured(self) -> bool:
+        return self._responder is not None
+
+    async def aclose(self) -> None:
+        closer = getattr(self._responder, "aclose", None)
+        if closer is not None:
+            await closer()
+
+    # -- answering in the thread -------------------------------------------------------
+
+    async def plan_answer(self, ticket_id: int) -> AnswerPlan:
+        """Decide whether the AI answers this ticket now; reserves one answer of the day."""
+        ticket = await ticket_repo.get_ticket(self._db.reader, ticket_id)
+        if ticket is None:
+            return AnswerPlan(Outcome.QUIET, reason="no such ticket")
+        quiet = await self._quiet_reason(ticket)
+        if quiet:
+            log.debug("AI quiet in ticket %s: %s", ticket.id, quiet)
+            return AnswerPlan(Outcome.QUIET, ticket, reason=quiet)
+        if ticket.ai_replies >= self.per_ticket_cap:
+            return AnswerPlan(Outcome.CAPPED, ticket, reason="per-ticket cap reached")
+        if not await self._reserve_daily(ticket.guild_id):
+            return AnswerPlan(Outcome.CAPPED, ticket, reason="daily cap reached")
+        request = await self._request_for(ticket, mode="answer")
+        return AnswerPlan(Outcome.ANSWER, ticket, request)
+
+    async def _quiet_reason(self, ticket: Ticket) -> str:
+        if self._responder is None:
+            return "AI not configured"
+        if not ticket.ai_active:
+            return "AI not active in this ticket"
+        if ticket.status is Status.CLOSED:
+            return "ticket closed"
+        flags = await self._guilds.flags(ticket.guild_id)
+        if not flags.is_on(Feature.AI) or not flags.is_on(Feature.TICKETING):
+            return "feature off"
+        return ""
+
+    def stream(self, request: AIRequest) -> AsyncIterator[str]:
+        """The answer as text deltas; raises AIUnavailable (also when not configured)."""
+        if self._responder is None:
+            raise AIUnavailable("not configured")
+        return self._responder.stream(request)
+
+    async def record_answer(
+        self, ticket_id: int, *, author_id: int, text: str, message_id: int | None
+    ) -> Ticket | None:
+        result = await self._tickets.record_ai_reply(
+            ticket_id, author_id=author_id, body=text, message_id=message_id
+        )
+        return None if result is None else result[0]
+
+    async def hand_off(self, ticket_id: int, reason: str) -> Ticket | None:
+        """The AI can't go on (failure or cap): the ticket goes to staff, status `open`."""
+        log.info("AI handed ticket %s to staff: %s", ticket_id, reason)
+        result = await self._tickets.hand_off_to_staff(ticket_id)
+        return None if result is None else result[0]
+
+    # -- the buttons under an AI answer ------------------------------------------------
+
+    async def request_human(self, actor: Actor, ticket_id: int) -> tuple[Ticket, bool]:
+        """The "Talk to a human" button: AI off for this ticket, status `open`; owner or staff."""
+        return await self._tickets.hand_off(actor, ticket_id)
+
+    async def mark_solved(self, actor: Actor, ticket_id: int) -> Ticket:
+        """The "This solved it" button: only the member who asked can accept the answer."""
+        ticket = await self._tickets.get(actor, ticket_id)
+        if actor.user_id != ticket.owner_id:
+            raise Forbidden(
+                f"Only the member who opened ticket {ticket.ref} can mark an answer as the "
+                "solution. Staff can use `/ticket resolve`."
+            )
+        return await self._tickets.resolve(actor, ticket_id)
+
+    # -- drafts for staff (/ticket suggest) --------------------------------------------
+
+    async def draft(self, actor: Actor, ticket_id: int) -> tuple[Ticket, str]:
+        """A reply drafted by the AI for a staff member to review; nothing is posted."""
+        ticket = await self._tickets.get(actor, ticket_id)
+        if not is_staff(actor):
+            raise Forbidden("Only staff can ask the AI to draft a reply.")
+        flags = await self._guilds.flags(actor.guild_id)
+        if not flags.is_on(Feature.AI):
+            raise FeatureDisabled(disabled_message(Feature.AI))
+        if self._responder is None:
+            raise NotConfigured(NOT_CONFIGURED)
+        if ticket.status is Status.CLOSED:
+            raise InvalidInput(
+                "ticket", f"{ticket.ref} is closed; reopen it first with `/ticket reopen`"
+            )
+        if not await self._reserve_daily(ticket.guild_id):
+            raise LimitReached(
+                f"This server has used its {self.per_guild_daily_cap} AI answers for today "
+                "(the count restarts at midnight UTC). Please write this reply yourself."
+            )
+        request = await self._request_for(ticket, mode="suggest")
+        try:
+            async with contextlib.aclosing(self._responder.stream(request)) as deltas:
+                text = "".join([delta async for delta in deltas]).strip()
+        except AIUnavailable as error:
+            raise DraftUnavailable(
+                f"The AI couldn't draft a reply right now ({error.reason}). "
+                "Try again in a moment, or write the reply yourself."
+            ) from None
+        return ticket, text
+
+    # -- helpers -----------------------------------------------------------------------
+
+    async def _reserve_daily(self, guild_id: int) -> bool:
+        day = self._clock.now().astimezone(UTC).date().isoformat()
+        cap = self.per_guild_daily_cap
+        return await self._db.write(
+            lambda conn: usage_repo.reserve_daily_answer(conn, guild_id, day, cap)
+        )
+
+    async def _request_for(self, ticket: Ticket, *, mode: str) -> AIRequest:
+        replies, _ = await ticket_repo.list_replies(self._db.reader, ticket.id)
+        config = await self._guilds.config(ticket.guild_id)
+        return AIRequest(
+            subject=ticket.subject,
+            first_message=ticket.message,
+            department=ticket.department.value,
+            turns=tuple(conversation_turns(ticket, replies)),
+            knowledge=config.ai_knowledge,
+            mode=mode,  # type: ignore[arg-type]
+        )
+
+
+def conversation_turns(ticket: Ticket, replies: list[Reply]) -> list[AITurn]:
+    """The replies after the opening message, as turns; system notes are left out.
+
+    A member's words only ever become `member` turns (user content), never instructions.
+    """
+    turns = []
+    for index, reply in enumerate(replies):
+        opening = index == 0 and reply.author_kind is AuthorKind.MEMBER
+        if opening and reply.body == ticket.message:
+            continue  # sent separately as the ticket's opening
+        if reply.author_kind is AuthorKind.SYSTEM:
+            continue
+        text = reply.body
+        if reply.attachments:
+            names = ", ".join(a.filename for a in reply.attachments)
+            text = f"{text}\n(attached files: {names})"
+        turns.append(AITurn(role=reply.author_kind.value, text=text))  # type: ignore[arg-type]
+    return turns
