@@ -87,6 +87,7 @@ class ThreadMirror(commands.Cog):
 
     async def catch_up(self) -> None:
         """Store messages posted in live ticket threads while the bot was down."""
+        await self.tickets.discard_orphans()
         stored = 0
         for ticket in await self.tickets.live_tickets():
             thread = await self.desk.thread_of(ticket)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
@@ -175,6 +175,18 @@ class TicketService:
         """Remove a ticket whose thread could not be made, so nothing half-made is left."""
         await self._db.write(lambda conn: repo.delete_ticket(conn, ticket_id))
         log.info("ticket %s discarded: its thread could not be created", ticket_id)
+
+    async def discard_orphans(self, older_than: timedelta = timedelta(minutes=10)) -> int:
+        """Drop tickets left without a thread by a crash mid-create.
+
+        The member is only told about a ticket once its thread exists, so these were never
+        shown to anyone; the age margin keeps creates in flight safe.
+        """
+        cutoff = self._clock.now() - older_than
+        removed = await self._db.write(lambda conn: repo.delete_threadless_before(conn, cutoff))
+        if removed:
+            log.info("removed %s tickets whose thread was never created", removed)
+        return removed
 
     # -- reading -----------------------------------------------------------------------
 

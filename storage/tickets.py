@@ -294,3 +294,11 @@ async def open_thread_tickets(conn: aiosqlite.Connection) -> list[Ticket]:
         conn, "SELECT * FROM tickets WHERE status != 'closed' AND thread_id IS NOT NULL"
     )
     return [ticket_from_row(row) for row in rows]
+
+
+async def delete_threadless_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+    """Remove tickets whose thread was never made (the bot stopped mid-create)."""
+    cursor = await conn.execute(
+        "DELETE FROM tickets WHERE thread_id IS NULL AND created_at < ?", (to_db_time(cutoff),)
+    )
+    return cursor.rowcount

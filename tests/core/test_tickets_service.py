@@ -354,3 +354,15 @@ async def test_ai_active_only_when_flag_on_and_not_urgent(tickets, guilds):
     await guilds.set_feature(admin(), Feature.AI, True)
     assert (await open_ticket(tickets, member(user_id=3))).ai_active is True
     assert (await open_ticket(tickets, member(user_id=4), priority="urgent")).ai_active is False
+
+
+async def test_orphans_of_a_crash_mid_create_are_discarded(tickets, clock):
+    orphan = await open_ticket(tickets)
+    kept = await threaded(tickets, member(user_id=2))
+    clock.advance(minutes=11)
+    fresh = await open_ticket(tickets, member(user_id=3))  # still being created right now
+    assert await tickets.discard_orphans() == 1
+    with pytest.raises(NotFound):
+        await tickets.view(staff(), orphan.id)
+    await tickets.view(staff(), kept.id)
+    await tickets.view(staff(), fresh.id)
