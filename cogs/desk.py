@@ -185,14 +185,14 @@ class TicketDesk:
         return fetched if isinstance(fetched, discord.Thread) else None
 
     async def post_in_thread(
-        self, ticket: Ticket, header: str, body: str
+        self, ticket: Ticket, header: str, body: str = ""
     ) -> discord.Message | None:
         """Post text in a ticket's thread, split to Discord's limits; return the first message."""
         thread = await self.thread_of(ticket)
         if thread is None:
             return None
         first: discord.Message | None = None
-        for chunk in split_text(f"{header}\n{body}"):
+        for chunk in split_text(f"{header}\n{body}" if body else header):
             sent = await thread.send(chunk, allowed_mentions=NO_PINGS)
             first = first or sent
         return first

@@ -11,6 +11,8 @@ from core.models import Department
 from core.tickets import is_staff
 
 DEPARTMENTS = list(Department)
+# Five replies of up to 700 characters each fit an embed's 4096 with the ticket's facts.
+VIEW_PAGE_SIZE = 5
 
 
 def list_state(status: str | None, department: str | None, priority: str | None) -> str:
@@ -48,7 +50,9 @@ async def render_page(
             result, everyone=is_staff(actor), filters=describe_filters(status, department, priority)
         )
         return embed, pager("list", result.page, result.page_count, state)
-    ticket, replies = await desk.services.tickets.view(actor, int(state), page=page)
+    ticket, replies = await desk.services.tickets.view(
+        actor, int(state), page=page, page_size=VIEW_PAGE_SIZE
+    )
     return render.view_embed(ticket, replies), pager(
         "view", replies.page, replies.page_count, state
     )

@@ -30,6 +30,7 @@ NOT_IN_TICKET = (
 )
 
 
+@app_commands.guild_only()
 class TicketCommands(commands.GroupCog, group_name="ticket", group_description="Support tickets"):
     def __init__(self, desk: TicketDesk) -> None:
         self.desk = desk
@@ -218,7 +219,7 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
             line, ephemeral=not in_thread, allowed_mentions=NO_PINGS
         )
         if not in_thread:
-            await self.desk.post_in_thread(ticket, line, "")
+            await self.desk.post_in_thread(ticket, line)
         await self.desk.log_event(config, line)
 
 
