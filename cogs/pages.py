@@ -7,8 +7,7 @@ import discord
 from cogs import render
 from cogs.components import pager
 from cogs.desk import TicketDesk
-from core.models import Department
-from core.tickets import is_staff
+from core.models import Department, is_staff
 
 DEPARTMENTS = list(Department)
 # Five replies of up to 700 characters each fit an embed's 4096 with the ticket's facts.

@@ -18,7 +18,6 @@ import re
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any, Literal, Protocol, TypeVar
 
-import openai
 from pydantic import BaseModel, ConfigDict
 
 from prompts.loader import load_prompt, render
@@ -143,6 +142,10 @@ class OpenAIResponder:
         self._model = model
         self._max_tokens = max_tokens
         self._timeout = timeout
+        # Imported here: the client costs most of a second at start-up, and a desk
+        # without AI settings never needs it.
+        import openai
+
         self._client = openai.AsyncOpenAI(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=2
         )
@@ -222,6 +225,8 @@ def _unavailable(reason: str, exc: BaseException | None = None) -> AIUnavailable
 
 
 def _reason(exc: BaseException) -> str:
+    import openai  # already loaded by the client that raised
+
     if isinstance(exc, TimeoutError | openai.APITimeoutError):
         return "timeout"
     if isinstance(exc, openai.RateLimitError):

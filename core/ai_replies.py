@@ -27,8 +27,8 @@ from core.errors import (
     NotConfigured,
 )
 from core.guilds import GuildService, disabled_message
-from core.models import Actor, AuthorKind, Feature, Reply, Status, Ticket
-from core.tickets import TicketService, is_staff
+from core.models import Actor, AuthorKind, Feature, Reply, Status, Ticket, is_staff
+from core.tickets import TicketService
 from storage import ai as usage_repo
 from storage import tickets as ticket_repo
 from storage.database import Database

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.clock import Clock
 from core.errors import Forbidden, InvalidInput, NotFound
-from core.models import Status
+from core.models import Status, Ticket
 from core.validation import clean_text
 from storage import lifecycle as repo
 from storage import tickets as ticket_repo
@@ -18,7 +18,7 @@ class FeedbackService:
         self._db = db
         self._clock = clock
 
-    async def _owned_closed(self, user_id: int, ticket_id: int):
+    async def _owned_closed(self, user_id: int, ticket_id: int) -> Ticket:
         ticket = await ticket_repo.get_ticket(self._db.reader, ticket_id)
         if ticket is None:
             raise NotFound(f"Ticket #{ticket_id} was not found.")
@@ -32,6 +32,18 @@ class FeedbackService:
         if not 1 <= rating <= 5:
             raise InvalidInput("rating", "must be between 1 and 5")
         ticket = await self._owned_closed(user_id, ticket_id)
+        await self._store(ticket, user_id, rating=rating, comment=None)
+
+    async def comment(self, user_id: int, ticket_id: int, text: object) -> None:
+        comment = clean_text("comment", text, max_length=COMMENT_MAX, multiline=True)
+        ticket = await self._owned_closed(user_id, ticket_id)
+        if await repo.feedback_of(self._db.reader, ticket.id) is None:
+            raise InvalidInput("comment", "pick a rating from 1 to 5 first")
+        await self._store(ticket, user_id, rating=None, comment=comment)
+
+    async def _store(
+        self, ticket: Ticket, user_id: int, *, rating: int | None, comment: str | None
+    ) -> None:
         now = self._clock.now()
         await self._db.write(
             lambda conn: repo.upsert_feedback(
@@ -40,24 +52,6 @@ class FeedbackService:
                 guild_id=ticket.guild_id,
                 user_id=user_id,
                 rating=rating,
-                comment=None,
-                now=now,
-            )
-        )
-
-    async def comment(self, user_id: int, ticket_id: int, text: object) -> None:
-        comment = clean_text("comment", text, max_length=COMMENT_MAX, multiline=True)
-        ticket = await self._owned_closed(user_id, ticket_id)
-        if await repo.feedback_of(self._db.reader, ticket.id) is None:
-            raise InvalidInput("comment", "pick a rating from 1 to 5 first")
-        now = self._clock.now()
-        await self._db.write(
-            lambda conn: repo.upsert_feedback(
-                conn,
-                ticket_id=ticket.id,
-                guild_id=ticket.guild_id,
-                user_id=user_id,
-                rating=None,
                 comment=comment,
                 now=now,
             )

@@ -24,7 +24,7 @@ from core.form_answers import validate_answers
 from core.form_models import Form, FormAvailability, Submission, SubmissionStatus
 from core.form_schema import parse_definition
 from core.guilds import GuildService, disabled_message, require_admin
-from core.models import Actor, Feature, GuildConfig, Page
+from core.models import Actor, Feature, GuildConfig, Page, is_staff
 from core.validation import clean_text, parse_choice
 from storage import forms as repo
 from storage import guilds as guild_repo
@@ -36,11 +36,6 @@ PAGE_SIZE = 10
 AUTOCOMPLETE_MAX = 25  # Discord shows at most 25 autocomplete choices
 NOTE_MAX = 1000
 MAX_ID = 2**62  # bigger can't be one of our rows (SQLite integers are 64-bit)
-
-
-def is_staff(actor: Actor) -> bool:
-    # Admins manage the server, so they may do everything staff can.
-    return actor.is_staff or actor.is_admin
 
 
 def require_staff(actor: Actor) -> None:

@@ -65,6 +65,11 @@ class Actor(Frozen):
     is_admin: bool = False
 
 
+def is_staff(actor: Actor) -> bool:
+    """Staff powers: staff roles, Manage Threads, or an admin (who manages the server anyway)."""
+    return actor.is_staff or actor.is_admin
+
+
 class Ticket(Frozen):
     id: int
     guild_id: int

@@ -7,4 +7,4 @@ VENV_DIR=${VENV_DIR:-.venv}
 "$VENV_DIR/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 "$VENV_DIR/bin/ruff" check .
 "$VENV_DIR/bin/ruff" format --check .
-"$VENV_DIR/bin/python" -m pytest "$@"
+"$VENV_DIR/bin/python" -m pytest -n auto "$@"
