@@ -11,19 +11,39 @@ from cogs.common import NO_PINGS, clip
 from cogs.desk import TicketDesk
 from cogs.feedback import rating_view
 from core.models import Actor, GuildConfig, Ticket
-from core.transcript import render_html, render_text
+from core.transcript import TranscriptFile
+from core.transcript import transcript_uploads as build_uploads
 
 log = logging.getLogger(__name__)
 
+Upload = list[TranscriptFile]
+CANNOT_DM = 50007  # Discord: cannot send messages to this user
 
-async def transcript_files(desk: TicketDesk, actor: Actor, ticket_id: int) -> list[discord.File]:
+
+async def transcript_uploads(desk: TicketDesk, actor: Actor, ticket_id: int) -> list[Upload]:
+    """The ticket's transcript from the database, as groups of files (one per message)."""
     ticket, replies = await desk.services.tickets.all_replies(actor, ticket_id)
-    html = render_html(ticket, replies)
-    text = render_text(ticket, replies)
-    return [
-        discord.File(io.BytesIO(html), filename=f"ticket-{ticket.id}.html"),
-        discord.File(io.BytesIO(text), filename=f"ticket-{ticket.id}.txt"),
-    ]
+    return build_uploads(ticket, replies)
+
+
+def as_files(group: Upload) -> list[discord.File]:
+    # A discord.File is consumed by sending, so each message gets fresh ones.
+    return [discord.File(io.BytesIO(data), filename=name) for name, data in group]
+
+
+async def send_transcript(
+    target: discord.abc.Messageable, text: str, uploads: list[Upload], **kwargs
+) -> None:
+    """The first message carries the text (and any view); further parts follow it."""
+    for index, group in enumerate(uploads):
+        if index == 0:
+            await target.send(text, files=as_files(group), allowed_mentions=NO_PINGS, **kwargs)
+        else:
+            await target.send(
+                f"(transcript part {index + 1} of {len(uploads)})",
+                files=as_files(group),
+                allowed_mentions=NO_PINGS,
+            )
 
 
 async def finish_close(
@@ -47,30 +67,35 @@ async def finish_close(
             log.warning("could not archive the thread of ticket %s: %s", ticket.id, error)
             notes.append("I could not archive and lock the thread (check my Manage Threads).")
     system = Actor(user_id=0, guild_id=ticket.guild_id, is_staff=True)
-    if config.log_channel_id is not None:
-        files = await transcript_files(desk, system, ticket.id)
-        await desk.log_event(config, line, files=files)
-    await dm_owner(desk, ticket, line, notes)
+    uploads = await transcript_uploads(desk, system, ticket.id)
+    log_channel = desk.bot.get_channel(config.log_channel_id) if config.log_channel_id else None
+    if isinstance(log_channel, discord.abc.Messageable):
+        try:
+            await send_transcript(log_channel, clip(line, 2000), uploads)
+        except discord.HTTPException as error:
+            log.warning("could not post the transcript of ticket %s: %s", ticket.id, error)
+            notes.append("I could not post the transcript in the log channel.")
+    await dm_owner(desk, ticket, line, uploads, notes)
     return notes
 
 
-async def dm_owner(desk: TicketDesk, ticket: Ticket, line: str, notes: list[str]) -> None:
+async def dm_owner(
+    desk: TicketDesk, ticket: Ticket, line: str, uploads: list[Upload], notes: list[str]
+) -> None:
+    text = (
+        f"{line}\nA transcript of the conversation is attached. How did we do? Rate the "
+        "help you got below. If you need more help, open a new ticket with `/ticket create`."
+    )
     try:
         owner = desk.bot.get_user(ticket.owner_id) or await desk.bot.fetch_user(ticket.owner_id)
-        system = Actor(user_id=0, guild_id=ticket.guild_id, is_staff=True)
-        files = await transcript_files(desk, system, ticket.id)
-        await owner.send(
-            f"{line}\nA transcript of the conversation is attached. How did we do? Rate "
-            "the help you got below. If you need more help, open a new ticket with "
-            "`/ticket create`.",
-            files=files,
-            view=rating_view(ticket.id),
-            allowed_mentions=NO_PINGS,
-        )
+        await send_transcript(owner, text, uploads, view=rating_view(ticket.id))
     except discord.HTTPException as error:
-        # Members may close their DMs; that is their choice, not a failure of the close.
         log.info("could not DM the owner of ticket %s: %s", ticket.id, error)
-        notes.append("The owner's DMs are closed, so they were not sent a copy.")
+        if error.code == CANNOT_DM:
+            # Members may close their DMs; that is their choice, not a failure of the close.
+            notes.append("The owner's DMs are closed, so they were not sent a copy.")
+        else:
+            notes.append("I could not send the owner a copy of the transcript.")
 
 
 async def finish_reopen(

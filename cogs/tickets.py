@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from cogs import render
 from cogs.ai import suggest_reply
-from cogs.closing import finish_reopen, transcript_files
+from cogs.closing import as_files, finish_reopen, transcript_uploads
 from cogs.common import NO_PINGS, send_ephemeral
 from cogs.components import close_ticket
 from cogs.desk import TicketDesk
@@ -207,10 +207,12 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         number = parse_ticket_id(ticket_id)
         actor, _ = await self.desk.actor(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        files = await transcript_files(self.desk, actor, number)
-        await interaction.followup.send(
-            f"Transcript of ticket #{number}.", files=files, ephemeral=True
-        )
+        uploads = await transcript_uploads(self.desk, actor, number)
+        for index, group in enumerate(uploads):
+            part = f" (part {index + 1} of {len(uploads)})" if len(uploads) > 1 else ""
+            await interaction.followup.send(
+                f"Transcript of ticket #{number}{part}.", files=as_files(group), ephemeral=True
+            )
 
     async def _announce(self, interaction, ticket, config, line: str) -> None:
         """Say a triage change where it happened, and in the thread and log when elsewhere."""

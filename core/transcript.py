@@ -7,6 +7,7 @@ is inlined but a short stylesheet.
 
 from __future__ import annotations
 
+import gzip
 import html
 from collections.abc import Sequence
 
@@ -93,3 +94,63 @@ def render_text(ticket: Ticket, replies: Sequence[Reply]) -> bytes:
         lines.extend(f"  attachment: {a.filename} <{a.url}>" for a in reply.attachments)
         lines.append("")
     return "\n".join(lines).encode("utf-8")
+
+
+# Discord lets a bot upload 10 MiB per message unless the server is boosted; keep margin.
+UPLOAD_LIMIT = 8 * 1024 * 1024
+
+TranscriptFile = tuple[str, bytes]
+
+
+def _pair(ticket: Ticket, replies: Sequence[Reply], suffix: str = "") -> list[TranscriptFile]:
+    stem = f"ticket-{ticket.id}{suffix}"
+    return [
+        (f"{stem}.html", render_html(ticket, replies)),
+        (f"{stem}.txt", render_text(ticket, replies)),
+    ]
+
+
+def _gzipped(files: list[TranscriptFile]) -> list[TranscriptFile]:
+    # mtime=0 keeps the bytes stable, so the same conversation gives the same file.
+    return [(f"{name}.gz", gzip.compress(data, compresslevel=6, mtime=0)) for name, data in files]
+
+
+def _size(files: list[TranscriptFile]) -> int:
+    return sum(len(data) for _, data in files)
+
+
+def _fitting_parts(
+    ticket: Ticket, replies: Sequence[Reply], limit: int, packed: list[TranscriptFile]
+) -> list[list[TranscriptFile]]:
+    """`packed` (these replies, gzipped) if it fits, else halves of whole replies, recursively."""
+    if len(replies) <= 1 or _size(packed) <= limit:
+        return [packed]
+    middle = len(replies) // 2
+    parts = []
+    for half in (replies[:middle], replies[middle:]):
+        parts += _fitting_parts(ticket, half, limit, _gzipped(_pair(ticket, half)))
+    return parts
+
+
+def _numbered(ticket: Ticket, parts: list[list[TranscriptFile]]) -> list[list[TranscriptFile]]:
+    stem = f"ticket-{ticket.id}"
+    return [
+        [(name.replace(stem, f"{stem}-part{n}-of-{len(parts)}", 1), data) for name, data in part]
+        for n, part in enumerate(parts, start=1)
+    ]
+
+
+def transcript_uploads(
+    ticket: Ticket, replies: Sequence[Reply], *, limit: int = UPLOAD_LIMIT
+) -> list[list[TranscriptFile]]:
+    """The transcript as uploads that each fit in one Discord message.
+
+    Normally one message with an .html and a .txt file. A very long conversation is
+    gzipped (text shrinks several-fold and every browser and OS opens .gz), and if even
+    that is too big it is split into numbered parts of whole replies.
+    """
+    plain = _pair(ticket, replies)
+    if _size(plain) <= limit:
+        return [plain]
+    parts = _fitting_parts(ticket, replies, limit, _gzipped(plain))
+    return parts if len(parts) == 1 else _numbered(ticket, parts)
