@@ -23,7 +23,8 @@ from cogs.form_review import REVIEW_ITEMS
 from cogs.form_submissions import SubmissionsPage, export_csv, render_submissions
 from core.errors import DomainError, InvalidInput
 from core.form_models import Form
-from core.form_schema import RAW_MAX_BYTES, definition_json, template_json
+from core.form_schema import RAW_MAX_BYTES, definition_json
+from core.form_template import template_json
 from core.guilds import require_admin
 from core.models import Feature
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from core.errors import DomainError
 from core.form_answers import FormAnswersInvalid, validate_answers
-from core.form_schema import TEMPLATE_DEFINITION, FormDefinition, parse_definition
+from core.form_schema import FormDefinition, parse_definition
+from core.form_template import TEMPLATE_DEFINITION
 
 DEFINITION = parse_definition(
     {

@@ -14,14 +14,13 @@ from hypothesis import strategies as st
 from core.errors import DomainError, InvalidInput
 from core.form_schema import (
     QUESTIONS_MAX,
-    TEMPLATE_DEFINITION,
     DefinitionInvalid,
     FormDefinition,
     QuestionKind,
     definition_json,
     parse_definition,
-    template_json,
 )
+from core.form_template import TEMPLATE_DEFINITION, template_json
 
 SPEC_EXAMPLE = """{
   "title": "Moderator application",
