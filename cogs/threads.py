@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import discord
 from discord.ext import commands
@@ -14,6 +15,7 @@ from core.models import Attachment, Ticket
 log = logging.getLogger(__name__)
 
 HISTORY_BATCH = 100
+CATCH_UP_PAGE = 500
 
 
 def attachments_of(message: discord.Message) -> list[Attachment]:
@@ -86,20 +88,54 @@ class ThreadMirror(commands.Cog):
         await self.catch_up()
 
     async def catch_up(self) -> None:
-        """Store messages posted in live ticket threads while the bot was down."""
+        """Store messages posted in live ticket threads while the bot was down.
+
+        The gateway hands over every active thread at start-up with its `last_message_id`.
+        A thread whose last message is one already stored has nothing new, so it costs no
+        request: a restart with 50,000 live tickets reads the history of the few threads that
+        moved, instead of sending 50,000 history requests (discord.py also scans its
+        per-channel rate-limit buckets on every request, so that many got slower and slower).
+        Tickets are walked a page at a time as ids, not loaded as 50,000 models at once.
+        """
         await self.tickets.discard_orphans()
-        stored = 0
-        for ticket in await self.tickets.live_tickets():
-            thread = await self.desk.thread_of(ticket)
-            if thread is None:
-                continue
-            last = await self.tickets.last_seen_message(ticket.id)
-            after = discord.Object(last) if last else None
-            try:
-                async for message in thread.history(limit=None, after=after, oldest_first=True):
-                    if await self.record(message) is not None:
-                        stored += 1
-            except discord.HTTPException as error:
-                log.warning("could not read the history of ticket %s: %s", ticket.id, error)
+        started = time.monotonic()
+        checked = read = stored = 0
+        after = 0
+        while page := await self.tickets.live_threads(after_id=after, limit=CATCH_UP_PAGE):
+            for ticket_id, thread_id, last in page:
+                after = ticket_id
+                checked += 1
+                cached = self.desk.bot.get_channel(thread_id)
+                if isinstance(cached, discord.Thread) and _seen_all(cached, last):
+                    continue
+                ticket = await self.tickets.by_thread(thread_id)
+                thread = await self.desk.thread_of(ticket) if ticket else None
+                if thread is None or _seen_all(thread, last):
+                    continue
+                read += 1
+                stored += await self._read_history(ticket_id, thread, last)
         if stored:
             log.info("caught up on %s messages posted while offline", stored)
+        log.info(
+            "catch-up done in %.1fs: %s live ticket threads, %s histories read",
+            time.monotonic() - started,
+            checked,
+            read,
+        )
+
+    async def _read_history(self, ticket_id: int, thread: discord.Thread, last: int | None) -> int:
+        stored = 0
+        after = discord.Object(last) if last else None
+        try:
+            async for message in thread.history(limit=None, after=after, oldest_first=True):
+                if await self.record(message) is not None:
+                    stored += 1
+        except discord.HTTPException as error:
+            log.warning("could not read the history of ticket %s: %s", ticket_id, error)
+        return stored
+
+
+def _seen_all(thread: discord.Thread, last_stored: int | None) -> bool:
+    """Snowflakes grow with time: nothing is newer than `last_stored` if it is the newest."""
+    newest = thread.last_message_id
+    return last_stored is not None and newest is not None and newest <= last_stored

@@ -31,6 +31,7 @@ from core.models import (
     Status,
     Ticket,
     TicketStats,
+    is_staff,
 )
 from core.validation import (
     MESSAGE_MAX,
@@ -54,11 +55,6 @@ NOT_SET_UP = (
     "Tickets aren't set up on this server yet. Ask an admin to run `/admin setup` "
     "(it picks the channel for ticket threads and the staff role)."
 )
-
-
-def is_staff(actor: Actor) -> bool:
-    # Admins manage the server, so they may do everything staff can.
-    return actor.is_staff or actor.is_admin
 
 
 class TicketService:
@@ -97,8 +93,9 @@ class TicketService:
             config = await guild_repo.get_config(conn, actor.guild_id)
             if not config.is_set_up:
                 raise NotConfigured(NOT_SET_UP)
-            await self._check_member_limits(conn, actor, config.max_open_tickets, now)
-            await self._check_cooldown(conn, actor, config.cooldown_seconds, now)
+            open_count, latest = await repo.owner_activity(conn, actor.guild_id, actor.user_id)
+            self._check_member_limits(open_count, config.max_open_tickets)
+            self._check_cooldown(latest, config.cooldown_seconds, now)
             ai_on = (
                 self._ai_configured
                 and flags.is_on(Feature.AI)
@@ -131,10 +128,8 @@ class TicketService:
         log.info("ticket %s created in guild %s", ticket.id, ticket.guild_id)
         return ticket
 
-    async def _check_member_limits(
-        self, conn: aiosqlite.Connection, actor: Actor, cap: int, now: datetime
-    ) -> None:
-        open_count = await repo.count_unclosed_for_owner(conn, actor.guild_id, actor.user_id)
+    @staticmethod
+    def _check_member_limits(open_count: int, cap: int) -> None:
         if open_count >= cap:
             raise LimitReached(
                 f"You already have {open_count} open tickets here (the limit is {cap}). "
@@ -142,13 +137,9 @@ class TicketService:
                 "see them with `/ticket list`."
             )
 
-    async def _check_cooldown(
-        self, conn: aiosqlite.Connection, actor: Actor, cooldown: int, now: datetime
-    ) -> None:
-        if cooldown <= 0:
-            return
-        latest = await repo.latest_for_owner(conn, actor.guild_id, actor.user_id)
-        if latest is None:
+    @staticmethod
+    def _check_cooldown(latest: Ticket | None, cooldown: int, now: datetime) -> None:
+        if cooldown <= 0 or latest is None:
             return
         waited = (now - latest.created_at).total_seconds()
         if waited < cooldown:
@@ -419,8 +410,11 @@ class TicketService:
 
         return await self._db.write(work)
 
-    async def live_tickets(self) -> list[Ticket]:
-        return await repo.open_thread_tickets(self._db.reader)
+    async def live_threads(
+        self, *, after_id: int = 0, limit: int = 500
+    ) -> list[tuple[int, int, int | None]]:
+        """A page of (ticket id, thread id, newest stored message id) for unclosed tickets."""
+        return await repo.live_threads(self._db.reader, after_id=after_id, limit=limit)
 
     async def last_seen_message(self, ticket_id: int) -> int | None:
         return await repo.latest_message_id(self._db.reader, ticket_id)

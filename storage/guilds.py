@@ -89,6 +89,8 @@ async def forget_guild(conn: aiosqlite.Connection, guild_id: int) -> dict[str, i
         "tickets",
         "forms",
         "ticket_counts",
+        "response_counts",
+        "rating_counts",
         "feature_flags",
         "department_roles",
         "guild_settings",

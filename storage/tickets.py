@@ -142,23 +142,20 @@ async def get_ticket_by_thread(conn: aiosqlite.Connection, thread_id: int) -> Ti
     return None if row is None else ticket_from_row(row)
 
 
-async def count_unclosed_for_owner(conn: aiosqlite.Connection, guild_id: int, owner_id: int) -> int:
-    return await fetch_value(
-        conn,
-        "SELECT COUNT(*) FROM tickets WHERE guild_id = ? AND owner_id = ? AND status != 'closed'",
-        (guild_id, owner_id),
-    )
-
-
-async def latest_for_owner(
+async def owner_activity(
     conn: aiosqlite.Connection, guild_id: int, owner_id: int
-) -> Ticket | None:
+) -> tuple[int, Ticket | None]:
+    """A member's unclosed-ticket count and latest ticket, in one statement (one thread hop)."""
     row = await fetch_one(
         conn,
-        "SELECT * FROM tickets WHERE guild_id = ? AND owner_id = ? ORDER BY id DESC LIMIT 1",
-        (guild_id, owner_id),
+        "SELECT (SELECT COUNT(*) FROM tickets WHERE guild_id = :guild AND owner_id = :owner"
+        " AND status != 'closed') AS unclosed, latest.* FROM (SELECT 1)"
+        " LEFT JOIN (SELECT * FROM tickets WHERE guild_id = :guild AND owner_id = :owner"
+        " ORDER BY id DESC LIMIT 1) AS latest",
+        {"guild": guild_id, "owner": owner_id},
     )
-    return None if row is None else ticket_from_row(row)
+    latest = None if row["id"] is None else ticket_from_row(row)
+    return row["unclosed"], latest
 
 
 async def list_tickets(
@@ -188,7 +185,14 @@ async def list_tickets(
         f"SELECT * FROM tickets WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
-    total = await fetch_value(conn, f"SELECT COUNT(*) FROM tickets WHERE {clause}", params)
+    if owner_id is None:
+        # Without an owner the filters are all columns of ticket_counts, kept exact by
+        # triggers: summing at most 64 counters beats counting 40,000 index entries.
+        total = await fetch_value(
+            conn, f"SELECT COALESCE(SUM(n), 0) FROM ticket_counts WHERE {clause}", params
+        )
+    else:
+        total = await fetch_value(conn, f"SELECT COUNT(*) FROM tickets WHERE {clause}", params)
     return [ticket_from_row(row) for row in rows], total
 
 
@@ -269,11 +273,8 @@ async def status_counts(
 
 
 async def median_first_response(conn: aiosqlite.Connection, guild_id: int) -> float | None:
-    count = await fetch_value(
-        conn,
-        "SELECT COUNT(*) FROM tickets WHERE guild_id = ? AND first_response_seconds IS NOT NULL",
-        (guild_id,),
-    )
+    # Kept by triggers (migration 0005): counting the index would read every entry.
+    count = await fetch_value(conn, "SELECT n FROM response_counts WHERE guild_id = ?", (guild_id,))
     if not count:
         return None
     # Lower and upper middle via the partial index; average them for an even count.
@@ -288,12 +289,22 @@ async def median_first_response(conn: aiosqlite.Connection, guild_id: int) -> fl
     return sum(values) / len(values)
 
 
-async def open_thread_tickets(conn: aiosqlite.Connection) -> list[Ticket]:
-    """Tickets whose thread is live, for catching up on messages after a restart."""
+async def live_threads(
+    conn: aiosqlite.Connection, *, after_id: int, limit: int
+) -> list[tuple[int, int, int | None]]:
+    """(ticket id, thread id, newest stored message id) of unclosed tickets with a thread.
+
+    Paged by ticket id and kept to three columns: catching up after a restart walks every
+    live ticket, and 50,000 full ticket models at once would cost ~150 MB.
+    """
     rows = await fetch_all(
-        conn, "SELECT * FROM tickets WHERE status != 'closed' AND thread_id IS NOT NULL"
+        conn,
+        "SELECT id, thread_id, (SELECT MAX(message_id) FROM replies WHERE ticket_id = tickets.id)"
+        " FROM tickets WHERE status != 'closed' AND thread_id IS NOT NULL AND id > ?"
+        " ORDER BY id LIMIT ?",
+        (after_id, limit),
     )
-    return [ticket_from_row(row) for row in rows]
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 async def delete_threadless_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:

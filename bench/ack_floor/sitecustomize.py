@@ -1,0 +1,23 @@
+"""Loaded into the bot process only by the benchmark's ack-floor run (BENCH_ACK_FLOOR=1).
+
+/ticket create then defers and answers at once, with no database or thread work: what is
+left of its latency is discord.py and the fake Discord on this machine, the floor under the
+real bot's figure. Python imports `sitecustomize` from PYTHONPATH at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+
+if os.environ.get("BENCH_ACK_FLOOR") == "1":
+    import discord
+
+    import cogs.desk
+    from cogs.common import send_ephemeral
+
+    async def _answer_only(
+        self: cogs.desk.TicketDesk, interaction: discord.Interaction, **fields: object
+    ) -> None:
+        await send_ephemeral(interaction, "Ticket #0 is open (benchmark floor: no work done)")
+
+    cogs.desk.TicketDesk.open_ticket = _answer_only
