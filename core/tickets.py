@@ -8,16 +8,13 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from core.clock import Clock
 from core.errors import (
     FeatureDisabled,
     Forbidden,
-    InvalidInput,
     LimitReached,
     NotConfigured,
-    NotFound,
 )
-from core.guilds import GuildService, disabled_message
+from core.guilds import disabled_message
 from core.lifecycle import Event, next_status
 from core.models import (
     Actor,
@@ -33,9 +30,9 @@ from core.models import (
     TicketStats,
     is_staff,
 )
+from core.ticket_lifecycle import TicketLifecycle
 from core.validation import (
     MESSAGE_MAX,
-    REASON_MAX,
     SUBJECT_MAX,
     clean_text,
     parse_choice,
@@ -43,13 +40,10 @@ from core.validation import (
 from storage import guilds as guild_repo
 from storage import lifecycle as lifecycle_repo
 from storage import tickets as repo
-from storage.database import Database
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
-# SQLite integers are 64-bit; anything bigger can't be a ticket of ours.
-MAX_ID = 2**62
 
 NOT_SET_UP = (
     "Tickets aren't set up on this server yet. Ask an admin to run `/admin setup` "
@@ -57,14 +51,8 @@ NOT_SET_UP = (
 )
 
 
-class TicketService:
-    def __init__(
-        self, db: Database, guilds: GuildService, clock: Clock, *, ai_configured: bool = False
-    ) -> None:
-        self._db = db
-        self._guilds = guilds
-        self._clock = clock
-        self._ai_configured = ai_configured
+class TicketService(TicketLifecycle):
+    """Opening, reading and talking in tickets; the lifecycle comes from TicketLifecycle."""
 
     # -- creating ----------------------------------------------------------------------
 
@@ -181,18 +169,6 @@ class TicketService:
 
     # -- reading -----------------------------------------------------------------------
 
-    async def _load(self, conn: aiosqlite.Connection, actor: Actor, ticket_id: int) -> Ticket:
-        ticket = None
-        if 0 < ticket_id < MAX_ID:
-            ticket = await repo.get_ticket(conn, ticket_id)
-        if ticket is None or ticket.guild_id != actor.guild_id:
-            raise NotFound(f"Ticket #{ticket_id} was not found. `/ticket list` shows your tickets.")
-        if ticket.owner_id != actor.user_id and not is_staff(actor):
-            raise Forbidden(
-                f"Ticket #{ticket_id} belongs to someone else; only its owner and staff can see it."
-            )
-        return ticket
-
     async def get(self, actor: Actor, ticket_id: int) -> Ticket:
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
         return await self._load(self._db.reader, actor, ticket_id)
@@ -269,52 +245,6 @@ class TicketService:
         )
 
     # -- conversation ------------------------------------------------------------------
-
-    async def _add_reply(
-        self,
-        conn: aiosqlite.Connection,
-        ticket: Ticket,
-        *,
-        author_id: int,
-        kind: AuthorKind,
-        body: str,
-        attachments: Sequence[Attachment],
-        message_id: int | None,
-        now: datetime,
-    ) -> tuple[Ticket, Reply] | None:
-        reply = await repo.insert_reply(
-            conn,
-            ticket_id=ticket.id,
-            author_id=author_id,
-            author_kind=kind,
-            body=body,
-            attachments=attachments,
-            message_id=message_id,
-            now=now,
-        )
-        if reply is None:  # this Discord message is already stored
-            return None
-        if kind is AuthorKind.SYSTEM or ticket.status is Status.CLOSED:
-            return ticket, reply
-        event = Event.MEMBER_REPLY if kind is AuthorKind.MEMBER else Event.STAFF_REPLY
-        changes: dict[str, object] = {"updated_at": now}
-        status = next_status(ticket, event)
-        if status is not ticket.status:
-            changes["status"] = status
-            changes["status_changed_at"] = now
-            changes["reminded_at"] = None
-        if event is Event.STAFF_REPLY and ticket.first_response_seconds is None:
-            changes["first_response_seconds"] = (now - ticket.created_at).total_seconds()
-        if kind is AuthorKind.STAFF and ticket.ai_active:
-            changes["ai_active"] = False  # human takeover: the AI stays quiet from now on
-        return await repo.update_ticket(conn, ticket.id, **changes), reply
-
-    def _kind_for(self, actor: Actor, ticket: Ticket) -> AuthorKind:
-        if actor.user_id == ticket.owner_id:
-            return AuthorKind.MEMBER
-        if is_staff(actor):
-            return AuthorKind.STAFF
-        raise Forbidden(f"Only the owner of ticket {ticket.ref} and staff can reply to it.")
 
     async def reply(
         self,
@@ -418,186 +348,3 @@ class TicketService:
 
     async def last_seen_message(self, ticket_id: int) -> int | None:
         return await repo.latest_message_id(self._db.reader, ticket_id)
-
-    # -- lifecycle and triage ----------------------------------------------------------
-
-    async def _transition(
-        self, actor: Actor, ticket_id: int, event: Event, *, staff_only: bool, **extra: object
-    ) -> Ticket:
-        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
-        now = self._clock.now()
-
-        async def work(conn: aiosqlite.Connection) -> Ticket:
-            ticket = await self._load(conn, actor, ticket_id)
-            if staff_only and not is_staff(actor):
-                raise Forbidden(f"Only staff can {event.value} tickets.")
-            status = next_status(ticket, event)
-            return await repo.update_ticket(
-                conn,
-                ticket.id,
-                status=status,
-                status_changed_at=now,
-                updated_at=now,
-                reminded_at=None,
-                **extra,
-            )
-
-        return await self._db.write(work)
-
-    async def resolve(self, actor: Actor, ticket_id: int) -> Ticket:
-        return await self._transition(actor, ticket_id, Event.RESOLVE, staff_only=False)
-
-    async def close(self, actor: Actor, ticket_id: int, reason: object = None) -> Ticket:
-        text = None
-        if reason is not None and str(reason).strip():
-            text = clean_text("reason", reason, max_length=REASON_MAX, multiline=True)
-        return await self._transition(
-            actor,
-            ticket_id,
-            Event.CLOSE,
-            staff_only=False,
-            closed_at=self._clock.now(),
-            closed_by=actor.user_id,
-            close_reason=text,
-            ai_active=False,
-        )
-
-    async def close_if_pending(self, actor: Actor, ticket_id: int, reason: str) -> Ticket | None:
-        """Auto-close: only while the ticket still waits on the member (checked in the write)."""
-        now = self._clock.now()
-
-        async def work(conn: aiosqlite.Connection) -> Ticket | None:
-            ticket = await repo.get_ticket(conn, ticket_id)
-            if ticket is None or ticket.status is not Status.PENDING:
-                return None
-            return await repo.update_ticket(
-                conn,
-                ticket.id,
-                status=next_status(ticket, Event.CLOSE),
-                status_changed_at=now,
-                updated_at=now,
-                closed_at=now,
-                closed_by=actor.user_id,
-                close_reason=reason,
-                ai_active=False,
-            )
-
-        return await self._db.write(work)
-
-    async def reopen(self, actor: Actor, ticket_id: int) -> Ticket:
-        return await self._transition(
-            actor,
-            ticket_id,
-            Event.REOPEN,
-            staff_only=True,
-            closed_at=None,
-            closed_by=None,
-            close_reason=None,
-        )
-
-    async def _triage(self, actor: Actor, ticket_id: int, what: str, **changes: object) -> Ticket:
-        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
-        if not is_staff(actor):
-            raise Forbidden(f"Only staff can {what}.")
-        now = self._clock.now()
-
-        async def work(conn: aiosqlite.Connection) -> Ticket:
-            ticket = await self._load(conn, actor, ticket_id)
-            if ticket.status is Status.CLOSED:
-                raise InvalidInput(
-                    "ticket", f"{ticket.ref} is closed; reopen it first with `/ticket reopen`"
-                )
-            return await repo.update_ticket(conn, ticket.id, updated_at=now, **changes)
-
-        return await self._db.write(work)
-
-    async def claim(self, actor: Actor, ticket_id: int) -> Ticket:
-        return await self._triage(actor, ticket_id, "claim tickets", claimed_by=actor.user_id)
-
-    async def set_priority(self, actor: Actor, ticket_id: int, level: object) -> Ticket:
-        priority = parse_choice("level", level, Priority, None)
-        if priority is None:
-            raise InvalidInput("level", "must be one of urgent, high, medium, low")
-        return await self._triage(actor, ticket_id, "change priority", priority=priority)
-
-    async def set_department(self, actor: Actor, ticket_id: int, name: object) -> Ticket:
-        department = parse_choice("name", name, Department, None)
-        if department is None:
-            raise InvalidInput("name", "must be one of " + ", ".join(d.value for d in Department))
-        return await self._triage(actor, ticket_id, "change department", department=department)
-
-    # -- AI answers and the hand-off to staff (SPEC §4) --------------------------------
-
-    async def record_ai_reply(
-        self, ticket_id: int, *, author_id: int, body: str, message_id: int | None
-    ) -> tuple[Ticket, Reply] | None:
-        """Store an AI answer the front end has posted; it counts towards the ticket's cap.
-
-        Like any answer it moves `open` to `pending`; None if the ticket is gone.
-        """
-        now = self._clock.now()
-
-        async def work(conn: aiosqlite.Connection) -> tuple[Ticket, Reply] | None:
-            ticket = await repo.get_ticket(conn, ticket_id)
-            if ticket is None:
-                return None
-            result = await self._add_reply(
-                conn,
-                ticket,
-                author_id=author_id,
-                kind=AuthorKind.AI,
-                body=body,
-                attachments=(),
-                message_id=message_id,
-                now=now,
-            )
-            if result is None:
-                return None
-            ticket, reply = result
-            ticket = await repo.update_ticket(conn, ticket.id, ai_replies=ticket.ai_replies + 1)
-            return ticket, reply
-
-        return await self._db.write(work)
-
-    async def hand_off(self, actor: Actor, ticket_id: int) -> tuple[Ticket, bool]:
-        """The "Talk to a human" button (owner or staff): the AI stops, the ticket waits on staff.
-
-        Returns the ticket and whether anything changed (a second click changes nothing).
-        """
-        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
-        now = self._clock.now()
-
-        async def work(conn: aiosqlite.Connection) -> tuple[Ticket, bool]:
-            ticket = await self._load(conn, actor, ticket_id)  # owner or staff only
-            return await self._hand_off(conn, ticket, now)
-
-        return await self._db.write(work)
-
-    async def hand_off_to_staff(self, ticket_id: int) -> tuple[Ticket, bool] | None:
-        """The same hand-off when the AI can't go on (failure, cap): nobody asked for it."""
-        now = self._clock.now()
-
-        async def work(conn: aiosqlite.Connection) -> tuple[Ticket, bool] | None:
-            ticket = await repo.get_ticket(conn, ticket_id)
-            if ticket is None:
-                return None
-            if ticket.status is Status.CLOSED:
-                return ticket, False
-            return await self._hand_off(conn, ticket, now)
-
-        return await self._db.write(work)
-
-    async def _hand_off(
-        self, conn: aiosqlite.Connection, ticket: Ticket, now: datetime
-    ) -> tuple[Ticket, bool]:
-        # Asking for a human is the member's move, so it follows the member-reply rules:
-        # pending/resolved -> open, and a closed ticket is refused with the usual message.
-        status = next_status(ticket, Event.MEMBER_REPLY)
-        changes: dict[str, object] = {}
-        if ticket.ai_active:
-            changes["ai_active"] = False
-        if status is not ticket.status:
-            changes.update(status=status, status_changed_at=now, reminded_at=None)
-        if not changes:
-            return ticket, False
-        return await repo.update_ticket(conn, ticket.id, updated_at=now, **changes), True

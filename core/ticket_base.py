@@ -1,0 +1,99 @@
+"""What every ticket operation shares: its dependencies, loading with permission checks,
+and adding a reply with the status change SPEC §2 ties to it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from core.clock import Clock
+from core.errors import (
+    Forbidden,
+    NotFound,
+)
+from core.guilds import GuildService
+from core.lifecycle import Event, next_status
+from core.models import (
+    Actor,
+    Attachment,
+    AuthorKind,
+    Reply,
+    Status,
+    Ticket,
+    is_staff,
+)
+from storage import tickets as repo
+from storage.database import Database
+
+# SQLite integers are 64-bit; anything bigger can't be a ticket of ours.
+MAX_ID = 2**62
+
+
+class TicketServiceBase:
+    def __init__(
+        self, db: Database, guilds: GuildService, clock: Clock, *, ai_configured: bool = False
+    ) -> None:
+        self._db = db
+        self._guilds = guilds
+        self._clock = clock
+        self._ai_configured = ai_configured
+
+    async def _load(self, conn: aiosqlite.Connection, actor: Actor, ticket_id: int) -> Ticket:
+        ticket = None
+        if 0 < ticket_id < MAX_ID:
+            ticket = await repo.get_ticket(conn, ticket_id)
+        if ticket is None or ticket.guild_id != actor.guild_id:
+            raise NotFound(f"Ticket #{ticket_id} was not found. `/ticket list` shows your tickets.")
+        if ticket.owner_id != actor.user_id and not is_staff(actor):
+            raise Forbidden(
+                f"Ticket #{ticket_id} belongs to someone else; only its owner and staff can see it."
+            )
+        return ticket
+
+    async def _add_reply(
+        self,
+        conn: aiosqlite.Connection,
+        ticket: Ticket,
+        *,
+        author_id: int,
+        kind: AuthorKind,
+        body: str,
+        attachments: Sequence[Attachment],
+        message_id: int | None,
+        now: datetime,
+    ) -> tuple[Ticket, Reply] | None:
+        reply = await repo.insert_reply(
+            conn,
+            ticket_id=ticket.id,
+            author_id=author_id,
+            author_kind=kind,
+            body=body,
+            attachments=attachments,
+            message_id=message_id,
+            now=now,
+        )
+        if reply is None:  # this Discord message is already stored
+            return None
+        if kind is AuthorKind.SYSTEM or ticket.status is Status.CLOSED:
+            return ticket, reply
+        event = Event.MEMBER_REPLY if kind is AuthorKind.MEMBER else Event.STAFF_REPLY
+        changes: dict[str, object] = {"updated_at": now}
+        status = next_status(ticket, event)
+        if status is not ticket.status:
+            changes["status"] = status
+            changes["status_changed_at"] = now
+            changes["reminded_at"] = None
+        if event is Event.STAFF_REPLY and ticket.first_response_seconds is None:
+            changes["first_response_seconds"] = (now - ticket.created_at).total_seconds()
+        if kind is AuthorKind.STAFF and ticket.ai_active:
+            changes["ai_active"] = False  # human takeover: the AI stays quiet from now on
+        return await repo.update_ticket(conn, ticket.id, **changes), reply
+
+    def _kind_for(self, actor: Actor, ticket: Ticket) -> AuthorKind:
+        if actor.user_id == ticket.owner_id:
+            return AuthorKind.MEMBER
+        if is_staff(actor):
+            return AuthorKind.STAFF
+        raise Forbidden(f"Only the owner of ticket {ticket.ref} and staff can reply to it.")
