@@ -60,6 +60,6 @@ def build_services(db: Database, settings: Settings, clock: Clock | None = None)
         tickets=tickets,
         forms=forms,
         feedback=FeedbackService(db, clock),
-        inactivity=InactivityService(db, guilds, tickets, clock),
+        inactivity=InactivityService(db, tickets, clock),
         ai=AIReplyService(db, guilds, tickets, make_responder(settings), clock),
     )

@@ -10,17 +10,37 @@ from core.models import Ticket
 from storage.rows import fetch_all, fetch_one, to_db_time
 from storage.tickets import ticket_from_row
 
+# Each guild's own hours decide what is due, in SQL, so a server with many long-waiting
+# tickets can never crowd the others out of a sweep. Defaults match guild_settings'.
+_DUE = """
+    SELECT t.* FROM tickets AS t
+    LEFT JOIN guild_settings AS g ON g.guild_id = t.guild_id
+    WHERE t.status = 'pending' AND {condition}
+    ORDER BY t.id LIMIT ?
+"""
+_REMINDER_DUE = (
+    "t.reminded_at IS NULL AND julianday(t.status_changed_at)"
+    " <= julianday(?) - COALESCE(g.reminder_hours, 48) / 24.0"
+)
+_CLOSE_DUE = (
+    "t.reminded_at IS NOT NULL AND julianday(t.reminded_at)"
+    " <= julianday(?) - COALESCE(g.autoclose_hours, 24) / 24.0"
+)
 
-async def pending_since_before(
-    conn: aiosqlite.Connection, cutoff: datetime, limit: int = 500
+
+async def due_for_reminder(
+    conn: aiosqlite.Connection, now: datetime, limit: int = 500
 ) -> list[Ticket]:
-    """Pending tickets waiting on the member since before `cutoff` (guild rules applied later)."""
-    rows = await fetch_all(
-        conn,
-        "SELECT * FROM tickets WHERE status = 'pending' AND status_changed_at < ?"
-        " ORDER BY status_changed_at LIMIT ?",
-        (to_db_time(cutoff), limit),
-    )
+    """Pending tickets whose member has been quiet for their guild's reminder hours."""
+    rows = await fetch_all(conn, _DUE.format(condition=_REMINDER_DUE), (to_db_time(now), limit))
+    return [ticket_from_row(row) for row in rows]
+
+
+async def due_for_close(
+    conn: aiosqlite.Connection, now: datetime, limit: int = 500
+) -> list[Ticket]:
+    """Reminded pending tickets still without a reply after their guild's auto-close hours."""
+    rows = await fetch_all(conn, _DUE.format(condition=_CLOSE_DUE), (to_db_time(now), limit))
     return [ticket_from_row(row) for row in rows]
 
 

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.usefixtures("set_up")
 
 
 @pytest.fixture
-def inactivity(db, guilds, tickets, clock) -> InactivityService:
-    return InactivityService(db, guilds, tickets, clock)
+def inactivity(db, tickets, clock) -> InactivityService:
+    return InactivityService(db, tickets, clock)
 
 
 async def waiting_on_member(tickets, user_id=1):
@@ -77,3 +77,28 @@ async def test_custom_hours(inactivity, tickets, guilds, clock):
     assert len((await inactivity.sweep()).reminded) == 1
     clock.advance(hours=1, minutes=1)
     assert len((await inactivity.sweep()).closed) == 1
+
+
+async def test_a_busy_server_cannot_crowd_others_out_of_a_sweep(inactivity, tickets, guilds, clock):
+    """600 tickets long pending on a server with a month-long reminder come first by age,
+    yet the one ticket that is due elsewhere is reminded in the very next sweep."""
+    other = 2000
+    month = admin(guild_id=other)
+    await guilds.setup(month, ticket_channel_id=1, staff_role_id=2)
+    await guilds.set_limits(month, reminder_hours=24 * 30, max_open_tickets=50, cooldown_seconds=0)
+    for n in range(600):
+        quiet = await tickets.create(
+            member(user_id=10_000 + n, guild_id=other), subject="s", message="m"
+        )
+        quiet = await tickets.attach_thread(quiet.id, 500_000 + quiet.id)
+        await tickets.record_message(
+            thread_id=quiet.thread_id,
+            author_id=50,
+            author_is_staff=True,
+            body="?",
+            message_id=600_000 + quiet.id,
+        )
+    clock.advance(hours=10)
+    due = await waiting_on_member(tickets)
+    clock.advance(hours=49)
+    assert [t.id for t in (await inactivity.sweep()).reminded] == [due.id]
