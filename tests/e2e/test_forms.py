@@ -423,3 +423,25 @@ def _form_model(definition: dict[str, Any]) -> Form:
     return Form(
         id=1, guild_id=1, definition=parse_definition(definition), created_at=now, updated_at=now
     )
+
+
+async def test_submissions_list_pages_with_next_and_previous(desk: Desk) -> None:
+    await set_up(desk)
+    one_question = seven_questions(
+        max_submissions_per_user=20, questions=seven_questions()["questions"][:1]
+    )
+    form_id = await create_form(desk, one_question)
+    alice = desk.member("alice")
+    for n in range(12):
+        opened = await alice.slash("forms submit", form=str(form_id))
+        done = await alice.submit_modal(opened, {"Your name": f"Applicant {n:02d}"})
+        assert "Thank you!" in done.text
+    staff = desk.member("staff")
+    first = await staff.slash("forms submissions", form=str(form_id))
+    assert first.ephemeral and "Page 1 of 2 · 12 in all" in first.text
+    assert "**#12**" in first.text and "**#1** " not in first.text  # newest first
+    second = await staff.click(first, "Next ▶")
+    assert "Page 2 of 2 · 12 in all" in second.text
+    assert "**#1** " in second.text and "**#12**" not in second.text
+    back = await staff.click(second, "◀ Previous")
+    assert "Page 1 of 2" in back.text
