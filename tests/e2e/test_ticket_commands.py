@@ -249,3 +249,18 @@ async def test_messages_posted_while_down_are_caught_up(desk):
         message="caught-up replies",
     )
     assert status_of(desk, 1) == "open"  # staff then member: pending, then open again
+
+
+async def test_view_pages_through_a_long_conversation(desk):
+    await set_up(desk)
+    _, thread = await open_ticket(desk)
+    alice = desk.member("alice")
+    for n in range(1, 7):
+        await alice.say(thread, f"detail number {n}")
+    await desk.wait_for(lambda: rows(desk, "SELECT COUNT(*) FROM replies") == [(7,)])
+    first = await alice.slash("ticket view", ticket_id="1")
+    assert "Replies page 1 of 2 · 7 messages" in first.text
+    assert "It is really on fire." in first.text and "detail number 6" not in first.text
+    second = await alice.click(first, "Next ▶")
+    assert "Replies page 2 of 2" in second.text and "detail number 6" in second.text
+    assert "Status: open" in second.text  # the ticket's facts stay on every page
