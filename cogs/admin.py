@@ -113,10 +113,9 @@ class AdminCommands(
         guild = interaction.guild
         assert guild is not None
         problems = []
-        gaps = missing_permissions(ticket_channel, guild.me) + [
-            label
-            for label in channel_gaps(ticket_channel, guild.me, {"attach_files": "Attach Files"})
-        ]
+        gaps = missing_permissions(ticket_channel, guild.me) + channel_gaps(
+            ticket_channel, guild.me, {"attach_files": "Attach Files"}
+        )
         if gaps:
             problems.append(f"In {ticket_channel.mention} I am missing: {', '.join(gaps)}.")
         for extra in (log_channel, review_channel):

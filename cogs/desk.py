@@ -12,7 +12,6 @@ import discord
 
 from cogs import render
 from cogs.common import NO_PINGS, actor_for, clip, quote_back, send_ephemeral, split_text
-from core.errors import DomainError
 from core.models import Actor, GuildConfig, Ticket
 from core.services import Services
 
@@ -58,32 +57,16 @@ class TicketDesk:
         department: str | None,
     ) -> None:
         """Create a ticket and its private thread; the interaction must be deferred already."""
-        guild = interaction.guild
         actor, config = await self.actor(interaction)
-        channel = (
-            guild.get_channel(config.ticket_channel_id) if guild and config.is_set_up else None
-        )
-        if guild is not None and config.is_set_up:
+        channel = None
+        if config.is_set_up:  # otherwise the service refuses, saying what to do
+            channel = await self._usable_ticket_channel(interaction, config, message)
             if channel is None:
-                await send_ephemeral(
-                    interaction,
-                    "The ticket channel set up for this server no longer exists. Ask an admin to "
-                    "run `/admin setup` again." + quote_back(message),
-                )
-                return
-            missing = missing_permissions(channel, guild.me)
-            if missing:
-                await send_ephemeral(
-                    interaction,
-                    f"I can't open ticket threads in {channel.mention}: I am missing "
-                    f"{', '.join(missing)} there. Ask an admin to give me "
-                    "those permissions." + quote_back(message),
-                )
                 return
         ticket = await self.services.tickets.create(
             actor, subject=subject, message=message, priority=priority, department=department
         )
-        assert isinstance(channel, discord.TextChannel)
+        assert channel is not None  # create() refuses a server that is not set up
         thread: discord.Thread | None = None
         try:
             thread = await channel.create_thread(
@@ -118,6 +101,30 @@ class TicketDesk:
             f"{clip(ticket.subject, 100)} ({ticket.priority.value}, "
             f"{ticket.department.value})",
         )
+
+    async def _usable_ticket_channel(
+        self, interaction: discord.Interaction, config: GuildConfig, typed: str
+    ) -> discord.TextChannel | None:
+        """The ticket channel if the bot can open threads there; else tell the member why."""
+        guild = interaction.guild
+        channel = guild.get_channel(config.ticket_channel_id or 0) if guild else None
+        if guild is None or not isinstance(channel, discord.TextChannel):
+            await send_ephemeral(
+                interaction,
+                "The ticket channel set up for this server no longer exists. Ask an admin to "
+                "run `/admin setup` again." + quote_back(typed),
+            )
+            return None
+        missing = missing_permissions(channel, guild.me)
+        if missing:
+            await send_ephemeral(
+                interaction,
+                f"I can't open ticket threads in {channel.mention}: I am missing "
+                f"{', '.join(missing)} there. Ask an admin to give me "
+                "those permissions." + quote_back(typed),
+            )
+            return None
+        return channel
 
     @staticmethod
     def _explain(error: discord.HTTPException) -> str:
@@ -211,9 +218,3 @@ class TicketDesk:
             log.warning(
                 "could not write to the log channel of guild %s: %s", config.guild_id, error
             )
-
-
-async def refuse(
-    interaction: discord.Interaction, error: DomainError, typed: str | None = None
-) -> None:
-    await send_ephemeral(interaction, str(error) + (quote_back(typed) if typed else ""))

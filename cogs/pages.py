@@ -8,6 +8,7 @@ from cogs import render
 from cogs.components import pager
 from cogs.desk import TicketDesk
 from core.models import Department, is_staff
+from core.validation import parse_choice
 
 DEPARTMENTS = list(Department)
 # Five replies of up to 700 characters each fit an embed's 4096 with the ticket's facts.
@@ -18,9 +19,7 @@ def list_state(status: str | None, department: str | None, priority: str | None)
     """Filters packed into a custom_id: `status.department-index.priority`."""
     dept = ""
     if department:
-        for index, value in enumerate(DEPARTMENTS):
-            if value.value.casefold() == department.casefold():
-                dept = str(index)
+        dept = str(DEPARTMENTS.index(parse_choice("department", department, Department, None)))
     return f"{status or ''}.{dept}.{priority or ''}"
 
 

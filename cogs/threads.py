@@ -33,8 +33,8 @@ class ThreadMirror(commands.Cog):
         self.tickets = desk.services.tickets
         self._caught_up = False
 
-    async def record(self, message: discord.Message) -> tuple[Ticket, bool] | None:
-        """Store a thread message; returns the ticket and whether it was new."""
+    async def record(self, message: discord.Message) -> Ticket | None:
+        """Store a thread message; returns its ticket when the message was new."""
         if (
             message.guild is None
             or message.author.bot
@@ -55,21 +55,18 @@ class ThreadMirror(commands.Cog):
             attachments=attachments_of(message),
             created_at=message.created_at,
         )
-        if result is None:
-            return None
-        return result[0], True
+        return None if result is None else result[0]
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if not isinstance(message.channel, discord.Thread):
             return
         try:
-            recorded = await self.record(message)
+            ticket = await self.record(message)
         except Exception:
             log.exception("could not mirror message %s", message.id)
             return
-        if recorded is not None:
-            ticket, _ = recorded
+        if ticket is not None:
             self.desk.bot.dispatch("ticket_message", ticket, message)
 
     @commands.Cog.listener()

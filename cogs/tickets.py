@@ -85,10 +85,6 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         priority: PriorityChoice | None = None,
     ) -> None:
         state = list_state(status, department, priority)
-        if department and state.split(".")[1] == "":
-            raise InvalidInput(
-                "department", "must be one of Technical Support, Billing, Sales, Security"
-            )
         embed, view = await render_page(self.desk, interaction, "list", 0, state)
         await send_ephemeral(interaction, "", embed=embed, **({"view": view} if view else {}))
 
@@ -223,6 +219,3 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         if not in_thread:
             await self.desk.post_in_thread(ticket, line)
         await self.desk.log_event(config, line)
-
-
-__all__ = ["TicketCommands", "send_ephemeral"]

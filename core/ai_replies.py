@@ -20,13 +20,12 @@ from core.ai import AIRequest, AIResponder, AITurn, AIUnavailable
 from core.clock import Clock
 from core.errors import (
     DomainError,
-    FeatureDisabled,
     Forbidden,
     InvalidInput,
     LimitReached,
     NotConfigured,
 )
-from core.guilds import GuildService, disabled_message
+from core.guilds import GuildService
 from core.models import Actor, AuthorKind, Feature, Reply, Status, Ticket, is_staff
 from core.tickets import TicketService
 from storage import ai as usage_repo
@@ -164,9 +163,7 @@ class AIReplyService:
         ticket = await self._tickets.get(actor, ticket_id)
         if not is_staff(actor):
             raise Forbidden("Only staff can ask the AI to draft a reply.")
-        flags = await self._guilds.flags(actor.guild_id)
-        if not flags.is_on(Feature.AI):
-            raise FeatureDisabled(disabled_message(Feature.AI))
+        await self._guilds.require_feature(actor.guild_id, Feature.AI)
         if self._responder is None:
             raise NotConfigured(NOT_CONFIGURED)
         if ticket.status is Status.CLOSED:

@@ -14,7 +14,6 @@ import aiosqlite
 
 from core.clock import Clock
 from core.errors import (
-    FeatureDisabled,
     Forbidden,
     InvalidTransition,
     LimitReached,
@@ -23,7 +22,7 @@ from core.errors import (
 from core.form_answers import validate_answers
 from core.form_models import Form, FormAvailability, Submission, SubmissionStatus
 from core.form_schema import parse_definition
-from core.guilds import GuildService, disabled_message, require_admin
+from core.guilds import GuildService, ensure_enabled, require_admin
 from core.models import Actor, Feature, GuildConfig, Page, is_staff
 from core.validation import clean_text, parse_choice
 from storage import forms as repo
@@ -202,9 +201,7 @@ class FormService:
     async def _check(
         self, conn: aiosqlite.Connection, actor: Actor, form_id: int, roles: set[int]
     ) -> FormAvailability:
-        flags = await guild_repo.get_flags(conn, actor.guild_id)
-        if not flags.is_on(Feature.APPLICATIONS):
-            raise FeatureDisabled(disabled_message(Feature.APPLICATIONS))
+        ensure_enabled(await guild_repo.get_flags(conn, actor.guild_id), Feature.APPLICATIONS)
         form = await self._load(conn, actor, form_id)
         used = await repo.count_for_user(conn, form.id, actor.user_id)
         availability = self._availability(actor, form, roles, used)

@@ -34,6 +34,12 @@ def disabled_message(feature: Feature) -> str:
     )
 
 
+def ensure_enabled(flags: FeatureFlags, feature: Feature) -> None:
+    """Refuse with the SPEC's message when `feature` is off (for checks inside a write)."""
+    if not flags.is_on(feature):
+        raise FeatureDisabled(disabled_message(feature))
+
+
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise Forbidden("Only server admins (Manage Server permission) can do this.")
@@ -56,9 +62,7 @@ class GuildService:
         return await repo.get_flags(self._db.reader, guild_id)
 
     async def require_feature(self, guild_id: int, feature: Feature) -> None:
-        flags = await self.flags(guild_id)
-        if not flags.is_on(feature):
-            raise FeatureDisabled(disabled_message(feature))
+        ensure_enabled(await self.flags(guild_id), feature)
 
     async def setup(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -180,6 +180,3 @@ class FeatureFlags(Frozen):
 
     def is_on(self, feature: Feature) -> bool:
         return self.enabled.get(feature, FEATURE_DEFAULTS[feature])
-
-
-JsonValue = Any

@@ -9,12 +9,11 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from core.errors import (
-    FeatureDisabled,
     Forbidden,
     LimitReached,
     NotConfigured,
 )
-from core.guilds import disabled_message
+from core.guilds import ensure_enabled
 from core.lifecycle import Event, next_status
 from core.models import (
     Actor,
@@ -76,8 +75,7 @@ class TicketService(TicketLifecycle):
         async def work(conn: aiosqlite.Connection) -> Ticket:
             # Read the rules inside the write so racing creates see each other.
             flags = await guild_repo.get_flags(conn, actor.guild_id)
-            if not flags.is_on(Feature.TICKETING):
-                raise FeatureDisabled(disabled_message(Feature.TICKETING))
+            ensure_enabled(flags, Feature.TICKETING)
             config = await guild_repo.get_config(conn, actor.guild_id)
             if not config.is_set_up:
                 raise NotConfigured(NOT_SET_UP)
@@ -345,6 +343,3 @@ class TicketService(TicketLifecycle):
     ) -> list[tuple[int, int, int | None]]:
         """A page of (ticket id, thread id, newest stored message id) for unclosed tickets."""
         return await repo.live_threads(self._db.reader, after_id=after_id, limit=limit)
-
-    async def last_seen_message(self, ticket_id: int) -> int | None:
-        return await repo.latest_message_id(self._db.reader, ticket_id)

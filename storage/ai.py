@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from storage.rows import fetch_one, fetch_value
+from storage.rows import fetch_one
 
 
 async def reserve_daily_answer(
@@ -24,12 +24,3 @@ async def reserve_daily_answer(
         (guild_id, day, cap),
     )
     return row is not None
-
-
-async def daily_answers(conn: aiosqlite.Connection, guild_id: int, day: str) -> int:
-    value = await fetch_value(
-        conn,
-        "SELECT answers FROM ai_daily_usage WHERE guild_id = ? AND day = ?",
-        (guild_id, day),
-    )
-    return int(value or 0)

@@ -255,12 +255,6 @@ async def list_replies(
     return [reply_from_row(row) for row in rows], total
 
 
-async def latest_message_id(conn: aiosqlite.Connection, ticket_id: int) -> int | None:
-    return await fetch_value(
-        conn, "SELECT MAX(message_id) FROM replies WHERE ticket_id = ?", (ticket_id,)
-    )
-
-
 async def status_counts(
     conn: aiosqlite.Connection, guild_id: int
 ) -> list[tuple[str, str, str, int]]:

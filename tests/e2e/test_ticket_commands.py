@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.helpers import open_ticket, rows, set_up, status_of
+from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up, status_of
 
 PRIVATE_THREAD = 12
 
@@ -179,6 +179,8 @@ async def test_list_visibility_and_pages(desk):
     assert "bob's ticket" in bobs.text and "alice" not in bobs.text
     everyone = await desk.member("staff").slash("ticket list", status="open")
     assert "13 tickets" in everyone.text
+    unknown = await raw_slash(desk, "staff", "ticket list", department="Legal")
+    assert "department: must be one of" in unknown.text
 
 
 async def test_view_shows_fields_and_is_private(desk):
