@@ -29,6 +29,7 @@ THREAD_PERMISSIONS = {
 }
 
 ONE_WEEK_MINUTES = 10080
+UNKNOWN_CHANNEL = 10003  # Discord: the channel (or thread) does not exist
 
 
 def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
@@ -180,16 +181,26 @@ class TicketDesk:
     # -- conversation ------------------------------------------------------------------
 
     async def thread_of(self, ticket: Ticket) -> discord.Thread | None:
+        thread, _ = await self.locate_thread(ticket)
+        return thread
+
+    async def locate_thread(self, ticket: Ticket) -> tuple[discord.Thread | None, bool]:
+        """The ticket's thread, and whether Discord says it no longer exists (deleted)."""
         if ticket.thread_id is None:
-            return None
-        channel = self.bot.get_channel(ticket.thread_id)
+            return None, False
+        return await self.find_thread(ticket.thread_id)
+
+    async def find_thread(self, thread_id: int) -> tuple[discord.Thread | None, bool]:
+        channel = self.bot.get_channel(thread_id)
         if isinstance(channel, discord.Thread):
-            return channel
+            return channel, False
         try:
-            fetched = await self.bot.fetch_channel(ticket.thread_id)
+            fetched = await self.bot.fetch_channel(thread_id)
+        except discord.NotFound as error:
+            return None, error.code == UNKNOWN_CHANNEL
         except discord.HTTPException:
-            return None
-        return fetched if isinstance(fetched, discord.Thread) else None
+            return None, False  # there, perhaps, but out of reach right now
+        return (fetched, False) if isinstance(fetched, discord.Thread) else (None, False)
 
     async def post_in_thread(
         self, ticket: Ticket, header: str, body: str = ""

@@ -15,7 +15,8 @@ from cogs.closing import as_files, finish_reopen, transcript_uploads
 from cogs.common import NO_PINGS, send_ephemeral
 from cogs.components import close_ticket
 from cogs.desk import TicketDesk
-from cogs.pages import list_state, render_page
+from cogs.pages import list_state, render_page, view_state
+from cogs.replies import post_reply
 from core.errors import InvalidInput
 from core.validation import parse_ticket_id
 
@@ -92,7 +93,7 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
     @app_commands.describe(ticket_id="The ticket number, e.g. 42")
     async def view(self, interaction: discord.Interaction, ticket_id: str) -> None:
         number = parse_ticket_id(ticket_id)
-        embed, view = await render_page(self.desk, interaction, "view", 0, str(number))
+        embed, view = await render_page(self.desk, interaction, "view", 0, view_state(number))
         await send_ephemeral(interaction, "", embed=embed, **({"view": view} if view else {}))
 
     @app_commands.command(name="reply", description="Reply to a ticket")
@@ -106,18 +107,9 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         number = await self._ticket_here(interaction, ticket_id)
         actor, _ = await self.desk.actor(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        ticket, reply = await self.tickets.reply(actor, number, message)
-        who = interaction.user.display_name
-        header = f"**{discord.utils.escape_markdown(who)}** ({reply.author_kind.value}) wrote:"
-        posted = await self.desk.post_in_thread(ticket, header, reply.body)
-        if posted is None:
-            await send_ephemeral(
-                interaction,
-                f"Your reply to {ticket.ref} is saved, but I could not post it in the thread.",
-            )
-            return
-        await self.tickets.attach_message(reply.id, posted.id)
-        await send_ephemeral(interaction, f"Reply posted in {ticket.ref}: {posted.jump_url}")
+        stored = await self.tickets.store_reply(actor, number, message)
+        outcome = await post_reply(self.desk, interaction.user.display_name, stored)
+        await send_ephemeral(interaction, outcome)
 
     @app_commands.command(name="stats", description="Ticket counts and response times (staff)")
     async def stats(self, interaction: discord.Interaction) -> None:
