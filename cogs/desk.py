@@ -32,6 +32,11 @@ ONE_WEEK_MINUTES = 10080
 UNKNOWN_CHANNEL = 10003  # Discord: the channel (or thread) does not exist
 
 
+def is_gone(error: Exception) -> bool:
+    """Discord's answer when the channel or thread was deleted."""
+    return isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL
+
+
 def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
     permissions = channel.permissions_for(me)
     return [label for flag, label in THREAD_PERMISSIONS.items() if not getattr(permissions, flag)]
@@ -196,10 +201,8 @@ class TicketDesk:
             return channel, False
         try:
             fetched = await self.bot.fetch_channel(thread_id)
-        except discord.NotFound as error:
-            return None, error.code == UNKNOWN_CHANNEL
-        except discord.HTTPException:
-            return None, False  # there, perhaps, but out of reach right now
+        except discord.HTTPException as error:
+            return None, is_gone(error)  # if not gone: there, but out of reach right now
         return (fetched, False) if isinstance(fetched, discord.Thread) else (None, False)
 
     async def post_in_thread(

@@ -12,7 +12,7 @@ import logging
 import discord
 
 from cogs.common import NO_PINGS, quote_back, split_text
-from cogs.desk import TicketDesk, missing_permissions
+from cogs.desk import TicketDesk, is_gone, missing_permissions
 from core.models import StoredReply
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,8 @@ async def _not_posted(
 
 
 def _why_not_posted(thread: discord.Thread, error: Exception) -> str:
+    if is_gone(error):
+        return "its thread was deleted"
     guild = thread.guild
     parent = thread.parent
     if isinstance(error, discord.Forbidden) and parent is not None:

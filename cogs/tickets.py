@@ -11,11 +11,12 @@ from discord.ext import commands
 
 from cogs import render
 from cogs.ai import suggest_reply
-from cogs.closing import as_files, finish_reopen, transcript_uploads
+from cogs.closing import as_files, transcript_uploads
 from cogs.common import NO_PINGS, send_ephemeral
 from cogs.components import close_ticket
 from cogs.desk import TicketDesk
 from cogs.pages import list_state, render_page, view_state
+from cogs.reopening import reopen_ticket
 from cogs.replies import post_reply
 from core.errors import InvalidInput
 from core.validation import parse_ticket_id
@@ -117,36 +118,37 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         stats = await self.tickets.stats(actor)
         await send_ephemeral(interaction, "", embed=render.stats_embed(stats))
 
-    @app_commands.command(name="close", description="Close the ticket of this thread")
-    @app_commands.describe(reason="Why it is closed (shown to the member)")
+    @app_commands.command(name="close", description="Close a ticket (this thread's, or by number)")
+    @app_commands.describe(
+        reason="Why it is closed (shown to the member)",
+        ticket_id="Leave out inside a ticket thread",
+    )
     async def close(
         self,
         interaction: discord.Interaction,
         reason: app_commands.Range[str, 1, 500] | None = None,
+        ticket_id: str | None = None,
     ) -> None:
-        number = await self._here_only(interaction, "close")
+        number = await self._ticket_here(interaction, ticket_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         await close_ticket(interaction, number, reason)
 
-    @app_commands.command(name="resolve", description="Mark the ticket of this thread resolved")
-    async def resolve(self, interaction: discord.Interaction) -> None:
-        number = await self._here_only(interaction, "resolve")
+    @app_commands.command(name="resolve", description="Mark a ticket resolved")
+    @app_commands.describe(ticket_id="Leave out inside a ticket thread")
+    async def resolve(self, interaction: discord.Interaction, ticket_id: str | None = None) -> None:
+        number = await self._ticket_here(interaction, ticket_id)
         actor, config = await self.desk.actor(interaction)
         ticket = await self.tickets.resolve(actor, number)
         line = f"✅ Ticket {ticket.ref} was marked resolved by <@{actor.user_id}>. A new message reopens it."
-        await interaction.response.send_message(line, allowed_mentions=NO_PINGS)
-        await self.desk.log_event(config, line)
+        await self._announce(interaction, ticket, config, line)
 
-    @app_commands.command(
-        name="reopen", description="Reopen the closed ticket of this thread (staff)"
-    )
-    async def reopen(self, interaction: discord.Interaction) -> None:
-        number = await self._here_only(interaction, "reopen")
+    @app_commands.command(name="reopen", description="Reopen a closed ticket (staff)")
+    @app_commands.describe(ticket_id="Leave out inside a ticket thread")
+    async def reopen(self, interaction: discord.Interaction, ticket_id: str | None = None) -> None:
+        number = await self._ticket_here(interaction, ticket_id)
         actor, config = await self.desk.actor(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        ticket = await self.tickets.reopen(actor, number)
-        await finish_reopen(self.desk, actor, config, ticket)
-        await send_ephemeral(interaction, f"Ticket {ticket.ref} is open again.")
+        await send_ephemeral(interaction, await reopen_ticket(self.desk, actor, config, number))
 
     @app_commands.command(name="claim", description="Take this ticket on (staff)")
     async def claim(self, interaction: discord.Interaction, ticket_id: str | None = None) -> None:
