@@ -12,10 +12,11 @@ from typing import Any
 
 import discord
 
-from cogs.common import NO_PINGS, send_ephemeral
+from cogs.common import NO_PINGS, clip, send_ephemeral
 from cogs.components import desk_of
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
+from cogs.replies import post_reply
 from core.errors import InvalidInput
 from core.models import GuildConfig, Ticket
 
@@ -146,14 +147,8 @@ class SendDraftButton(_TicketButton, template=r"ai:send:(?P<id>\d+)"):
             raise InvalidInput("draft", "is empty; run `/ticket suggest` again")
         await interaction.response.defer()
         # Sent as the staff member's own reply: stored as staff, so the AI steps back.
-        ticket, reply = await desk.services.tickets.reply(actor, self.ticket_id, draft)
-        who = discord.utils.escape_markdown(interaction.user.display_name)
-        posted = await desk.post_in_thread(ticket, f"**{who}** (staff) wrote:", reply.body)
-        if posted is None:
-            done = f"Your reply to {ticket.ref} is saved, but I could not post it in the thread."
-        else:
-            await desk.services.tickets.attach_message(reply.id, posted.id)
-            done = f"Sent in {ticket.ref}: {posted.jump_url}"
+        stored = await desk.services.tickets.store_reply(actor, self.ticket_id, draft)
+        done = clip(await post_reply(desk, interaction.user.display_name, stored), 2000)
         await interaction.edit_original_response(content=done, embed=None, view=None)
 
 

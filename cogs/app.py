@@ -18,6 +18,7 @@ from cogs.errors import report_error
 from cogs.feedback import FEEDBACK_ITEMS
 from cogs.forms import FORM_ITEMS, FormCommands
 from cogs.panel import DepartmentPicker, OpenTicketButton
+from cogs.thread_gone import ThreadGone
 from cogs.threads import ThreadMirror
 from cogs.tickets import TicketCommands
 from cogs.upkeep import Upkeep
@@ -58,6 +59,7 @@ class TicketBot(commands.Bot):
         await self.add_cog(ThreadMirror(self.desk))
         await self.add_cog(AIReplies(self.desk))
         await self.add_cog(Upkeep(self.desk))
+        await self.add_cog(ThreadGone(self.desk))
         for extra in getattr(self, "extra_cogs", ()):
             await self.add_cog(extra)
         self.add_dynamic_items(

@@ -8,7 +8,7 @@ import logging
 import discord
 
 from cogs.common import NO_PINGS, clip
-from cogs.desk import TicketDesk
+from cogs.desk import TicketDesk, is_gone
 from cogs.feedback import rating_view
 from core.models import Actor, GuildConfig, Ticket
 from core.transcript import TranscriptFile
@@ -57,15 +57,19 @@ async def finish_close(
     reason = f" Reason: {clip(ticket.close_reason, 500)}" if ticket.close_reason else ""
     who = f"by <@{actor.user_id}>" if actor.user_id else "automatically"
     line = f"🔒 Ticket {ticket.ref} was closed {who}.{reason}"
-    thread = await desk.thread_of(ticket)
+    thread, gone = await desk.locate_thread(ticket)
     if thread is not None:
         try:
             message = await thread.send(line, allowed_mentions=NO_PINGS)
             await desk.services.tickets.add_system_note(ticket.id, line, message.id)
             await thread.edit(archived=True, locked=True)
         except discord.HTTPException as error:
-            log.warning("could not archive the thread of ticket %s: %s", ticket.id, error)
-            notes.append("I could not archive and lock the thread (check my Manage Threads).")
+            gone = is_gone(error)
+            if not gone:
+                log.warning("could not archive the thread of ticket %s: %s", ticket.id, error)
+                notes.append("I could not archive and lock the thread (check my Manage Threads).")
+    if gone:  # closing still frees the owner's cap and keeps the transcript
+        notes.append("Its thread was deleted, so there was nothing to archive.")
     system = Actor(user_id=0, guild_id=ticket.guild_id, is_staff=True)
     uploads = await transcript_uploads(desk, system, ticket.id)
     log_channel = desk.bot.get_channel(config.log_channel_id) if config.log_channel_id else None
@@ -96,21 +100,3 @@ async def dm_owner(
             notes.append("The owner's DMs are closed, so they were not sent a copy.")
         else:
             notes.append("I could not send the owner a copy of the transcript.")
-
-
-async def finish_reopen(
-    desk: TicketDesk, actor: Actor, config: GuildConfig, ticket: Ticket
-) -> None:
-    thread = await desk.thread_of(ticket)
-    line = f"🔓 Ticket {ticket.ref} was reopened by <@{actor.user_id}>."
-    if thread is not None:
-        await thread.edit(archived=False, locked=False)
-        await thread.add_user(discord.Object(ticket.owner_id))
-        message = await thread.send(
-            f"<@{ticket.owner_id}> {line}",
-            allowed_mentions=discord.AllowedMentions(
-                everyone=False, roles=False, users=[discord.Object(ticket.owner_id)]
-            ),
-        )
-        await desk.services.tickets.add_system_note(ticket.id, line, message.id)
-    await desk.log_event(config, line)

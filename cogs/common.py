@@ -62,10 +62,12 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def quote_back(text: str, limit: int = 1500) -> str:
+def quote_back(
+    text: str, intro: str = "Here is what you wrote, so you can try again:", limit: int = 1500
+) -> str:
     """Show a member what they typed, so a refusal never loses their words."""
     fence = text.replace("```", "`\u200b``")
-    return f"\nHere is what you wrote, so you can try again:\n```\n{clip(fence, limit)}\n```"
+    return f"\n{intro}\n```\n{clip(fence, limit)}\n```"
 
 
 async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs) -> None:

@@ -6,6 +6,7 @@ take exactly the same path.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -29,6 +30,23 @@ THREAD_PERMISSIONS = {
 }
 
 ONE_WEEK_MINUTES = 10080
+# Discord gives 3 s to answer a member; a thread not made by then is being held back
+# (a rate limit), so the member hears why. The interaction's token lasts 15 minutes:
+# past 10 the ticket is dropped and the member told, while they can still be.
+THREAD_PATIENCE = 2.0
+THREAD_GIVE_UP = 600.0
+THREAD_DELAYED = (
+    "Discord is making me wait before I can create your ticket's thread (it is limiting "
+    "how fast threads are made). I'll post the link here as soon as it exists; you don't "
+    "need to do anything."
+)
+KEPT = "What you wrote, kept here in case anything goes wrong:"
+UNKNOWN_CHANNEL = 10003  # Discord: the channel (or thread) does not exist
+
+
+def is_gone(error: Exception) -> bool:
+    """Discord's answer when the channel or thread was deleted."""
+    return isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL
 
 
 def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
@@ -67,20 +85,24 @@ class TicketDesk:
             actor, subject=subject, message=message, priority=priority, department=department
         )
         assert channel is not None  # create() refuses a server that is not set up
-        thread: discord.Thread | None = None
+        making = asyncio.create_task(self._make_thread(channel, ticket, interaction.user, config))
         try:
-            thread = await channel.create_thread(
-                name=render.thread_name(ticket),
-                type=discord.ChannelType.private_thread,
-                invitable=False,
-                auto_archive_duration=ONE_WEEK_MINUTES,
-                reason=f"Ticket {ticket.ref}",
+            try:
+                thread, ticket = await asyncio.wait_for(asyncio.shield(making), THREAD_PATIENCE)
+            except TimeoutError:
+                # Discord is holding thread creation (a rate limit): answer now, truthfully,
+                # and keep going. No ticket number yet: until its thread exists a ticket
+                # may still be dropped, and the member keeps their words below.
+                await send_ephemeral(interaction, THREAD_DELAYED + quote_back(message, KEPT))
+                thread, ticket = await asyncio.wait_for(making, THREAD_GIVE_UP)
+        except TimeoutError:
+            await send_ephemeral(
+                interaction,
+                "Discord kept me waiting too long to create your ticket's thread, so I gave "
+                "up. Nothing was saved; please try again in a few minutes." + quote_back(message),
             )
-            await thread.add_user(interaction.user)
-            opening = await self.post_opening(thread, ticket, config)
-            ticket = await self.services.tickets.attach_thread(ticket.id, thread.id, opening.id)
+            return
         except discord.HTTPException as error:
-            await self._undo_open(ticket, thread, error)
             await send_ephemeral(
                 interaction,
                 f"Discord refused to create the ticket thread ({self._explain(error)}). "
@@ -101,6 +123,33 @@ class TicketDesk:
             f"{clip(ticket.subject, 100)} ({ticket.priority.value}, "
             f"{ticket.department.value})",
         )
+
+    async def _make_thread(
+        self,
+        channel: discord.TextChannel,
+        ticket: Ticket,
+        member: discord.abc.Snowflake,
+        config: GuildConfig,
+    ) -> tuple[discord.Thread, Ticket]:
+        """The ticket's private thread with the member and the opening message; on any
+        failure (or when given up on) nothing half-made is left."""
+        thread: discord.Thread | None = None
+        try:
+            thread = await channel.create_thread(
+                name=render.thread_name(ticket),
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                auto_archive_duration=ONE_WEEK_MINUTES,
+                reason=f"Ticket {ticket.ref}",
+            )
+            await thread.add_user(member)
+            opening = await self.post_opening(thread, ticket, config)
+            return thread, await self.services.tickets.attach_thread(
+                ticket.id, thread.id, opening.id
+            )
+        except (discord.HTTPException, asyncio.CancelledError) as error:
+            await self._undo_open(ticket, thread, error)
+            raise
 
     async def _usable_ticket_channel(
         self, interaction: discord.Interaction, config: GuildConfig, typed: str
@@ -133,9 +182,9 @@ class TicketDesk:
         return f"error {error.status}"
 
     async def _undo_open(
-        self, ticket: Ticket, thread: discord.Thread | None, error: Exception
+        self, ticket: Ticket, thread: discord.Thread | None, error: BaseException
     ) -> None:
-        log.warning("opening ticket %s failed: %s", ticket.id, error)
+        log.warning("opening ticket %s failed: %r", ticket.id, error)
         await self.services.tickets.discard(ticket.id)
         if thread is not None:
             try:
@@ -180,16 +229,24 @@ class TicketDesk:
     # -- conversation ------------------------------------------------------------------
 
     async def thread_of(self, ticket: Ticket) -> discord.Thread | None:
+        thread, _ = await self.locate_thread(ticket)
+        return thread
+
+    async def locate_thread(self, ticket: Ticket) -> tuple[discord.Thread | None, bool]:
+        """The ticket's thread, and whether Discord says it no longer exists (deleted)."""
         if ticket.thread_id is None:
-            return None
-        channel = self.bot.get_channel(ticket.thread_id)
+            return None, False
+        return await self.find_thread(ticket.thread_id)
+
+    async def find_thread(self, thread_id: int) -> tuple[discord.Thread | None, bool]:
+        channel = self.bot.get_channel(thread_id)
         if isinstance(channel, discord.Thread):
-            return channel
+            return channel, False
         try:
-            fetched = await self.bot.fetch_channel(ticket.thread_id)
-        except discord.HTTPException:
-            return None
-        return fetched if isinstance(fetched, discord.Thread) else None
+            fetched = await self.bot.fetch_channel(thread_id)
+        except discord.HTTPException as error:
+            return None, is_gone(error)  # if not gone: there, but out of reach right now
+        return (fetched, False) if isinstance(fetched, discord.Thread) else (None, False)
 
     async def post_in_thread(
         self, ticket: Ticket, header: str, body: str = ""

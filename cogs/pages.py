@@ -5,14 +5,15 @@ from __future__ import annotations
 import discord
 
 from cogs import render
-from cogs.components import pager
+from cogs.components import PageButton, pager
 from cogs.desk import TicketDesk
 from core.models import Department, is_staff
-from core.validation import parse_choice
+from core.validation import parse_choice, parse_ticket_id
 
 DEPARTMENTS = list(Department)
-# Five replies of up to 700 characters each fit an embed's 4096 with the ticket's facts.
+# Replies a page; a page too long for one embed is shown in parts (render.view_embeds).
 VIEW_PAGE_SIZE = 5
+LAST_PART = "e"  # "the last part of that page", for Previous from a page's first part
 
 
 def list_state(status: str | None, department: str | None, priority: str | None) -> str:
@@ -48,9 +49,53 @@ async def render_page(
             result, everyone=is_staff(actor), filters=describe_filters(status, department, priority)
         )
         return embed, pager("list", result.page, result.page_count, state)
+    ticket_id, part = parse_view_state(state)
     ticket, replies = await desk.services.tickets.view(
-        actor, int(state), page=page, page_size=VIEW_PAGE_SIZE
+        actor, ticket_id, page=page, page_size=VIEW_PAGE_SIZE
     )
-    return render.view_embed(ticket, replies), pager(
-        "view", replies.page, replies.page_count, state
-    )
+    parts = render.view_embeds(ticket, replies)
+    index = len(parts) - 1 if part is None else min(part, len(parts) - 1)
+    return parts[index], view_pager(ticket.id, replies.page, index, len(parts), replies.has_next)
+
+
+def view_state(ticket_id: int, part: int | str = 0) -> str:
+    """What a view's buttons carry besides the page: `ticket_id.part`."""
+    return f"{ticket_id}.{part}"
+
+
+def parse_view_state(state: str) -> tuple[int, int | None]:
+    """(ticket id, part of the page; None for its last part). Buttons sent before pages
+    had parts carry only the ticket id."""
+    ticket, _, part = state.partition(".")
+    number = parse_ticket_id(ticket)  # a custom_id can be forged: checked like typed input
+    if part == LAST_PART:
+        return number, None
+    return number, int(part) if part.isascii() and part.isdigit() else 0
+
+
+def view_pager(
+    ticket_id: int, page: int, part: int, parts: int, more_pages: bool
+) -> discord.ui.View | None:
+    """Previous and Next walk the parts of a page, then on to the next or previous page."""
+    has_previous = page > 0 or part > 0
+    has_next = part + 1 < parts or more_pages
+    if not (has_previous or has_next):
+        return None
+    here = (page, view_state(ticket_id, part))
+    if part > 0:
+        previous = (page, view_state(ticket_id, part - 1))
+    elif page > 0:
+        previous = (page - 1, view_state(ticket_id, LAST_PART))
+    else:
+        previous = here
+    if part + 1 < parts:
+        following = (page, view_state(ticket_id, part + 1))
+    elif more_pages:
+        following = (page + 1, view_state(ticket_id, 0))
+    else:
+        following = here
+    # A disabled button points where we are; the other never does, so custom_ids differ.
+    view = discord.ui.View(timeout=None)
+    view.add_item(PageButton("view", *previous, label="◀ Previous", disabled=not has_previous))
+    view.add_item(PageButton("view", *following, label="Next ▶", disabled=not has_next))
+    return view

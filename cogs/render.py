@@ -40,7 +40,7 @@ def ticket_lines(ticket: Ticket) -> str:
         lines.append(f"Thread: <#{ticket.thread_id}>")
     lines.append(f"Opened: {when(ticket.created_at)} · Updated: {when(ticket.updated_at)}")
     if ticket.status is Status.CLOSED and ticket.close_reason:
-        lines.append(f"Close reason: {clip(ticket.close_reason, 300)}")
+        lines.append(f"Close reason: {clip(shown(ticket.close_reason), 300)}")
     return "\n".join(lines)
 
 
@@ -78,31 +78,116 @@ def list_embed(page: Page[Ticket], *, everyone: bool, filters: str) -> discord.E
     return embed
 
 
-def reply_line(reply: Reply) -> str:
-    author = "System" if reply.author_kind is AuthorKind.SYSTEM else f"<@{reply.author_id}>"
+# Discord's embed limits: a field's value, fields per embed, and everything in one embed.
+FIELD_VALUE_LIMIT = 1024
+FIELDS_PER_EMBED = 25
+EMBED_TOTAL_LIMIT = 6000
+QUOTE = ">>> "  # quotes everything after it to the end of the field
+
+
+def shown(text: str) -> str:
+    """Members' (and the model's) text as plain words: no markdown can change how it looks.
+
+    escape_markdown escapes only the first masked link of a line (its pattern is greedy),
+    so every `](` is also broken with an invisible space: no link can hide its address.
+    """
+    return discord.utils.escape_markdown(text).replace("](", "]\u200b(")
+
+
+def reply_fields(reply: Reply, number: int) -> list[tuple[str, str]]:
+    """A reply as embed fields (name, value): the whole body, over as many fields as it takes.
+
+    Who wrote it is in the field's name, which nothing in the body can reach; the body is
+    escaped and quoted under a header line of its own, so no reply can imitate another's
+    author, kind or time.
+    """
     edited = " (edited)" if reply.edited_at else ""
-    files = "".join(f"\n📎 [{clip(a.filename, 60)}]({a.url})" for a in reply.attachments)
-    return (
-        f"**{author}** · {KIND_LABEL[reply.author_kind]} · {when(reply.created_at)}{edited}\n"
-        f"{clip(reply.body, 700)}{files}"
+    label = f"{number} · {KIND_LABEL[reply.author_kind]}{edited}"
+    author = "" if reply.author_kind is AuthorKind.SYSTEM else f"<@{reply.author_id}> · "
+    header = f"{author}{when(reply.created_at)}\n"
+    files = "".join(
+        f"\n📎 [{clip(shown(a.filename).replace('[', '(').replace(']', ')'), 60)}]({a.url})"
+        for a in reply.attachments
     )
+    pieces = _pieces(reply.body, FIELD_VALUE_LIMIT - len(header), FIELD_VALUE_LIMIT)
+    fields = []
+    for index, piece in enumerate(pieces):
+        name = label if index == 0 else f"{label} (continued {index + 1}/{len(pieces)})"
+        fields.append((name, (header if index == 0 else "") + piece))
+    if files:
+        name, value = fields[-1]
+        if len(value) + len(files) <= FIELD_VALUE_LIMIT:
+            fields[-1] = (name, value + files)
+        else:
+            fields.append((f"{label} (files)", clip(files.strip(), FIELD_VALUE_LIMIT)))
+    return fields
 
 
-def view_embed(ticket: Ticket, replies: Page[Reply]) -> discord.Embed:
-    embed = discord.Embed(
-        title=clip(f"Ticket {ticket.ref}: {ticket.subject}", 256),
-        description=ticket_lines(ticket),
-        colour=COLOUR_OPEN,
-    )
-    body = "\n\n".join(reply_line(reply) for reply in replies.items) or "No replies yet."
-    # Fields hold 1024 characters; the conversation gets the rest of the description room.
-    embed.description = clip(
-        f"{embed.description}\n\n**Conversation**\n{body}", EMBED_DESCRIPTION_LIMIT
-    )
-    embed.set_footer(
-        text=f"Replies page {replies.page + 1} of {replies.page_count} · {replies.total} messages"
-    )
-    return embed
+def _quoted(raw: str) -> str:
+    return QUOTE + shown(raw)
+
+
+def _pieces(text: str, first_room: int, room: int) -> list[str]:
+    """Cut raw `text` so each piece, escaped and quoted, fits its field; words stay whole
+    where a space or line break is near the cut."""
+    pieces: list[str] = []
+    rest, limit = text, first_room
+    while True:
+        if len(_quoted(rest)) <= limit:
+            pieces.append(_quoted(rest))
+            return pieces
+        cut = _longest_fit(rest, limit)
+        soft = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
+        if soft >= cut * 3 // 4:
+            cut = soft + 1
+        pieces.append(_quoted(rest[:cut]))
+        rest, limit = rest[cut:], room
+
+
+def _longest_fit(text: str, limit: int) -> int:
+    """The longest prefix of `text` whose quoted form fits `limit` (at least one char)."""
+    low, high = 1, min(len(text), limit)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(_quoted(text[:middle])) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def view_embeds(ticket: Ticket, replies: Page[Reply]) -> list[discord.Embed]:
+    """One page of replies as one embed or more (each within Discord's 6,000 characters);
+    the ticket's facts head every one, so each part reads on its own."""
+    title = clip(f"Ticket {ticket.ref}: {shown(ticket.subject)}", 256)
+    facts = f"{ticket_lines(ticket)}\n\n**Conversation**"
+    footer = f"Replies page {replies.page + 1} of {replies.page_count} · {replies.total} messages"
+    # Room for the parts' own words: " · part 10 of 10" is at most 17 more characters.
+    room = EMBED_TOTAL_LIMIT - len(title) - len(facts) - len(footer) - 20
+    first_number = replies.page * replies.page_size + 1
+    parts: list[list[tuple[str, str]]] = [[]]
+    used = 0
+    for offset, reply in enumerate(replies.items):
+        for name, value in reply_fields(reply, first_number + offset):
+            size = len(name) + len(value)
+            if parts[-1] and (used + size > room or len(parts[-1]) >= FIELDS_PER_EMBED):
+                parts.append([])
+                used = 0
+            parts[-1].append((name, value))
+            used += size
+    embeds = []
+    for index, fields in enumerate(parts):
+        embed = discord.Embed(
+            title=title,
+            description=facts if fields else f"{facts}\nNo replies yet.",
+            colour=COLOUR_OPEN,
+        )
+        for name, value in fields:
+            embed.add_field(name=name, value=value, inline=False)
+        part = f" · part {index + 1} of {len(parts)}" if len(parts) > 1 else ""
+        embed.set_footer(text=footer + part)
+        embeds.append(embed)
+    return embeds
 
 
 def duration(seconds: float | None) -> str:

@@ -105,8 +105,9 @@ class ThreadMirror(commands.Cog):
                 cached = self.desk.bot.get_channel(thread_id)
                 if isinstance(cached, discord.Thread) and _seen_all(cached, last):
                     continue
-                ticket = await self.tickets.by_thread(thread_id)
-                thread = await self.desk.thread_of(ticket) if ticket else None
+                thread, gone = await self.desk.find_thread(thread_id)
+                if gone:  # deleted while the bot was away
+                    self.desk.bot.dispatch("ticket_thread_gone", thread_id)
                 if thread is None or _seen_all(thread, last):
                     continue
                 read += 1

@@ -11,11 +11,13 @@ from discord.ext import commands
 
 from cogs import render
 from cogs.ai import suggest_reply
-from cogs.closing import as_files, finish_reopen, transcript_uploads
+from cogs.closing import as_files, transcript_uploads
 from cogs.common import NO_PINGS, send_ephemeral
 from cogs.components import close_ticket
 from cogs.desk import TicketDesk
-from cogs.pages import list_state, render_page
+from cogs.pages import list_state, render_page, view_state
+from cogs.reopening import reopen_ticket
+from cogs.replies import post_reply
 from core.errors import InvalidInput
 from core.validation import parse_ticket_id
 
@@ -92,7 +94,7 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
     @app_commands.describe(ticket_id="The ticket number, e.g. 42")
     async def view(self, interaction: discord.Interaction, ticket_id: str) -> None:
         number = parse_ticket_id(ticket_id)
-        embed, view = await render_page(self.desk, interaction, "view", 0, str(number))
+        embed, view = await render_page(self.desk, interaction, "view", 0, view_state(number))
         await send_ephemeral(interaction, "", embed=embed, **({"view": view} if view else {}))
 
     @app_commands.command(name="reply", description="Reply to a ticket")
@@ -106,18 +108,9 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         number = await self._ticket_here(interaction, ticket_id)
         actor, _ = await self.desk.actor(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        ticket, reply = await self.tickets.reply(actor, number, message)
-        who = interaction.user.display_name
-        header = f"**{discord.utils.escape_markdown(who)}** ({reply.author_kind.value}) wrote:"
-        posted = await self.desk.post_in_thread(ticket, header, reply.body)
-        if posted is None:
-            await send_ephemeral(
-                interaction,
-                f"Your reply to {ticket.ref} is saved, but I could not post it in the thread.",
-            )
-            return
-        await self.tickets.attach_message(reply.id, posted.id)
-        await send_ephemeral(interaction, f"Reply posted in {ticket.ref}: {posted.jump_url}")
+        stored = await self.tickets.store_reply(actor, number, message)
+        outcome = await post_reply(self.desk, interaction.user.display_name, stored)
+        await send_ephemeral(interaction, outcome)
 
     @app_commands.command(name="stats", description="Ticket counts and response times (staff)")
     async def stats(self, interaction: discord.Interaction) -> None:
@@ -125,36 +118,37 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         stats = await self.tickets.stats(actor)
         await send_ephemeral(interaction, "", embed=render.stats_embed(stats))
 
-    @app_commands.command(name="close", description="Close the ticket of this thread")
-    @app_commands.describe(reason="Why it is closed (shown to the member)")
+    @app_commands.command(name="close", description="Close a ticket (this thread's, or by number)")
+    @app_commands.describe(
+        reason="Why it is closed (shown to the member)",
+        ticket_id="Leave out inside a ticket thread",
+    )
     async def close(
         self,
         interaction: discord.Interaction,
         reason: app_commands.Range[str, 1, 500] | None = None,
+        ticket_id: str | None = None,
     ) -> None:
-        number = await self._here_only(interaction, "close")
+        number = await self._ticket_here(interaction, ticket_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         await close_ticket(interaction, number, reason)
 
-    @app_commands.command(name="resolve", description="Mark the ticket of this thread resolved")
-    async def resolve(self, interaction: discord.Interaction) -> None:
-        number = await self._here_only(interaction, "resolve")
+    @app_commands.command(name="resolve", description="Mark a ticket resolved")
+    @app_commands.describe(ticket_id="Leave out inside a ticket thread")
+    async def resolve(self, interaction: discord.Interaction, ticket_id: str | None = None) -> None:
+        number = await self._ticket_here(interaction, ticket_id)
         actor, config = await self.desk.actor(interaction)
         ticket = await self.tickets.resolve(actor, number)
         line = f"✅ Ticket {ticket.ref} was marked resolved by <@{actor.user_id}>. A new message reopens it."
-        await interaction.response.send_message(line, allowed_mentions=NO_PINGS)
-        await self.desk.log_event(config, line)
+        await self._announce(interaction, ticket, config, line)
 
-    @app_commands.command(
-        name="reopen", description="Reopen the closed ticket of this thread (staff)"
-    )
-    async def reopen(self, interaction: discord.Interaction) -> None:
-        number = await self._here_only(interaction, "reopen")
+    @app_commands.command(name="reopen", description="Reopen a closed ticket (staff)")
+    @app_commands.describe(ticket_id="Leave out inside a ticket thread")
+    async def reopen(self, interaction: discord.Interaction, ticket_id: str | None = None) -> None:
+        number = await self._ticket_here(interaction, ticket_id)
         actor, config = await self.desk.actor(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        ticket = await self.tickets.reopen(actor, number)
-        await finish_reopen(self.desk, actor, config, ticket)
-        await send_ephemeral(interaction, f"Ticket {ticket.ref} is open again.")
+        await send_ephemeral(interaction, await reopen_ticket(self.desk, actor, config, number))
 
     @app_commands.command(name="claim", description="Take this ticket on (staff)")
     async def claim(self, interaction: discord.Interaction, ticket_id: str | None = None) -> None:

@@ -115,6 +115,15 @@ class Reply(Frozen):
     edited_at: datetime | None
 
 
+class StoredReply(Frozen):
+    """A reply stored before the front end posts it: `before` is the ticket as it was, so
+    a post that fails can be taken back whole (the reply and the status change it made)."""
+
+    ticket: Ticket
+    reply: Reply
+    before: Ticket
+
+
 class Page(Frozen, Generic[T]):
     items: tuple[T, ...]
     page: int

@@ -30,6 +30,8 @@ from core.validation import (
 )
 from storage import tickets as repo
 
+THREAD_GONE = "its thread was deleted"
+
 
 class TicketLifecycle(TicketServiceBase):
     async def _transition(
@@ -94,6 +96,43 @@ class TicketLifecycle(TicketServiceBase):
             )
 
         return await self._db.write(work)
+
+    async def close_thread_gone(self, thread_id: int) -> Ticket | None:
+        """Close the ticket whose thread Discord deleted; None if none or already closed.
+
+        Without its thread nobody can talk in the ticket, and an open one would keep
+        counting toward its owner's cap forever.
+        """
+        now = self._clock.now()
+
+        async def work(conn: aiosqlite.Connection) -> Ticket | None:
+            ticket = await repo.get_ticket_by_thread(conn, thread_id)
+            if ticket is None or ticket.status is Status.CLOSED:
+                return None
+            return await repo.update_ticket(
+                conn,
+                ticket.id,
+                status=next_status(ticket, Event.CLOSE),
+                status_changed_at=now,
+                updated_at=now,
+                reminded_at=None,
+                closed_at=now,
+                closed_by=0,
+                close_reason=THREAD_GONE,
+                ai_active=False,
+            )
+
+        return await self._db.write(work)
+
+    async def check_reopen(self, actor: Actor, ticket_id: int) -> Ticket:
+        """Every refusal `reopen` would give, without changing anything, so the front end
+        can prepare the thread first and only then reopen."""
+        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
+        ticket = await self._load(self._db.reader, actor, ticket_id)
+        if not is_staff(actor):
+            raise Forbidden(f"Only staff can {Event.REOPEN.value} tickets.")
+        next_status(ticket, Event.REOPEN)
+        return ticket
 
     async def reopen(self, actor: Actor, ticket_id: int) -> Ticket:
         return await self._transition(

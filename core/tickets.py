@@ -25,6 +25,7 @@ from core.models import (
     Priority,
     Reply,
     Status,
+    StoredReply,
     Ticket,
     TicketStats,
     is_staff,
@@ -251,12 +252,27 @@ class TicketService(TicketLifecycle):
         body: object,
         attachments: Sequence[Attachment] = (),
     ) -> tuple[Ticket, Reply]:
-        """A reply written through a command; the front end posts it and attaches its id."""
+        stored = await self.store_reply(actor, ticket_id, body, attachments)
+        return stored.ticket, stored.reply
+
+    async def store_reply(
+        self,
+        actor: Actor,
+        ticket_id: int,
+        body: object,
+        attachments: Sequence[Attachment] = (),
+    ) -> StoredReply:
+        """A reply written through a command, stored before the front end posts it.
+
+        The front end then attaches the posted message's id, or, when the post fails,
+        calls `withdraw_reply`: stored first, the database never lacks a message that is
+        in the thread, even if the bot stops between the two steps.
+        """
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
         text = clean_text("message", body, max_length=MESSAGE_MAX, multiline=True)
         now = self._clock.now()
 
-        async def work(conn: aiosqlite.Connection) -> tuple[Ticket, Reply]:
+        async def work(conn: aiosqlite.Connection) -> StoredReply:
             ticket = await self._load(conn, actor, ticket_id)
             if ticket.status is Status.CLOSED:
                 next_status(ticket, Event.MEMBER_REPLY)  # raises the closed-ticket refusal
@@ -272,9 +288,38 @@ class TicketService(TicketLifecycle):
                 now=now,
             )
             assert result is not None  # no message id, so no conflict is possible
-            return result
+            return StoredReply(ticket=result[0], reply=result[1], before=ticket)
 
         return await self._db.write(work)
+
+    async def withdraw_reply(self, stored: StoredReply) -> None:
+        """Take back a reply that never reached the thread, with the status change it made.
+
+        The status is restored only if nothing touched the ticket since; otherwise what
+        happened later stands.
+        """
+        before = stored.before
+
+        async def work(conn: aiosqlite.Connection) -> None:
+            await repo.delete_reply(conn, stored.reply.id)
+            current = await repo.get_ticket(conn, before.id)
+            if current is None or current.updated_at != stored.ticket.updated_at:
+                return
+            await repo.update_ticket(
+                conn,
+                before.id,
+                status=before.status,
+                status_changed_at=before.status_changed_at,
+                updated_at=before.updated_at,
+                reminded_at=before.reminded_at,
+                first_response_seconds=before.first_response_seconds,
+                ai_active=before.ai_active,
+            )
+
+        await self._db.write(work)
+        log.info(
+            "reply %s to ticket %s withdrawn: it could not be posted", stored.reply.id, before.id
+        )
 
     async def attach_message(self, reply_id: int, message_id: int) -> None:
         await self._db.write(lambda conn: repo.set_reply_message(conn, reply_id, message_id))
@@ -337,6 +382,11 @@ class TicketService(TicketLifecycle):
             return reply
 
         return await self._db.write(work)
+
+    async def unclosed_threads(self, guild_id: int) -> list[tuple[int, int]]:
+        """(ticket id, thread id) of the guild's unclosed tickets, e.g. to find those whose
+        threads went with a deleted channel."""
+        return await repo.unclosed_threads(self._db.reader, guild_id)
 
     async def live_threads(
         self, *, after_id: int = 0, limit: int = 500

@@ -52,6 +52,6 @@ def parse_ticket_id(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidInput("ticket_id", "must be a ticket number like 42")
     text = str(value).strip().removeprefix("#")
-    if not text.isdigit() or int(text) <= 0:
+    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
         raise InvalidInput("ticket_id", f"{value!s:.20} is not a ticket number; use one like 42")
     return int(text)

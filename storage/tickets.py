@@ -230,6 +230,10 @@ async def set_reply_message(conn: aiosqlite.Connection, reply_id: int, message_i
     await conn.execute("UPDATE replies SET message_id = ? WHERE id = ?", (message_id, reply_id))
 
 
+async def delete_reply(conn: aiosqlite.Connection, reply_id: int) -> None:
+    await conn.execute("DELETE FROM replies WHERE id = ?", (reply_id,))
+
+
 async def edit_reply(
     conn: aiosqlite.Connection, message_id: int, body: str, now: datetime
 ) -> Reply | None:
@@ -299,6 +303,17 @@ async def live_threads(
         (after_id, limit),
     )
     return [(row[0], row[1], row[2]) for row in rows]
+
+
+async def unclosed_threads(conn: aiosqlite.Connection, guild_id: int) -> list[tuple[int, int]]:
+    """(ticket id, thread id) of a guild's unclosed tickets that have a thread."""
+    rows = await fetch_all(
+        conn,
+        "SELECT id, thread_id FROM tickets WHERE guild_id = ? AND status != 'closed'"
+        " AND thread_id IS NOT NULL ORDER BY id",
+        (guild_id,),
+    )
+    return [(row[0], row[1]) for row in rows]
 
 
 async def delete_threadless_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:

@@ -256,6 +256,27 @@ class Desk:
                 raise
         return Reply(record, self.state)
 
+    # -- deleting and rate limits (an admin's hand, Discord's throttle) ---------------------
+    def delete_channel(self, ref: ChannelRef, *, bot_hears: bool = True) -> None:
+        """An admin deletes a thread (THREAD_DELETE) or a channel with its threads
+        (CHANNEL_DELETE only); later REST calls on them get 404 Unknown Channel.
+        `bot_hears=False`: the bot's session never gets the event (it was offline)."""
+        from .deletes import delete_channel
+
+        delete_channel(self.state, self.channel_payload(ref), announce=bot_hears)
+
+    def rate_limit(self, method: str, route: str, *, limit: int, window: float) -> None:
+        """Give one route (e.g. "/channels/{channel_id}/messages") a tight bucket."""
+        self.fake.rate_limits.limit(method, route, limit, window)
+
+    def hold_route(self, method: str, route: str, seconds: float) -> None:
+        """Discord answers every request to `route` with a 429 for `seconds`."""
+        self.fake.rate_limits.hold(method, route, seconds)
+
+    def rate_limited(self, route: str = "") -> list[Any]:
+        """The 429s the fake answered (to `route` only, if given)."""
+        return [h for h in self.fake.rate_limits.hits if not route or h.route == route]
+
 
 class Person:
     """A guild member who types commands, clicks buttons and writes messages."""

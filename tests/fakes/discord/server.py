@@ -16,10 +16,11 @@ from typing import Any
 
 from aiohttp import web
 
-from . import rest_app, rest_channels, rest_interactions
+from . import deletes, rest_app, rest_channels, rest_interactions
 from .errors import DiscordError
 from .gateway import Gateway
 from .keys import FILES, JSON, STATE
+from .ratelimits import RateLimits
 from .state import DiscordState, Fault, Guild, Payload
 from .validation import SpecValidator, flatten_query, get_validator
 
@@ -46,6 +47,7 @@ class FakeDiscord:
         self.validator: SpecValidator | None = get_validator() if validate else None
         self.validate_responses = validate_responses
         self.guild: Guild = self.state.build_guild()
+        self.rate_limits = RateLimits(self.state.now)
         self.state.bot_guild_ids.append(self.guild.id)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -56,7 +58,7 @@ class FakeDiscord:
         app[STATE] = self.state
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
-        for module in (rest_app, rest_channels, rest_interactions):
+        for module in (rest_app, rest_channels, rest_interactions, deletes):
             module.register(app.router, API)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -108,6 +110,7 @@ class FakeDiscord:
         }
         self.state.request_log.append(entry)
         problem = None
+        limit_headers: dict[str, str] = {}
         if self.validator is not None:
             problem = self.validator.check_request(request.method, path, query, validated_body)
             if problem:
@@ -115,10 +118,14 @@ class FakeDiscord:
         try:
             if problem and ("Body" in problem or "Parameter" in problem):
                 raise DiscordError(400, 50035, "Invalid Form Body", extra={"spec": problem})
+            if request.match_info.route.resource is not None:
+                limit_headers = self.rate_limits.take(request.method, route, request.match_info)
             self._maybe_fail(request.method, route)
             response = await handler(request)
+            response.headers.update(limit_headers)
         except DiscordError as error:
-            response = json_response(error.body(), error.status, error.headers)
+            headers = {**limit_headers, **error.headers}
+            response = json_response(error.body(), error.status, headers)
         except web.HTTPNotFound:
             self.state.violations.append(f"{request.method} {path}: the fake has no such route")
             response = json_response({"message": "404: Not Found", "code": 0}, 404)
