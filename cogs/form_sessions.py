@@ -8,6 +8,7 @@ abandoned form never counts against the member's limit; it simply expires.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,9 @@ from typing import Any
 from core.form_models import Form
 from core.form_schema import Question
 
-SESSION_TTL_SECONDS = 30 * 60
+# End-to-end tests shorten this to watch a session run out in real time (it is measured
+# on the monotonic clock, which the tests' offset clock cannot move).
+SESSION_TTL_SECONDS = float(os.environ.get("TICKETDESK_FORM_SESSION_SECONDS", 30 * 60))
 PAGE_SIZE = 5  # Discord modals hold at most 5 top-level components
 
 
