@@ -4,6 +4,9 @@ Each question is one `Label` holding the native component for its kind (text inp
 select menu, checkbox, file upload), so a modal holds five questions. Each page is
 checked as it comes in, and the whole form again by the service on the last page; a bad
 answer re-opens only the page(s) holding it, with everything typed so far filled in.
+A page is answered from its submit (cogs/modals.py): one submitted after its session ended
+(30 minutes, or a restart) still counts, in a fresh session that asks again for any page
+that was lost.
 """
 
 from __future__ import annotations

@@ -57,7 +57,8 @@ class FormSession:
 
 
 class SessionStore:
-    """In-memory sessions with an expiry; lost on restart, which only costs a re-start."""
+    """In-memory sessions with an expiry; lost on restart. A page submitted after its
+    session is gone starts a new one (see FormFlow.page_submitted)."""
 
     def __init__(
         self, ttl: float = SESSION_TTL_SECONDS, clock: Callable[[], float] = time.monotonic
