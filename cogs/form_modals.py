@@ -4,9 +4,9 @@ Each question is one `Label` holding the native component for its kind (text inp
 select menu, checkbox, file upload), so a modal holds five questions. Each page is
 checked as it comes in, and the whole form again by the service on the last page; a bad
 answer re-opens only the page(s) holding it, with everything typed so far filled in.
-A page is answered from its submit (cogs/modals.py): one submitted after its session ended
-(30 minutes, or a restart) still counts, in a fresh session that asks again for any page
-that was lost.
+A page is answered from its submit (cogs/modals.py), so however long the member takes
+over it, it counts; after a restart it starts a fresh session that asks again for any
+page that was lost with the old one.
 """
 
 from __future__ import annotations
@@ -294,7 +294,7 @@ class FormFlow:
             actor, form_id, member_role_ids(interaction)
         )
         session = self.store.start(actor.user_id, availability.form)
-        await FormPageModal(session, session.queue[0]).show(interaction)
+        await self._show_page(interaction, session)
 
     async def open_next(self, interaction: discord.Interaction, form_id: int) -> None:
         session = self.store.get(interaction.user.id, form_id)
@@ -303,7 +303,12 @@ class FormFlow:
             return
         if not session.queue:
             session.restart()
+        await self._show_page(interaction, session)
+
+    @staticmethod
+    async def _show_page(interaction: discord.Interaction, session: FormSession) -> None:
         await FormPageModal(session, session.queue[0]).show(interaction)
+        session.typing = True
 
     async def refuse(self, interaction: discord.Interaction, refusal: str, typed: Typed) -> None:
         content, file = give_back(refusal, typed)
@@ -320,6 +325,7 @@ class FormFlow:
             session = await self._resume(interaction, form_id, values)
             if session is None:
                 return
+        session.typing = False
         questions = session.pages[page] if page < len(session.pages) else ()
         if {question.id for question in questions} != values.ids():
             await self.refuse(interaction, CHANGED, values.typed())
@@ -343,9 +349,9 @@ class FormFlow:
             lost = [p for p in session.queue if p < page] if resumed else []
             if lost:
                 text += (
-                    f" Your answers on {_pages_named(lost)} were not kept (the application was "
-                    "left unfinished for 30 minutes, or the bot restarted): press **Continue** "
-                    "to answer them again."
+                    f" Your answers on {_pages_named(lost)} were not kept (the bot restarted, "
+                    "or the application was left unfinished too long): press **Continue** to "
+                    "answer them again."
                 )
             else:
                 text += " Press **Continue** for the next questions."

@@ -20,6 +20,9 @@ from core.form_schema import Question
 # End-to-end tests shorten this to watch a session run out in real time (it is measured
 # on the monotonic clock, which the tests' offset clock cannot move).
 SESSION_TTL_SECONDS = float(os.environ.get("TICKETDESK_FORM_SESSION_SECONDS", 30 * 60))
+# While a page is open the member may be typing a long answer: time spent there does not
+# count against SESSION_TTL_SECONDS, up to this bound (a page closed unsent is forgotten).
+TYPING_TTL_SECONDS = 24 * 60 * 60
 PAGE_SIZE = 5  # Discord modals hold at most 5 top-level components
 
 
@@ -36,6 +39,8 @@ class FormSession:
     answers: dict[str, Any] = field(default_factory=dict)
     # pages still to ask, in order; a page with a bad answer goes back to the front
     queue: list[int] = field(default_factory=list)
+    # a page's modal is open in front of the member (shown, not yet submitted)
+    typing: bool = False
 
     @property
     def pages(self) -> list[tuple[Question, ...]]:
@@ -61,16 +66,22 @@ class SessionStore:
     session is gone starts a new one (see FormFlow.page_submitted)."""
 
     def __init__(
-        self, ttl: float = SESSION_TTL_SECONDS, clock: Callable[[], float] = time.monotonic
+        self,
+        ttl: float = SESSION_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        typing_ttl: float = TYPING_TTL_SECONDS,
     ) -> None:
         self._ttl = ttl
+        self._typing_ttl = max(ttl, typing_ttl)
         self._clock = clock
         self._sessions: dict[tuple[int, int], FormSession] = {}
 
     def _prune(self) -> None:
         now = self._clock()
-        for key in [k for k, s in self._sessions.items() if now - s.touched > self._ttl]:
-            del self._sessions[key]
+        for key, session in list(self._sessions.items()):
+            limit = self._typing_ttl if session.typing else self._ttl
+            if now - session.touched > limit:
+                del self._sessions[key]
 
     def get(self, user_id: int, form_id: int) -> FormSession | None:
         self._prune()

@@ -14,7 +14,9 @@ import discord
 
 import cogs
 from cogs.common import GIVE_BACK_FILE, MESSAGE_LIMIT, give_back
+from cogs.form_sessions import SessionStore
 from cogs.modals import RoutedModal, Submitted
+from tests.e2e.test_forms import _form_model, seven_questions
 
 
 def _modal_classes() -> list[type]:
@@ -88,3 +90,16 @@ def test_give_back_quotes_what_fits_and_attaches_the_rest() -> None:
     content, file = give_back("No.", [("message", "a ``` b")])
     assert file is not None and file.fp.read().decode() == "a ``` b"
     assert give_back("No.", [("message", "  ")]) == ("No.", None)
+
+
+def test_time_spent_typing_in_an_open_page_does_not_expire_the_session() -> None:
+    now = [0.0]
+    store = SessionStore(ttl=10, clock=lambda: now[0], typing_ttl=100)
+    form = _form_model(seven_questions())
+    store.start(1, form).typing = True  # a page is open in front of member 1
+    store.start(2, form)  # member 2 is between pages
+    now[0] += 11
+    assert store.get(2, form.id) is None
+    assert store.get(1, form.id) is not None
+    now[0] += 101
+    assert store.get(1, form.id) is None
