@@ -148,8 +148,10 @@ class SendDraftButton(_TicketButton, template=r"ai:send:(?P<id>\d+)"):
         await interaction.response.defer()
         # Sent as the staff member's own reply: stored as staff, so the AI steps back.
         stored = await desk.services.tickets.store_reply(actor, self.ticket_id, draft)
-        done = clip(await post_reply(desk, interaction.user.display_name, stored), 2000)
-        await interaction.edit_original_response(content=done, embed=None, view=None)
+        done, file = await post_reply(desk, interaction.user.display_name, stored)
+        await interaction.edit_original_response(
+            content=clip(done, 2000), embed=None, view=None, attachments=[file] if file else []
+        )
 
 
 class DiscardDraftButton(_TicketButton, template=r"ai:discard:(?P<id>\d+)"):

@@ -17,6 +17,7 @@ from cogs.desk import TicketDesk
 from cogs.errors import report_error
 from cogs.feedback import FEEDBACK_ITEMS
 from cogs.forms import FORM_ITEMS, FormCommands
+from cogs.modals import ModalRouter
 from cogs.panel import DepartmentPicker, OpenTicketButton
 from cogs.thread_gone import ThreadGone
 from cogs.threads import ThreadMirror
@@ -60,6 +61,8 @@ class TicketBot(commands.Bot):
         await self.add_cog(AIReplies(self.desk))
         await self.add_cog(Upkeep(self.desk))
         await self.add_cog(ThreadGone(self.desk))
+        # Every modal's submit, including ones shown before a restart (see cogs/modals.py).
+        await self.add_cog(ModalRouter())
         for extra in getattr(self, "extra_cogs", ()):
             await self.add_cog(extra)
         self.add_dynamic_items(

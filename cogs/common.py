@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
+
 import discord
 
 from core.models import Actor, GuildConfig
@@ -62,12 +65,48 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def quote_back(
-    text: str, intro: str = "Here is what you wrote, so you can try again:", limit: int = 1500
-) -> str:
-    """Show a member what they typed, so a refusal never loses their words."""
-    fence = text.replace("```", "`\u200b``")
-    return f"\n{intro}\n```\n{clip(fence, limit)}\n```"
+# (what it was, the text) for each thing a member typed, e.g. ("message", "It is on fire")
+Typed = Sequence[tuple[str, str]]
+GIVE_BACK_FILE = "what-you-wrote.txt"
+
+
+TRY_AGAIN = "Here is what you wrote, so you can try again:"
+
+
+def give_back(
+    refusal: str, typed: Typed, intro: str = TRY_AGAIN
+) -> tuple[str, discord.File | None]:
+    """A refusal plus everything the member typed, so nothing they wrote is lost: quoted
+    when it all fits in one message, otherwise attached whole as a text file."""
+    fields = [(name, text) for name, text in typed if text.strip()]
+    if not fields:
+        return clip(refusal, MESSAGE_LIMIT), None
+    named = len(fields) > 1
+    quoted = "".join(
+        (f"\n{name}:" if named else "") + f"\n```\n{text}\n```" for name, text in fields
+    )
+    inline = f"{refusal}\n{intro}{quoted}"
+    # A fence inside the text would end the quote early; the file keeps it exactly.
+    if len(inline) <= MESSAGE_LIMIT and not any("```" in text for _, text in fields):
+        return inline, None
+    note = (
+        f"\nEverything you wrote is attached as `{GIVE_BACK_FILE}`, so you can copy it "
+        "and try again."
+    )
+    body = "\n\n".join(f"{name}:\n{text}" if named else text for name, text in fields)
+    file = discord.File(io.BytesIO(body.encode("utf-8")), filename=GIVE_BACK_FILE)
+    return clip(refusal, MESSAGE_LIMIT - len(note)) + note, file
+
+
+async def refuse(
+    interaction: discord.Interaction, refusal: str, typed: Typed, intro: str = TRY_AGAIN
+) -> None:
+    """An ephemeral refusal that gives back what the member typed."""
+    content, file = give_back(refusal, typed, intro)
+    if file is None:
+        await send_ephemeral(interaction, content)
+    else:
+        await send_ephemeral(interaction, content, file=file)
 
 
 async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs) -> None:

@@ -14,6 +14,7 @@ import discord
 from cogs.common import send_ephemeral
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
+from cogs.modals import NONCE, RoutedModal, Submitted, nonce
 from core.models import Ticket
 
 
@@ -108,24 +109,30 @@ class CloseWithReasonButton(
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
-        await interaction.response.send_modal(CloseReasonModal(self.ticket_id))
+        await CloseReasonModal(self.ticket_id).show(interaction)
 
 
-class CloseReasonModal(discord.ui.Modal):
+class CloseReasonModal(RoutedModal, template=rf"ticket:close-modal:(?P<id>\d+):{NONCE}"):
     reason: discord.ui.TextInput = discord.ui.TextInput(
-        label="Reason", style=discord.TextStyle.paragraph, max_length=500, required=True
+        label="Reason",
+        style=discord.TextStyle.paragraph,
+        max_length=500,
+        required=True,
+        custom_id="reason",
     )
 
     def __init__(self, ticket_id: int) -> None:
         super().__init__(
-            title=f"Close ticket #{ticket_id}", custom_id=f"ticket:close-modal:{ticket_id}"
+            title=f"Close ticket #{ticket_id}",
+            custom_id=f"ticket:close-modal:{ticket_id}:{nonce()}",
         )
-        self.ticket_id = ticket_id
 
-    @guarded
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await close_ticket(interaction, self.ticket_id, self.reason.value)
+        await close_ticket(interaction, int(match["id"]), values.text("reason"))
 
 
 async def close_ticket(

@@ -12,7 +12,15 @@ import logging
 import discord
 
 from cogs import render
-from cogs.common import NO_PINGS, actor_for, clip, quote_back, send_ephemeral, split_text
+from cogs.common import (
+    NO_PINGS,
+    Typed,
+    actor_for,
+    clip,
+    refuse,
+    send_ephemeral,
+    split_text,
+)
 from core.models import Actor, GuildConfig, Ticket
 from core.services import Services
 
@@ -76,9 +84,10 @@ class TicketDesk:
     ) -> None:
         """Create a ticket and its private thread; the interaction must be deferred already."""
         actor, config = await self.actor(interaction)
+        typed = [("subject", subject), ("message", message)]
         channel = None
         if config.is_set_up:  # otherwise the service refuses, saying what to do
-            channel = await self._usable_ticket_channel(interaction, config, message)
+            channel = await self._usable_ticket_channel(interaction, config, typed)
             if channel is None:
                 return
         ticket = await self.services.tickets.create(
@@ -93,21 +102,23 @@ class TicketDesk:
                 # Discord is holding thread creation (a rate limit): answer now, truthfully,
                 # and keep going. No ticket number yet: until its thread exists a ticket
                 # may still be dropped, and the member keeps their words below.
-                await send_ephemeral(interaction, THREAD_DELAYED + quote_back(message, KEPT))
+                await refuse(interaction, THREAD_DELAYED, typed, intro=KEPT)
                 thread, ticket = await asyncio.wait_for(making, THREAD_GIVE_UP)
         except TimeoutError:
-            await send_ephemeral(
+            await refuse(
                 interaction,
                 "Discord kept me waiting too long to create your ticket's thread, so I gave "
-                "up. Nothing was saved; please try again in a few minutes." + quote_back(message),
+                "up. Nothing was saved; please try again in a few minutes.",
+                typed,
             )
             return
         except discord.HTTPException as error:
-            await send_ephemeral(
+            await refuse(
                 interaction,
                 f"Discord refused to create the ticket thread ({self._explain(error)}). "
                 "Nothing was saved; ask an admin to check my permissions in "
-                f"{channel.mention}, then try again." + quote_back(message),
+                f"{channel.mention}, then try again.",
+                typed,
             )
             return
         # Listeners (the AI responder) act on a ticket only once its thread is ready.
@@ -152,25 +163,27 @@ class TicketDesk:
             raise
 
     async def _usable_ticket_channel(
-        self, interaction: discord.Interaction, config: GuildConfig, typed: str
+        self, interaction: discord.Interaction, config: GuildConfig, typed: Typed
     ) -> discord.TextChannel | None:
         """The ticket channel if the bot can open threads there; else tell the member why."""
         guild = interaction.guild
         channel = guild.get_channel(config.ticket_channel_id or 0) if guild else None
         if guild is None or not isinstance(channel, discord.TextChannel):
-            await send_ephemeral(
+            await refuse(
                 interaction,
                 "The ticket channel set up for this server no longer exists. Ask an admin to "
-                "run `/admin setup` again." + quote_back(typed),
+                "run `/admin setup` again.",
+                typed,
             )
             return None
         missing = missing_permissions(channel, guild.me)
         if missing:
-            await send_ephemeral(
+            await refuse(
                 interaction,
                 f"I can't open ticket threads in {channel.mention}: I am missing "
                 f"{', '.join(missing)} there. Ask an admin to give me "
-                "those permissions." + quote_back(typed),
+                "those permissions.",
+                typed,
             )
             return None
         return channel

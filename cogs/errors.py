@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
-from cogs.common import quote_back, send_ephemeral
+from cogs.common import Typed, refuse
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -19,29 +19,38 @@ F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 # Options whose text a member typed; echoed back on a refusal so nothing is lost.
 TYPED_OPTIONS = ("message", "subject", "reason")
+TRIVIAL_TYPING = 40
 
 UNEXPECTED = (
     "Something went wrong on our side and it has been logged. Please try again in a moment."
 )
 
 
-def typed_text(interaction: discord.Interaction) -> str | None:
-    """The longest free text the member typed into this command, if any."""
-    found: list[str] = []
+def typed_text(interaction: discord.Interaction) -> Typed:
+    """Everything free the member typed into this command (or modal), to give back."""
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    if interaction.type is discord.InteractionType.modal_submit:
+        from cogs.modals import Submitted  # modals answer through report_error
+
+        return Submitted(data).typed()
+    found: list[tuple[str, str]] = []
 
     def walk(options: list[dict[str, Any]]) -> None:
         for option in options:
             if option.get("name") in TYPED_OPTIONS and isinstance(option.get("value"), str):
-                found.append(option["value"])
+                found.append((option["name"], option["value"]))
             walk(option.get("options") or [])
 
-    walk(list((interaction.data or {}).get("options") or []))
-    return max(found, key=len) if found else None
+    walk(list(data.get("options") or []))
+    return found
 
 
-async def report_error(interaction: discord.Interaction, error: Exception) -> None:
+async def report_error(
+    interaction: discord.Interaction, error: Exception, typed: Typed | None = None
+) -> None:
+    """Tell the member what went wrong, giving back what they typed (`typed`, or else
+    whatever the interaction carries)."""
     original = getattr(error, "original", error)
-    typed = typed_text(interaction)
     if isinstance(original, DomainError):
         text = str(original)
     elif isinstance(original, app_commands.CheckFailure | app_commands.TransformerError):
@@ -52,10 +61,11 @@ async def report_error(interaction: discord.Interaction, error: Exception) -> No
             "unexpected error in %s (guild %s)", command, interaction.guild_id, exc_info=original
         )
         text = UNEXPECTED
-    if typed and len(typed) > 40:
-        text += quote_back(typed)
+    typed = typed_text(interaction) if typed is None else typed
+    if sum(len(value) for _, value in typed) <= TRIVIAL_TYPING:
+        typed = []  # a word or two is quicker to retype than to read back
     try:
-        await send_ephemeral(interaction, text)
+        await refuse(interaction, text, typed)
     except discord.HTTPException as failure:
         log.warning("could not tell the member about an error: %s", failure)
 

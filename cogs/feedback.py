@@ -9,6 +9,7 @@ import discord
 
 from cogs.common import send_ephemeral
 from cogs.errors import guarded
+from cogs.modals import NONCE, RoutedModal, Submitted, nonce
 
 
 def rating_view(ticket_id: int) -> discord.ui.View:
@@ -76,22 +77,29 @@ class CommentButton(
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
-        await interaction.response.send_modal(CommentModal(self.ticket_id))
+        await CommentModal(self.ticket_id).show(interaction)
 
 
-class CommentModal(discord.ui.Modal):
+class CommentModal(RoutedModal, template=rf"feedback:comment-modal:(?P<id>\d+):{NONCE}"):
     comment: discord.ui.TextInput = discord.ui.TextInput(
-        label="Your comment", style=discord.TextStyle.paragraph, max_length=1000
+        label="Your comment",
+        style=discord.TextStyle.paragraph,
+        max_length=1000,
+        custom_id="comment",
     )
 
     def __init__(self, ticket_id: int) -> None:
-        super().__init__(title=f"Feedback on ticket #{ticket_id}")
-        self.ticket_id = ticket_id
+        super().__init__(
+            title=f"Feedback on ticket #{ticket_id}",
+            custom_id=f"feedback:comment-modal:{ticket_id}:{nonce()}",
+        )
 
-    @guarded
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
+    ) -> None:
         await _feedback(interaction).comment(
-            interaction.user.id, self.ticket_id, self.comment.value
+            interaction.user.id, int(match["id"]), values.text("comment")
         )
         await send_ephemeral(interaction, "Thanks, your comment was saved for the staff team.")
 

@@ -4,6 +4,9 @@ Each question is one `Label` holding the native component for its kind (text inp
 select menu, checkbox, file upload), so a modal holds five questions. Each page is
 checked as it comes in, and the whole form again by the service on the last page; a bad
 answer re-opens only the page(s) holding it, with everything typed so far filled in.
+A page is answered from its submit (cogs/modals.py), so however long the member takes
+over it, it counts; after a restart it starts a fresh session that asks again for any
+page that was lost with the old one.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from typing import Any
 
 import discord
 
-from cogs.common import NO_PINGS, clip, send_ephemeral
+from cogs.common import NO_PINGS, Typed, clip, give_back, send_ephemeral
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
-from cogs.form_sessions import SESSION_TTL_SECONDS, FormSession, SessionStore
+from cogs.form_sessions import FormSession, SessionStore
+from cogs.modals import NONCE, RoutedModal, Submitted, nonce
+from core.errors import DomainError
 from core.form_answers import FILES_MAX, FormAnswersInvalid, validate_answers
 from core.form_schema import TEXT_MAX, Question, QuestionKind
 
@@ -27,6 +32,10 @@ MODAL_TITLE_MAX = 45
 HINT_MAX = 100  # a Label's description
 # Text input limits for kinds without their own max_length (as form_answers checks them).
 TEXT_INPUT_MAX = {QuestionKind.NUMBER: 40, QuestionKind.EMAIL: 254, QuestionKind.URL: 2000}
+CHANGED = (
+    "This form was changed while you were filling it in, so these answers no longer fit "
+    "its questions. Start again with `/forms submit`."
+)
 EXPIRED = (
     "This application is no longer in progress: it was left unfinished for 30 minutes, "
     "started again from `/forms submit`, or the bot restarted meanwhile. "
@@ -130,17 +139,17 @@ def _component(question: Question, previous: Any) -> discord.ui.Item:
     return _text_input(question, previous)
 
 
-def _answer(question: Question, item: discord.ui.Item, previous: Any) -> Any:
-    if isinstance(item, discord.ui.TextInput):
-        return item.value
-    if isinstance(item, discord.ui.Select):
-        return list(item.values)
-    if isinstance(item, discord.ui.Checkbox):
-        return item.value
-    if isinstance(item, discord.ui.FileUpload):
-        files = [{"filename": a.filename, "url": a.url, "size": a.size} for a in item.values]
-        return files or previous
-    raise AssertionError(f"no answer reader for {question.kind}")
+def _answer(question: Question, values: Submitted, previous: Any) -> Any:
+    qid = question.id
+    match question.kind:
+        case QuestionKind.CHOICE | QuestionKind.MULTI_CHOICE:
+            return values.choices(qid)
+        case QuestionKind.CHECKBOX:
+            return values.checked(qid)
+        case QuestionKind.FILE:
+            # Discord can't pre-fill an upload, so no new file keeps the ones from before.
+            return values.files(qid) or previous
+    return values.text(qid)
 
 
 def modal_title(form_title: str, page: int, pages: int) -> str:
@@ -148,34 +157,33 @@ def modal_title(form_title: str, page: int, pages: int) -> str:
     return clip(form_title, MODAL_TITLE_MAX - len(suffix)) + suffix
 
 
-class FormPageModal(discord.ui.Modal):
-    def __init__(self, flow: FormFlow, session: FormSession, page: int) -> None:
+class FormPageModal(RoutedModal, template=rf"form:page:(?P<form>\d+):(?P<page>\d+):{NONCE}"):
+    """One page of questions. The router answers it from the member's session, looked up
+    when the submit arrives, so a page submitted late or after a restart is not lost."""
+
+    def __init__(self, session: FormSession, page: int) -> None:
         pages = session.pages
-        # Lives as long as the session: a modal left open longer answers nothing.
         super().__init__(
-            title=modal_title(session.form.title, page, len(pages)), timeout=SESSION_TTL_SECONDS
+            title=modal_title(session.form.title, page, len(pages)),
+            custom_id=f"form:page:{session.form.id}:{page}:{nonce()}",
         )
-        self.flow, self.session, self.page = flow, session, page
-        self.items: list[tuple[Question, discord.ui.Item]] = []
         for question in pages[page]:
             previous = session.answers.get(question.id)
-            item = _component(question, previous)
-            self.items.append((question, item))
             self.add_item(
                 discord.ui.Label(
-                    text=question.label, description=_hint(question, previous), component=item
+                    text=question.label,
+                    description=_hint(question, previous),
+                    component=_component(question, previous),
                 )
             )
 
-    def answers(self) -> dict[str, Any]:
-        return {
-            question.id: _answer(question, item, self.session.answers.get(question.id))
-            for question, item in self.items
-        }
-
-    @guarded
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.flow.page_submitted(interaction, self.session, self.page, self.answers())
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
+    ) -> None:
+        await flow_of(interaction).page_submitted(
+            interaction, int(match["form"]), int(match["page"]), values
+        )
 
 
 # -- the button between pages -------------------------------------------------------------
@@ -227,25 +235,48 @@ def describe_errors(error: FormAnswersInvalid) -> str:
 
 
 async def show(
-    interaction: discord.Interaction, content: str, view: discord.ui.View | None = None
+    interaction: discord.Interaction,
+    content: str,
+    view: discord.ui.View | None = None,
+    file: discord.File | None = None,
 ) -> None:
     """Answer a modal submit: a modal opened from a button replaces that button's message
     (so the member sees one message move forward); the first one sends a new message."""
     content = clip(content, 2000)
+    extra: dict[str, Any] = {}
     if interaction.message is not None:
+        if file is not None:
+            extra["attachments"] = [file]
         if interaction.response.is_done():
             await interaction.edit_original_response(
-                content=content, view=view, embed=None, allowed_mentions=NO_PINGS
+                content=content, view=view, embed=None, allowed_mentions=NO_PINGS, **extra
             )
         else:
             await interaction.response.edit_message(
-                content=content, view=view, embed=None, allowed_mentions=NO_PINGS
+                content=content, view=view, embed=None, allowed_mentions=NO_PINGS, **extra
             )
         return
-    if view is None:
-        await send_ephemeral(interaction, content)
-    else:
-        await send_ephemeral(interaction, content, view=view)
+    if view is not None:
+        extra["view"] = view
+    if file is not None:
+        extra["file"] = file
+    await send_ephemeral(interaction, content, **extra)
+
+
+def typed_answers(session: FormSession) -> Typed:
+    """The text the member typed into the form so far (picks and files are not typing)."""
+    return [
+        (question.label, answer)
+        for question in session.form.questions
+        if isinstance(answer := session.answers.get(question.id), str) and answer
+    ]
+
+
+def _pages_named(pages: list[int]) -> str:
+    numbers = [str(page + 1) for page in pages]
+    if len(numbers) == 1:
+        return f"page {numbers[0]}"
+    return "pages " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
 
 
 # -- the flow -------------------------------------------------------------------------------
@@ -263,7 +294,7 @@ class FormFlow:
             actor, form_id, member_role_ids(interaction)
         )
         session = self.store.start(actor.user_id, availability.form)
-        await interaction.response.send_modal(FormPageModal(self, session, session.queue[0]))
+        await self._show_page(interaction, session)
 
     async def open_next(self, interaction: discord.Interaction, form_id: int) -> None:
         session = self.store.get(interaction.user.id, form_id)
@@ -272,23 +303,39 @@ class FormFlow:
             return
         if not session.queue:
             session.restart()
-        await interaction.response.send_modal(FormPageModal(self, session, session.queue[0]))
+        await self._show_page(interaction, session)
+
+    @staticmethod
+    async def _show_page(interaction: discord.Interaction, session: FormSession) -> None:
+        await FormPageModal(session, session.queue[0]).show(interaction)
+        session.typing = True
+
+    async def refuse(self, interaction: discord.Interaction, refusal: str, typed: Typed) -> None:
+        content, file = give_back(refusal, typed)
+        await show(interaction, content, file=file)
 
     async def page_submitted(
-        self,
-        interaction: discord.Interaction,
-        session: FormSession,
-        page: int,
-        answers: dict[str, Any],
+        self, interaction: discord.Interaction, form_id: int, page: int, values: Submitted
     ) -> None:
-        if self.store.get(session.user_id, session.form.id) is not session:
-            await send_ephemeral(interaction, EXPIRED)
+        session = self.store.get(interaction.user.id, form_id)
+        resumed = session is None
+        if session is None:
+            # Left open past the session's life, or shown before a restart: the member's
+            # answers on this page still count, in a fresh session.
+            session = await self._resume(interaction, form_id, values)
+            if session is None:
+                return
+        session.typing = False
+        questions = session.pages[page] if page < len(session.pages) else ()
+        if {question.id for question in questions} != values.ids():
+            await self.refuse(interaction, CHANGED, values.typed())
             return
-        session.answers.update(answers)
+        session.answers.update(
+            {q.id: _answer(q, values, session.answers.get(q.id)) for q in questions}
+        )
         if page in session.queue:
             session.queue.remove(page)
         # Check this page now, so a mistake is fixed while the member still remembers it.
-        questions = session.pages[page]
         only_page = session.form.definition.model_copy(update={"questions": questions})
         try:
             validate_answers(only_page, {q.id: session.answers.get(q.id) for q in questions})
@@ -297,15 +344,33 @@ class FormFlow:
             await self._ask_to_fix(interaction, session, bad)
             return
         if session.queue:
-            total = len(session.pages)
-            await show(
-                interaction,
-                f"**{clip(session.form.title, 100)}**: page {total - len(session.queue)} of "
-                f"{total} saved. Press **Continue** for the next questions.",
-                _next_view(session.form.id, fix=False),
-            )
+            title, total = clip(session.form.title, 100), len(session.pages)
+            text = f"**{title}**: page {page + 1} of {total} saved."
+            lost = [p for p in session.queue if p < page] if resumed else []
+            if lost:
+                text += (
+                    f" Your answers on {_pages_named(lost)} were not kept (the bot restarted, "
+                    "or the application was left unfinished too long): press **Continue** to "
+                    "answer them again."
+                )
+            else:
+                text += " Press **Continue** for the next questions."
+            await show(interaction, text, _next_view(session.form.id, fix=False))
             return
         await self._submit(interaction, session)
+
+    async def _resume(
+        self, interaction: discord.Interaction, form_id: int, values: Submitted
+    ) -> FormSession | None:
+        actor, _ = await self.desk.actor(interaction)
+        try:
+            availability = await self.desk.services.forms.check_can_submit(
+                actor, form_id, member_role_ids(interaction)
+            )
+        except DomainError as refusal:
+            await self.refuse(interaction, str(refusal), values.typed())
+            return None
+        return self.store.start(actor.user_id, availability.form)
 
     async def _ask_to_fix(
         self, interaction: discord.Interaction, session: FormSession, bad: FormAnswersInvalid
@@ -335,10 +400,15 @@ class FormFlow:
             known = {q.id for q in session.form.questions}
             if not set(bad.errors) <= known:  # the form was edited meanwhile
                 self.store.finish(session.user_id, session.form.id)
-                await show(interaction, str(bad))
+                await self.refuse(interaction, str(bad), typed_answers(session))
                 return
             session.ask_again(list(bad.errors))
             await self._ask_to_fix(interaction, session, bad)
+            return
+        except DomainError as refusal:
+            # Closed, limit reached, role changed...: the answers stay in the session too,
+            # so `/forms submit` brings them back while it lasts.
+            await self.refuse(interaction, str(refusal), typed_answers(session))
             return
         self.store.finish(session.user_id, session.form.id)
         form = session.form  # as the member saw it; the review channel rarely changes

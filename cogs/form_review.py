@@ -16,6 +16,7 @@ import discord
 from cogs.common import COLOUR_BAD, COLOUR_GOOD, COLOUR_OPEN, NO_PINGS, clip, send_ephemeral
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
+from cogs.modals import NONCE, RoutedModal, Submitted, nonce
 from core.form_models import Form, Submission, SubmissionStatus
 from core.form_schema import Question, QuestionKind
 from core.forms import FormService
@@ -286,24 +287,29 @@ class RejectButton(discord.ui.DynamicItem[discord.ui.Button], template=r"form:re
                 interaction, f"Application {current.ref} was already {current.status}{who}."
             )
             return
-        await interaction.response.send_modal(RejectModal(self.submission_id))
+        await RejectModal(self.submission_id).show(interaction)
 
 
-class RejectModal(discord.ui.Modal):
+class RejectModal(RoutedModal, template=rf"form:reject-modal:(?P<id>\d+):{NONCE}"):
     reason: discord.ui.TextInput = discord.ui.TextInput(
         label="Reason (sent to the member)",
         style=discord.TextStyle.paragraph,
         max_length=1000,
         required=False,
+        custom_id="reason",
     )
 
     def __init__(self, submission_id: int) -> None:
-        super().__init__(title=f"Reject application #{submission_id}")
-        self.submission_id = submission_id
+        super().__init__(
+            title=f"Reject application #{submission_id}",
+            custom_id=f"form:reject-modal:{submission_id}:{nonce()}",
+        )
 
-    @guarded
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await decide(interaction, self.submission_id, False, self.reason.value or None)
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
+    ) -> None:
+        await decide(interaction, int(match["id"]), False, values.text("reason") or None)
 
 
 REVIEW_ITEMS = (AcceptButton, RejectButton)

@@ -8,6 +8,7 @@ abandoned form never counts against the member's limit; it simply expires.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,12 @@ from typing import Any
 from core.form_models import Form
 from core.form_schema import Question
 
-SESSION_TTL_SECONDS = 30 * 60
+# End-to-end tests shorten this to watch a session run out in real time (it is measured
+# on the monotonic clock, which the tests' offset clock cannot move).
+SESSION_TTL_SECONDS = float(os.environ.get("TICKETDESK_FORM_SESSION_SECONDS", 30 * 60))
+# While a page is open the member may be typing a long answer: time spent there does not
+# count against SESSION_TTL_SECONDS, up to this bound (a page closed unsent is forgotten).
+TYPING_TTL_SECONDS = 24 * 60 * 60
 PAGE_SIZE = 5  # Discord modals hold at most 5 top-level components
 
 
@@ -33,6 +39,8 @@ class FormSession:
     answers: dict[str, Any] = field(default_factory=dict)
     # pages still to ask, in order; a page with a bad answer goes back to the front
     queue: list[int] = field(default_factory=list)
+    # a page's modal is open in front of the member (shown, not yet submitted)
+    typing: bool = False
 
     @property
     def pages(self) -> list[tuple[Question, ...]]:
@@ -54,19 +62,26 @@ class FormSession:
 
 
 class SessionStore:
-    """In-memory sessions with an expiry; lost on restart, which only costs a re-start."""
+    """In-memory sessions with an expiry; lost on restart. A page submitted after its
+    session is gone starts a new one (see FormFlow.page_submitted)."""
 
     def __init__(
-        self, ttl: float = SESSION_TTL_SECONDS, clock: Callable[[], float] = time.monotonic
+        self,
+        ttl: float = SESSION_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        typing_ttl: float = TYPING_TTL_SECONDS,
     ) -> None:
         self._ttl = ttl
+        self._typing_ttl = max(ttl, typing_ttl)
         self._clock = clock
         self._sessions: dict[tuple[int, int], FormSession] = {}
 
     def _prune(self) -> None:
         now = self._clock()
-        for key in [k for k, s in self._sessions.items() if now - s.touched > self._ttl]:
-            del self._sessions[key]
+        for key, session in list(self._sessions.items()):
+            limit = self._typing_ttl if session.typing else self._ttl
+            if now - session.touched > limit:
+                del self._sessions[key]
 
     def get(self, user_id: int, form_id: int) -> FormSession | None:
         self._prune()

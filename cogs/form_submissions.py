@@ -125,11 +125,11 @@ async def export_csv(services: Services, actor: Actor, form_id: int) -> tuple[Fo
     out = io.StringIO()
     writer = csv.writer(out)
     fixed = ["submission", "user_id", "status", "created_at", "reviewer_id", "reviewed_at", "note"]
-    writer.writerow(fixed + [question.label for question in form.questions])
+    writer.writerow(fixed + [_cell(question.label) for question in form.questions])
     for item in reversed(found):
         reviewed = item.reviewed_at.isoformat() if item.reviewed_at else ""
         row = [item.id, item.user_id, item.status.value, item.created_at.isoformat()]
-        row += [item.reviewer_id or "", reviewed, item.review_note or ""]
+        row += [item.reviewer_id or "", reviewed, _cell(item.review_note or "")]
         row += [
             _cell(format_answer(question, item.answers.get(question.id)))
             for question in form.questions
@@ -139,6 +139,10 @@ async def export_csv(services: Services, actor: Actor, form_id: int) -> tuple[Fo
     return form, discord.File(data, filename=f"form-{form.id}-submissions.csv")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(text: str) -> str:
-    # Spreadsheets run cells starting with these as formulas; members' text must not be.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # Spreadsheets run cells starting with these as formulas; people's text (members'
+    # answers, staff's notes, admins' labels) must not be.
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -9,6 +9,7 @@ import discord
 
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
+from cogs.modals import NONCE, RoutedModal, Submitted, nonce
 from core.models import Department
 
 DEPARTMENTS = list(Department)
@@ -21,31 +22,38 @@ def panel_view() -> discord.ui.View:
     return view
 
 
-class TicketModal(discord.ui.Modal):
+class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>\d+):{NONCE}"):
+    """Subject and message for a new ticket; answered by the router, never kept."""
+
     subject: discord.ui.TextInput = discord.ui.TextInput(
-        label="Subject", placeholder="A short title", max_length=100
+        label="Subject", placeholder="A short title", max_length=100, custom_id="subject"
     )
     message: discord.ui.TextInput = discord.ui.TextInput(
-        label="What do you need help with?", style=discord.TextStyle.paragraph, max_length=4000
+        label="What do you need help with?",
+        style=discord.TextStyle.paragraph,
+        max_length=4000,
+        custom_id="message",
     )
 
     def __init__(self, department: Department) -> None:
         super().__init__(
             title=f"New ticket · {department.value}",
-            custom_id=f"panel:modal:{DEPARTMENTS.index(department)}",
+            custom_id=f"panel:modal:{DEPARTMENTS.index(department)}:{nonce()}",
         )
-        self.department = department
 
-    @guarded
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
+    ) -> None:
         desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
+        department = DEPARTMENTS[min(int(match["department"]), len(DEPARTMENTS) - 1)]
         await interaction.response.defer(ephemeral=True, thinking=True)
         await desk.open_ticket(
             interaction,
-            subject=self.subject.value,
-            message=self.message.value,
+            subject=values.text("subject"),
+            message=values.text("message"),
             priority=None,
-            department=self.department.value,
+            department=department.value,
         )
 
 
@@ -55,7 +63,7 @@ async def open_modal(interaction: discord.Interaction, department: Department) -
     from core.models import Feature
 
     await desk.services.guilds.require_feature(interaction.guild_id or 0, Feature.TICKETING)
-    await interaction.response.send_modal(TicketModal(department))
+    await TicketModal(department).show(interaction)
 
 
 class OpenTicketButton(discord.ui.DynamicItem[discord.ui.Button], template=r"panel:open"):

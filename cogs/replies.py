@@ -11,24 +11,28 @@ import logging
 
 import discord
 
-from cogs.common import NO_PINGS, quote_back, split_text
+from cogs.common import NO_PINGS, give_back, split_text
 from cogs.desk import TicketDesk, is_gone, missing_permissions
 from core.models import StoredReply
 
 log = logging.getLogger(__name__)
 
 
-async def post_reply(desk: TicketDesk, author_name: str, stored: StoredReply) -> str:
-    """Post a stored reply in its thread; returns what to tell its author."""
+Outcome = tuple[str, discord.File | None]
+
+
+async def post_reply(desk: TicketDesk, author_name: str, stored: StoredReply) -> Outcome:
+    """Post a stored reply in its thread; returns what to tell its author (and, when the
+    reply was not saved, their words back, as a file when they don't fit)."""
     ticket, reply = stored.ticket, stored.reply
     header = f"**{discord.utils.escape_markdown(author_name)}** ({reply.author_kind.value}) wrote:"
     thread, gone = await desk.locate_thread(ticket)
     if thread is None:
         await desk.services.tickets.withdraw_reply(stored)
         why = "its thread was deleted" if gone else "I can't reach its thread right now"
-        return (
-            f"I couldn't post your reply in ticket {ticket.ref}: {why}. Nothing was saved."
-            + quote_back(reply.body)
+        return give_back(
+            f"I couldn't post your reply in ticket {ticket.ref}: {why}. Nothing was saved.",
+            [("message", reply.body)],
         )
     sent: list[discord.Message] = []
     try:
@@ -37,7 +41,7 @@ async def post_reply(desk: TicketDesk, author_name: str, stored: StoredReply) ->
     except Exception as error:
         return await _not_posted(desk, stored, thread, sent, error)
     await desk.services.tickets.attach_message(reply.id, sent[0].id)
-    return f"Reply posted in {ticket.ref}: {sent[0].jump_url}"
+    return f"Reply posted in {ticket.ref}: {sent[0].jump_url}", None
 
 
 async def _not_posted(
@@ -46,7 +50,7 @@ async def _not_posted(
     thread: discord.Thread,
     sent: list[discord.Message],
     error: Exception,
-) -> str:
+) -> Outcome:
     ticket, reply = stored.ticket, stored.reply
     log.warning(
         "could not post a reply in ticket %s: %s",
@@ -63,12 +67,14 @@ async def _not_posted(
         return (
             f"Only part of your reply reached the thread of ticket {ticket.ref} ({why}). "
             "The whole reply is saved with the ticket (see `/ticket view`), so don't "
-            "send it again."
+            "send it again.",
+            None,
         )
     await desk.services.tickets.withdraw_reply(stored)
-    return (
+    return give_back(
         f"I couldn't post your reply in the thread of ticket {ticket.ref}: {why}. "
-        "Nothing was saved, so send it again once that is fixed." + quote_back(reply.body)
+        "Nothing was saved, so send it again once that is fixed.",
+        [("message", reply.body)],
     )
 
 

@@ -109,8 +109,8 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         actor, _ = await self.desk.actor(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         stored = await self.tickets.store_reply(actor, number, message)
-        outcome = await post_reply(self.desk, interaction.user.display_name, stored)
-        await send_ephemeral(interaction, outcome)
+        outcome, file = await post_reply(self.desk, interaction.user.display_name, stored)
+        await send_ephemeral(interaction, outcome, **({"file": file} if file else {}))
 
     @app_commands.command(name="stats", description="Ticket counts and response times (staff)")
     async def stats(self, interaction: discord.Interaction) -> None:
