@@ -12,28 +12,13 @@ import discord
 
 from cogs import render
 from cogs.common import NO_PINGS, actor_for, clip, quote_back, send_ephemeral, split_text
+from cogs.diagnosis import members_cannot_use, missing_permissions
 from core.models import Actor, GuildConfig, Ticket
 from core.services import Services
 
 log = logging.getLogger(__name__)
 
-# What the bot needs in the ticket channel to run private-thread tickets.
-THREAD_PERMISSIONS = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "send_messages_in_threads": "Send Messages in Threads",
-    "create_private_threads": "Create Private Threads",
-    "manage_threads": "Manage Threads",
-    "embed_links": "Embed Links",
-    "read_message_history": "Read Message History",
-}
-
 ONE_WEEK_MINUTES = 10080
-
-
-def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
-    permissions = channel.permissions_for(me)
-    return [label for flag, label in THREAD_PERMISSIONS.items() if not getattr(permissions, flag)]
 
 
 class TicketDesk:
@@ -82,10 +67,7 @@ class TicketDesk:
         except discord.HTTPException as error:
             await self._undo_open(ticket, thread, error)
             await send_ephemeral(
-                interaction,
-                f"Discord refused to create the ticket thread ({self._explain(error)}). "
-                "Nothing was saved; ask an admin to check my permissions in "
-                f"{channel.mention}, then try again." + quote_back(message),
+                interaction, self._refusal(error, thread, channel) + quote_back(message)
             )
             return
         # Listeners (the AI responder) act on a ticket only once its thread is ready.
@@ -124,13 +106,41 @@ class TicketDesk:
                 "those permissions." + quote_back(typed),
             )
             return None
+        # Members see a private thread only through its channel: without that, Discord
+        # refuses to add them, and the fault is the channel's settings, not the bot's.
+        if isinstance(interaction.user, discord.Member):
+            blocked = members_cannot_use(channel, interaction.user)
+            if blocked:
+                await send_ephemeral(
+                    interaction,
+                    f"You don't have access to {channel.mention}, where ticket threads live "
+                    f"(you are missing: {', '.join(blocked)}), so you couldn't use a ticket. "
+                    "Nothing was saved. Ask an admin to allow that for members in the "
+                    "channel; `/admin setup` shows exactly what to change." + quote_back(typed),
+                )
+                return None
         return channel
 
     @staticmethod
-    def _explain(error: discord.HTTPException) -> str:
+    def _refusal(
+        error: discord.HTTPException, thread: discord.Thread | None, channel: discord.TextChannel
+    ) -> str:
+        if thread is not None and error.code == 50001:
+            # The thread exists, so the bot could make it: Discord would not add the member,
+            # who cannot access the channel (Missing Access).
+            return (
+                f"Discord wouldn't add you to the ticket thread: you don't have access to "
+                f"{channel.mention}. Nothing was saved; ask an admin to check members' "
+                "permissions there (`/admin setup` shows what to change), then try again."
+            )
         if isinstance(error, discord.Forbidden):
-            return "missing permission: Create Private Threads, Send Messages in Threads or Manage Threads"
-        return f"error {error.status}"
+            reason = "missing permission: Create Private Threads, Send Messages in Threads or Manage Threads"
+        else:
+            reason = f"error {error.status}"
+        return (
+            f"Discord refused to create the ticket thread ({reason}). Nothing was saved; ask "
+            f"an admin to check my permissions in {channel.mention}, then try again."
+        )
 
     async def _undo_open(
         self, ticket: Ticket, thread: discord.Thread | None, error: Exception
