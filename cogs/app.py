@@ -18,6 +18,7 @@ from cogs.errors import report_error
 from cogs.feedback import FEEDBACK_ITEMS
 from cogs.forms import FORM_ITEMS, FormCommands
 from cogs.panel import DepartmentPicker, OpenTicketButton
+from cogs.startup import EXIT_INVITE, StartupFailure, desk_intents, invite_url
 from cogs.threads import ThreadMirror
 from cogs.tickets import TicketCommands
 from cogs.upkeep import Upkeep
@@ -36,13 +37,9 @@ class DeskTree(app_commands.CommandTree):
 
 class TicketBot(commands.Bot):
     def __init__(self, settings: Settings, services: Services) -> None:
-        intents = discord.Intents.none()
-        intents.guilds = True
-        intents.guild_messages = True
-        intents.message_content = True
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=intents,
+            intents=desk_intents(),
             tree_cls=DeskTree,
             allowed_mentions=NO_PINGS,
             help_command=None,
@@ -50,6 +47,10 @@ class TicketBot(commands.Bot):
         self.settings = settings
         self.services = services
         self.desk = TicketDesk(self, services)
+        # Set when start-up must stop; bot.py prints its line and exits with its code.
+        self.startup_failure: StartupFailure | None = None
+        self._sync_refused: discord.HTTPException | None = None
+        self._first_ready_seen = False
 
     async def setup_hook(self) -> None:
         await self.add_cog(TicketCommands(self.desk))
@@ -73,16 +74,65 @@ class TicketBot(commands.Bot):
 
     async def sync_commands(self) -> None:
         guild_id = self.settings.DEV_GUILD_ID
-        if guild_id:
-            guild = discord.Object(guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-        else:
-            synced = await self.tree.sync()
+        try:
+            if guild_id:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+            else:
+                synced = await self.tree.sync()
+        except (discord.Forbidden, discord.NotFound) as error:
+            if not guild_id:
+                raise self._commands_refused(error, None) from None
+            # Refused for DEV_GUILD_ID: either the bot is not in that server or it was
+            # invited without applications.commands. The server list at READY tells which.
+            self._sync_refused = error
+            return
         log.info("synced %s commands", len(synced))
+
+    def _commands_refused(
+        self, error: discord.HTTPException, guild: discord.Guild | None
+    ) -> StartupFailure:
+        where = f" in {guild.name}" if guild else ""
+        url = invite_url(self.application_id or 0, guild.id if guild else None)
+        return StartupFailure(
+            f"Discord refused to register the slash commands{where} ({error.code} "
+            f"{error.text or 'Missing Access'}): the bot was invited without the "
+            f"applications.commands scope. Invite it again with {url} (it keeps its roles), "
+            "then start again",
+            EXIT_INVITE,
+        )
+
+    def _check_servers(self) -> StartupFailure | None:
+        url = invite_url(self.application_id or 0)
+        dev_guild_id = self.settings.DEV_GUILD_ID
+        if dev_guild_id and self.get_guild(dev_guild_id) is None:
+            joined = ", ".join(f"{g.name} ({g.id})" for g in self.guilds)
+            # Stop rather than sync globally: a development setting pointing elsewhere is a
+            # mistake to fix, and global commands would reach every server the bot is in.
+            return StartupFailure(
+                f"DEV_GUILD_ID {dev_guild_id} is not a server this bot is in (it is in: "
+                f"{joined or 'no server yet'}). Invite it there with "
+                f"{invite_url(self.application_id or 0, dev_guild_id)}, or correct "
+                "DEV_GUILD_ID, or remove it to register the commands in every server",
+                EXIT_INVITE,
+            )
+        if self._sync_refused is not None:
+            return self._commands_refused(self._sync_refused, self.get_guild(dev_guild_id or 0))
+        if not self.guilds:
+            log.warning("The bot is in no server yet: invite it with %s", url)
+        return None
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %s servers", self.user, len(self.guilds))
+        if self._first_ready_seen:  # READY again after a session could not be resumed
+            return
+        self._first_ready_seen = True
+        # Checked once the servers have arrived, so the lines can name them.
+        failure = self._check_servers()
+        if failure is not None:
+            self.startup_failure = failure
+            await self.close()
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Greet the admins once, in the first channel the bot may post in."""

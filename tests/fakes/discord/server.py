@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from . import rest_app, rest_channels, rest_interactions
+from .application import check_rest_token
 from .errors import DiscordError
 from .gateway import Gateway
 from .keys import FILES, JSON, STATE
@@ -115,6 +116,7 @@ class FakeDiscord:
         try:
             if problem and ("Body" in problem or "Parameter" in problem):
                 raise DiscordError(400, 50035, "Invalid Form Body", extra={"spec": problem})
+            check_rest_token(self.state.application, request.headers.get("Authorization"))
             self._maybe_fail(request.method, route)
             response = await handler(request)
         except DiscordError as error:
