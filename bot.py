@@ -91,11 +91,13 @@ def main(argv: list[str] | None = None) -> None:
         print(USAGE, file=sys.stderr)
         raise SystemExit(2)
     settings = load_settings()
-    configure_logging(settings.LOG_LEVEL)
     if args == ["--check"]:
         from cogs.check import check
 
+        # The report is the output; only warnings and worse go to the log meanwhile.
+        configure_logging(max(settings.LOG_LEVEL, "WARNING", key=logging.getLevelName))
         raise SystemExit(asyncio.run(check(settings)))
+    configure_logging(settings.LOG_LEVEL)
     try:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run(settings))

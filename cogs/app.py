@@ -18,7 +18,13 @@ from cogs.errors import report_error
 from cogs.feedback import FEEDBACK_ITEMS
 from cogs.forms import FORM_ITEMS, FormCommands
 from cogs.panel import DepartmentPicker, OpenTicketButton
-from cogs.startup import EXIT_INVITE, StartupFailure, desk_intents, invite_url
+from cogs.startup import (
+    StartupFailure,
+    commands_refused,
+    desk_intents,
+    dev_guild_elsewhere,
+    invite_url,
+)
 from cogs.threads import ThreadMirror
 from cogs.tickets import TicketCommands
 from cogs.upkeep import Upkeep
@@ -93,30 +99,16 @@ class TicketBot(commands.Bot):
     def _commands_refused(
         self, error: discord.HTTPException, guild: discord.Guild | None
     ) -> StartupFailure:
-        where = f" in {guild.name}" if guild else ""
-        url = invite_url(self.application_id or 0, guild.id if guild else None)
-        return StartupFailure(
-            f"Discord refused to register the slash commands{where} ({error.code} "
-            f"{error.text or 'Missing Access'}): the bot was invited without the "
-            f"applications.commands scope. Invite it again with {url} (it keeps its roles), "
-            "then start again",
-            EXIT_INVITE,
-        )
+        detail = f"{error.code} {error.text or 'Missing Access'}"
+        return commands_refused(self.application_id or 0, guild, detail)
 
     def _check_servers(self) -> StartupFailure | None:
         url = invite_url(self.application_id or 0)
         dev_guild_id = self.settings.DEV_GUILD_ID
         if dev_guild_id and self.get_guild(dev_guild_id) is None:
-            joined = ", ".join(f"{g.name} ({g.id})" for g in self.guilds)
             # Stop rather than sync globally: a development setting pointing elsewhere is a
             # mistake to fix, and global commands would reach every server the bot is in.
-            return StartupFailure(
-                f"DEV_GUILD_ID {dev_guild_id} is not a server this bot is in (it is in: "
-                f"{joined or 'no server yet'}). Invite it there with "
-                f"{invite_url(self.application_id or 0, dev_guild_id)}, or correct "
-                "DEV_GUILD_ID, or remove it to register the commands in every server",
-                EXIT_INVITE,
-            )
+            return dev_guild_elsewhere(dev_guild_id, self.guilds, self.application_id or 0)
         if self._sync_refused is not None:
             return self._commands_refused(self._sync_refused, self.get_guild(dev_guild_id or 0))
         if not self.guilds:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import ssl
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
@@ -88,6 +89,31 @@ def intents_refused(intents: discord.Intents) -> StartupFailure:
         f"developer portal ({PORTAL}) open your application → Bot → Privileged Gateway "
         f"Intents, turn on {which}, save, then start again",
         EXIT_INTENTS,
+    )
+
+
+def commands_refused(
+    application_id: int, guild: discord.Guild | None, detail: str = "50001 Missing Access"
+) -> StartupFailure:
+    where = f" in {guild.name}" if guild else ""
+    url = invite_url(application_id, guild.id if guild else None)
+    return StartupFailure(
+        f"Discord refused to register the slash commands{where} ({detail}): the bot was "
+        f"invited without the applications.commands scope. Invite it again with {url} "
+        "(it keeps its roles), then start again",
+        EXIT_INVITE,
+    )
+
+
+def dev_guild_elsewhere(
+    dev_guild_id: int, guilds: Sequence[discord.Guild], application_id: int
+) -> StartupFailure:
+    joined = ", ".join(f"{g.name} ({g.id})" for g in guilds) or "no server yet"
+    return StartupFailure(
+        f"DEV_GUILD_ID {dev_guild_id} is not a server this bot is in (it is in: {joined}). "
+        f"Invite it there with {invite_url(application_id, dev_guild_id)}, or correct "
+        "DEV_GUILD_ID, or remove it to register the commands in every server",
+        EXIT_INVITE,
     )
 
 
