@@ -153,7 +153,7 @@ def is_transient(error: BaseException) -> bool:
         error,
         aiohttp.ClientConnectionError
         | OSError
-        | asyncio.TimeoutError
+        | TimeoutError
         | ssl.SSLError
         | discord.DiscordServerError
         | discord.GatewayNotFound,
@@ -167,7 +167,7 @@ def describe_network(error: BaseException) -> str:
         return "TLS handshake failed"
     if isinstance(error, ssl.SSLError):
         return "TLS handshake failed"
-    if isinstance(error, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
+    if isinstance(error, TimeoutError | aiohttp.ServerTimeoutError):
         return "timed out"
     if isinstance(error, discord.DiscordServerError):
         return f"Discord answered {error.status}"
