@@ -80,6 +80,12 @@ class CheckClient(discord.Client):
         self._pending: set[int] | None = None
         self._finishing = False
 
+    def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
+        # Closed early, discord.py's ready timer still fires `ready` later; a closed
+        # client has no loop to run handlers on, so events after close are dropped.
+        if not self.is_closed():
+            super().dispatch(event, *args, **kwargs)
+
     async def on_connect(self) -> None:
         if self._pending is None:  # READY: its servers arrive next, one GUILD_CREATE each
             self._pending = {g.id for g in self.guilds if g.unavailable}

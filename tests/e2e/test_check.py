@@ -174,3 +174,18 @@ async def test_a_database_from_a_newer_version_is_named(
         f"{tmp_path / 'tickets.db'} has schema version 99, newer than this code knows "
         f"({latest}): run the matching (newer) version of the bot"
     )
+
+
+async def test_a_hanging_ai_endpoint_times_out_cleanly(
+    fake_discord: FakeDiscord, model: FakeOpenAI, tmp_path: Path
+) -> None:
+    # The AI step outlasts discord.py's 2 s ready timer: its late `ready` must not
+    # reach the client --check already closed (it printed a traceback once).
+    model.fail("hang")
+    env = ai_env(model) | {"AI_TIMEOUT_SECONDS": "3"}
+    result = await check(fake_discord, tmp_path, **env)
+    assert result.code == 1, result
+    assert fixes(result)[-1] == (
+        f"The AI endpoint {model.base_url} did not answer (timeout): check "
+        "OPENAI_API_KEY, AI_MODEL and OPENAI_BASE_URL"
+    )
