@@ -14,6 +14,7 @@ from cogs.ai_buttons import AI_DYNAMIC_ITEMS
 from cogs.common import NO_PINGS
 from cogs.components import DYNAMIC_ITEMS
 from cogs.desk import TicketDesk
+from cogs.diagnosis import diagnose_config
 from cogs.errors import report_error
 from cogs.feedback import FEEDBACK_ITEMS
 from cogs.forms import FORM_ITEMS, FormCommands
@@ -125,6 +126,20 @@ class TicketBot(commands.Bot):
         if failure is not None:
             self.startup_failure = failure
             await self.close()
+            return
+        await self._warn_about_setups()
+
+    async def _warn_about_setups(self) -> None:
+        """Log, once at start-up, each server whose saved setup cannot work (a channel the
+        bot cannot see, members shut out...): the same diagnosis /admin setup shows."""
+        for guild in self.guilds:
+            if guild.unavailable:
+                continue
+            config = await self.services.guilds.config(guild.id)
+            if not config.is_set_up:
+                continue
+            for problem in diagnose_config(guild, config, markup=False).problems:
+                log.warning("%s (%s): %s", guild.name, guild.id, problem)
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Greet the admins once, in the first channel the bot may post in."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tests.e2e.bot_process import REPO_ROOT
 from tests.e2e.exits import Exit, dead_port, environment, run_to_exit
+from tests.e2e.helpers import set_up
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.driver import Desk
 
@@ -174,3 +175,17 @@ async def test_in_no_server_warns_once_with_the_invite_link(
     output = log_path.read_text()
     assert output.count("in no server yet") == 1
     assert "Traceback" not in output
+
+
+async def test_a_set_up_channel_the_bot_cannot_see_is_logged_once(desk: Desk) -> None:
+    await set_up(desk)
+    desk.deny_bot("logs", "view_channel")  # e.g. an admin made #logs private since
+    await desk.restart_bot()
+    assert desk.bot is not None
+    expected = (
+        f"WARNING cogs.app: {desk.guild.name} ({desk.guild_id}): In #logs I am missing: "
+        "View Channel. Fix: in the channel's Edit Channel → Permissions, allow them for my "
+        "role @TicketDesk."
+    )
+    await desk.wait_for(lambda: expected in desk.bot.stderr_tail(200), message="the warning")
+    assert desk.bot.stderr_tail(400).count("In #logs I am missing") == 1
