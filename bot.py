@@ -2,7 +2,7 @@
 
 Run with `python bot.py`; `python bot.py --check` checks the whole set-up and exits.
 Nothing here runs at import time. Every way start-up can fail ends with one line on
-stderr and a non-zero exit code (2 settings, 3 database, 4-7 Discord: see cogs/startup.py).
+stderr and a non-zero exit code (2 settings, 3 database, 4-7 Discord: cogs/startup.py).
 """
 
 from __future__ import annotations
@@ -48,14 +48,9 @@ class Stop(Exception):
 
 async def run(settings: Settings) -> None:
     from cogs.app import build_bot
+    from cogs.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
     from cogs.seams import apply_discord_endpoints
-    from cogs.startup import (
-        desk_intents,
-        explain,
-        quiet_reconnect_tracebacks,
-        run_until_closed,
-        wait_for_discord,
-    )
+    from cogs.startup import desk_intents, explain
     from core.services import build_services
     from storage.database import Database, MigrationError
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import discord
 
+from cogs.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
 from cogs.diagnosis import diagnose_config
 from cogs.seams import apply_discord_endpoints
 from cogs.startup import (
@@ -24,10 +25,7 @@ from cogs.startup import (
     explain,
     gateway_host,
     invite_url,
-    quiet_reconnect_tracebacks,
     rest_host,
-    run_until_closed,
-    wait_for_discord,
 )
 from core.models import GuildConfig
 from core.settings import Settings
