@@ -156,8 +156,11 @@ def _check_members(
         if not lacking(channel.permissions_for(role), THREAD_READER_PERMISSIONS)
     ]
     if enough:
+        shown = ", ".join(names.role(r) for r in enough[:5])
+        if len(enough) > 5:
+            shown += f" and {len(enough) - 5} more roles"
         result.notes.append(
-            f"Only members with {', '.join(names.role(r) for r in enough)} can open tickets "
+            f"Only members with {shown} can open tickets "
             f"(in {where} @everyone is missing: {', '.join(gaps)})."
         )
         return
@@ -193,7 +196,7 @@ def diagnose_config(guild: discord.Guild, config: GuildConfig, *, markup: bool =
         role = guild.get_role(role_id or 0)
         if role is None:
             gone.append(f"The {label} no longer exists. {rerun}")
-        else:
+        elif all(role != known for _, known in staff_roles):  # a department may reuse it
             staff_roles.append((label, role))
     channels = {}
     for label, channel_id in (("log", config.log_channel_id), ("review", config.review_channel_id)):
