@@ -1,6 +1,8 @@
 """Composition root: Settings -> Database -> services -> TicketBot -> cogs.
 
-Run with `python bot.py`. Nothing here runs at import time.
+Run with `python bot.py`; `python bot.py --check` checks the whole set-up and exits.
+Nothing here runs at import time. Every way start-up can fail ends with one line on
+stderr and a non-zero exit code (2 settings, 3 database, 4-7 Discord: cogs/startup.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import sys
 from pydantic import ValidationError
 
 from core.settings import Settings, describe_settings_error
+
+USAGE = "usage: python bot.py [--check]"
 
 
 def load_settings() -> Settings:
@@ -33,35 +37,68 @@ def configure_logging(level: str) -> None:
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLevelName(level)))
 
 
+class Stop(Exception):
+    """Start-up ends: `line` is printed last, after every task has wound down."""
+
+    def __init__(self, line: str, code: int) -> None:
+        super().__init__(line)
+        self.line = line
+        self.code = code
+
+
 async def run(settings: Settings) -> None:
     from cogs.app import build_bot
+    from cogs.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
     from cogs.seams import apply_discord_endpoints
+    from cogs.startup import desk_intents, explain
     from core.services import build_services
     from storage.database import Database, MigrationError
 
     apply_discord_endpoints(settings.DISCORD_API_BASE, settings.DISCORD_GATEWAY_URL)
+    quiet_reconnect_tracebacks()
     try:
         database = await Database.open(settings.DATABASE_PATH)
     except MigrationError as error:
-        print(f"Database error: {error}", file=sys.stderr)
-        raise SystemExit(3) from None
+        raise Stop(f"Database error: {error}", 3) from None
+    token = settings.DISCORD_TOKEN.get_secret_value().strip()
+    patience = settings.DISCORD_RETRY_SECONDS
     try:
         services = build_services(database, settings)
-        bot = build_bot(settings, services)
         try:
+            await wait_for_discord(token, patience)
+            bot = build_bot(settings, services)
             async with bot:
-                await bot.start(settings.DISCORD_TOKEN.get_secret_value())
+                await run_until_closed(bot, token, patience)
+        except Exception as error:
+            failure = explain(error, desk_intents())
+            if failure is None:
+                raise
+            raise Stop(failure.line, failure.exit_code) from None
         finally:
             await services.ai.aclose()  # the AI client's HTTP connections
     finally:
         await database.close()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args not in ([], ["--check"]):
+        print(USAGE, file=sys.stderr)
+        raise SystemExit(2)
     settings = load_settings()
+    if args == ["--check"]:
+        from cogs.check import check
+
+        # The report is the output; only warnings and worse go to the log meanwhile.
+        configure_logging(max(settings.LOG_LEVEL, "WARNING", key=logging.getLevelName))
+        raise SystemExit(asyncio.run(check(settings)))
     configure_logging(settings.LOG_LEVEL)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(settings))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run(settings))
+    except Stop as stop:
+        print(stop.line, file=sys.stderr)
+        raise SystemExit(stop.code) from None
 
 
 if __name__ == "__main__":

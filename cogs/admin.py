@@ -11,8 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.ai import read_knowledge_file
-from cogs.common import COLOUR_OPEN, NO_PINGS, send_ephemeral
-from cogs.desk import TicketDesk, missing_permissions
+from cogs.common import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, NO_PINGS, clip, send_ephemeral
+from cogs.desk import TicketDesk
+from cogs.diagnosis import Diagnosis, diagnose_config
 from cogs.errors import guarded
 from core.errors import InvalidInput
 from core.guilds import FEATURE_LABELS, require_admin
@@ -22,21 +23,6 @@ log = logging.getLogger(__name__)
 
 FeatureChoice = Literal["ticketing", "applications", "ai"]
 DepartmentChoice = Literal["Technical Support", "Billing", "Sales", "Security"]
-
-# What the bot needs where: ticket threads, and posting in the log and review channels.
-POST_PERMISSIONS = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-    "attach_files": "Attach Files",
-}
-
-
-def channel_gaps(
-    channel: discord.abc.GuildChannel, me: discord.Member, needed: dict[str, str]
-) -> list[str]:
-    permissions = channel.permissions_for(me)
-    return [label for flag, label in needed.items() if not getattr(permissions, flag)]
 
 
 def describe_config(config: GuildConfig, flags: FeatureFlags, ai_configured: bool) -> str:
@@ -70,6 +56,12 @@ def describe_config(config: GuildConfig, flags: FeatureFlags, ai_configured: boo
     if not config.is_set_up:
         lines.append("\n⚠️ Not set up yet: run `/admin setup ticket_channel staff_role`.")
     return "\n".join(lines)
+
+
+def describe_diagnosis(diagnosis: Diagnosis) -> str:
+    lines = [f"⚠️ {problem}" for problem in diagnosis.problems]
+    lines += [f"ℹ️ {note}" for note in diagnosis.notes]
+    return "\n\n" + "\n".join(lines) if lines else "\n\n✅ Permissions are fine."
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -112,17 +104,6 @@ class AdminCommands(
         actor, _ = await self._admin(interaction)
         guild = interaction.guild
         assert guild is not None
-        problems = []
-        gaps = missing_permissions(ticket_channel, guild.me) + channel_gaps(
-            ticket_channel, guild.me, {"attach_files": "Attach Files"}
-        )
-        if gaps:
-            problems.append(f"In {ticket_channel.mention} I am missing: {', '.join(gaps)}.")
-        for extra in (log_channel, review_channel):
-            if extra is not None:
-                gaps = channel_gaps(extra, guild.me, POST_PERMISSIONS)
-                if gaps:
-                    problems.append(f"In {extra.mention} I am missing: {', '.join(gaps)}.")
         config = await self.guilds.setup(
             actor,
             ticket_channel_id=ticket_channel.id,
@@ -132,15 +113,22 @@ class AdminCommands(
         )
         flags = await self.guilds.flags(actor.guild_id)
         summary = describe_config(config, flags, self.guilds.ai_configured)
-        if problems:
-            head = "Saved, but tickets won't work until these are fixed:\n" + "\n".join(problems)
+        # Diagnosed from what was saved, exactly as /admin features and --check see it.
+        diagnosis = diagnose_config(guild, config)
+        if diagnosis.problems:
+            head = "Saved, but tickets won't work until these are fixed:\n" + "\n".join(
+                diagnosis.problems
+            )
         else:
             head = "✅ The ticket desk is ready. Members can now run `/ticket create`."
+        head += "".join(f"\nℹ️ {note}" for note in diagnosis.notes)
         await send_ephemeral(
             interaction,
             "",
             embed=discord.Embed(
-                title="Setup", description=f"{head}\n\n{summary}", colour=COLOUR_OPEN
+                title="Setup",
+                description=clip(f"{head}\n\n{summary}", EMBED_DESCRIPTION_LIMIT),
+                colour=COLOUR_OPEN,
             ),
         )
         await self._audit(
@@ -187,10 +175,16 @@ class AdminCommands(
         actor, config = await self._admin(interaction)
         flags = await self.guilds.flags(actor.guild_id)
         summary = describe_config(config, flags, self.guilds.ai_configured)
+        if config.is_set_up and interaction.guild is not None:
+            summary += describe_diagnosis(diagnose_config(interaction.guild, config))
         await send_ephemeral(
             interaction,
             "",
-            embed=discord.Embed(title="Features", description=summary, colour=COLOUR_OPEN),
+            embed=discord.Embed(
+                title="Features",
+                description=clip(summary, EMBED_DESCRIPTION_LIMIT),
+                colour=COLOUR_OPEN,
+            ),
         )
 
     @app_commands.command(

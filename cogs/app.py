@@ -14,11 +14,19 @@ from cogs.ai_buttons import AI_DYNAMIC_ITEMS
 from cogs.common import NO_PINGS
 from cogs.components import DYNAMIC_ITEMS
 from cogs.desk import TicketDesk
+from cogs.diagnosis import diagnose_config
 from cogs.errors import report_error
 from cogs.feedback import FEEDBACK_ITEMS
 from cogs.forms import FORM_ITEMS, FormCommands
 from cogs.modals import ModalRouter
 from cogs.panel import DepartmentPicker, OpenTicketButton
+from cogs.startup import (
+    StartupFailure,
+    commands_refused,
+    desk_intents,
+    dev_guild_elsewhere,
+    invite_url,
+)
 from cogs.thread_gone import ThreadGone
 from cogs.threads import ThreadMirror
 from cogs.tickets import TicketCommands
@@ -38,13 +46,9 @@ class DeskTree(app_commands.CommandTree):
 
 class TicketBot(commands.Bot):
     def __init__(self, settings: Settings, services: Services) -> None:
-        intents = discord.Intents.none()
-        intents.guilds = True
-        intents.guild_messages = True
-        intents.message_content = True
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=intents,
+            intents=desk_intents(),
             tree_cls=DeskTree,
             allowed_mentions=NO_PINGS,
             help_command=None,
@@ -52,6 +56,10 @@ class TicketBot(commands.Bot):
         self.settings = settings
         self.services = services
         self.desk = TicketDesk(self, services)
+        # Set when start-up must stop; bot.py prints its line and exits with its code.
+        self.startup_failure: StartupFailure | None = None
+        self._sync_refused: discord.HTTPException | None = None
+        self._first_ready_seen = False
 
     async def setup_hook(self) -> None:
         await self.add_cog(TicketCommands(self.desk))
@@ -78,16 +86,65 @@ class TicketBot(commands.Bot):
 
     async def sync_commands(self) -> None:
         guild_id = self.settings.DEV_GUILD_ID
-        if guild_id:
-            guild = discord.Object(guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-        else:
-            synced = await self.tree.sync()
+        try:
+            if guild_id:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+            else:
+                synced = await self.tree.sync()
+        except (discord.Forbidden, discord.NotFound) as error:
+            if not guild_id:
+                raise self._commands_refused(error, None) from None
+            # Refused for DEV_GUILD_ID: either the bot is not in that server or it was
+            # invited without applications.commands. The server list at READY tells which.
+            self._sync_refused = error
+            return
         log.info("synced %s commands", len(synced))
+
+    def _commands_refused(
+        self, error: discord.HTTPException, guild: discord.Guild | None
+    ) -> StartupFailure:
+        detail = f"{error.code} {error.text or 'Missing Access'}"
+        return commands_refused(self.application_id or 0, guild, detail)
+
+    def _check_servers(self) -> StartupFailure | None:
+        url = invite_url(self.application_id or 0)
+        dev_guild_id = self.settings.DEV_GUILD_ID
+        if dev_guild_id and self.get_guild(dev_guild_id) is None:
+            # Stop rather than sync globally: a development setting pointing elsewhere is a
+            # mistake to fix, and global commands would reach every server the bot is in.
+            return dev_guild_elsewhere(dev_guild_id, self.guilds, self.application_id or 0)
+        if self._sync_refused is not None:
+            return self._commands_refused(self._sync_refused, self.get_guild(dev_guild_id or 0))
+        if not self.guilds:
+            log.warning("The bot is in no server yet: invite it with %s", url)
+        return None
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %s servers", self.user, len(self.guilds))
+        if self._first_ready_seen:  # READY again after a session could not be resumed
+            return
+        self._first_ready_seen = True
+        # Checked once the servers have arrived, so the lines can name them.
+        failure = self._check_servers()
+        if failure is not None:
+            self.startup_failure = failure
+            await self.close()
+            return
+        await self._warn_about_setups()
+
+    async def _warn_about_setups(self) -> None:
+        """Log, once at start-up, each server whose saved setup cannot work (a channel the
+        bot cannot see, members shut out...): the same diagnosis /admin setup shows."""
+        for guild in self.guilds:
+            if guild.unavailable:
+                continue
+            config = await self.services.guilds.config(guild.id)
+            if not config.is_set_up:
+                continue
+            for problem in diagnose_config(guild, config, markup=False).problems:
+                log.warning("%s (%s): %s", guild.name, guild.id, problem)
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Greet the admins once, in the first channel the bot may post in."""

@@ -21,21 +21,11 @@ from cogs.common import (
     send_ephemeral,
     split_text,
 )
+from cogs.diagnosis import members_cannot_use, missing_permissions
 from core.models import Actor, GuildConfig, Ticket
 from core.services import Services
 
 log = logging.getLogger(__name__)
-
-# What the bot needs in the ticket channel to run private-thread tickets.
-THREAD_PERMISSIONS = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "send_messages_in_threads": "Send Messages in Threads",
-    "create_private_threads": "Create Private Threads",
-    "manage_threads": "Manage Threads",
-    "embed_links": "Embed Links",
-    "read_message_history": "Read Message History",
-}
 
 ONE_WEEK_MINUTES = 10080
 # Discord gives 3 s to answer a member; a thread not made by then is being held back
@@ -57,9 +47,14 @@ def is_gone(error: Exception) -> bool:
     return isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL
 
 
-def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
-    permissions = channel.permissions_for(me)
-    return [label for flag, label in THREAD_PERMISSIONS.items() if not getattr(permissions, flag)]
+class ThreadNotMade(Exception):
+    """Opening a ticket's thread failed and was undone; `thread_made` tells whether Discord
+    had created the thread (so the failure was adding the member or posting in it)."""
+
+    def __init__(self, error: discord.HTTPException, *, thread_made: bool) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.thread_made = thread_made
 
 
 class TicketDesk:
@@ -112,13 +107,9 @@ class TicketDesk:
                 typed,
             )
             return
-        except discord.HTTPException as error:
+        except ThreadNotMade as failure:
             await refuse(
-                interaction,
-                f"Discord refused to create the ticket thread ({self._explain(error)}). "
-                "Nothing was saved; ask an admin to check my permissions in "
-                f"{channel.mention}, then try again.",
-                typed,
+                interaction, self._refusal(failure.error, failure.thread_made, channel), typed
             )
             return
         # Listeners (the AI responder) act on a ticket only once its thread is ready.
@@ -158,7 +149,10 @@ class TicketDesk:
             return thread, await self.services.tickets.attach_thread(
                 ticket.id, thread.id, opening.id
             )
-        except (discord.HTTPException, asyncio.CancelledError) as error:
+        except discord.HTTPException as error:
+            await self._undo_open(ticket, thread, error)
+            raise ThreadNotMade(error, thread_made=thread is not None) from error
+        except asyncio.CancelledError as error:
             await self._undo_open(ticket, thread, error)
             raise
 
@@ -186,13 +180,42 @@ class TicketDesk:
                 typed,
             )
             return None
+        # Members see a private thread only through its channel: without that, Discord
+        # refuses to add them, and the fault is the channel's settings, not the bot's.
+        if isinstance(interaction.user, discord.Member):
+            blocked = members_cannot_use(channel, interaction.user)
+            if blocked:
+                await refuse(
+                    interaction,
+                    f"You don't have access to {channel.mention}, where ticket threads live "
+                    f"(you are missing: {', '.join(blocked)}), so you couldn't use a ticket. "
+                    "Nothing was saved. Ask an admin to allow that for members in the "
+                    "channel; `/admin setup` shows exactly what to change.",
+                    typed,
+                )
+                return None
         return channel
 
     @staticmethod
-    def _explain(error: discord.HTTPException) -> str:
+    def _refusal(
+        error: discord.HTTPException, thread_made: bool, channel: discord.TextChannel
+    ) -> str:
+        if thread_made and error.code == 50001:
+            # The thread exists, so the bot could make it: Discord would not add the member,
+            # who cannot access the channel (Missing Access).
+            return (
+                f"Discord wouldn't add you to the ticket thread: you don't have access to "
+                f"{channel.mention}. Nothing was saved; ask an admin to check members' "
+                "permissions there (`/admin setup` shows what to change), then try again."
+            )
         if isinstance(error, discord.Forbidden):
-            return "missing permission: Create Private Threads, Send Messages in Threads or Manage Threads"
-        return f"error {error.status}"
+            reason = "missing permission: Create Private Threads, Send Messages in Threads or Manage Threads"
+        else:
+            reason = f"error {error.status}"
+        return (
+            f"Discord refused to create the ticket thread ({reason}). Nothing was saved; ask "
+            f"an admin to check my permissions in {channel.mention}, then try again."
+        )
 
     async def _undo_open(
         self, ticket: Ticket, thread: discord.Thread | None, error: BaseException

@@ -12,7 +12,8 @@ import logging
 import discord
 
 from cogs.common import NO_PINGS, give_back, split_text
-from cogs.desk import TicketDesk, is_gone, missing_permissions
+from cogs.desk import TicketDesk, is_gone
+from cogs.diagnosis import missing_permissions
 from core.models import StoredReply
 
 log = logging.getLogger(__name__)

@@ -153,6 +153,27 @@ class OpenAIResponder:
     async def aclose(self) -> None:
         await self._client.close()
 
+    async def ping(self) -> None:
+        """One tiny request the way answers are asked for (streamed, same model and
+        limits), for `python bot.py --check`; raises AIUnavailable when it fails."""
+        deadline = asyncio.get_running_loop().time() + self._timeout
+        chunks = await _within(
+            deadline,
+            self._client.chat.completions.create(
+                model=self._model,
+                messages=[{"role": "user", "content": "Reply with the word OK."}],
+                max_tokens=self._max_tokens,
+                stream=True,
+            ),
+        )
+        try:
+            # The first chunk is proof enough that key, model and streaming all work.
+            if await _within(deadline, anext(aiter(chunks), _END)) is _END:
+                raise _unavailable("empty answer")
+        finally:
+            with contextlib.suppress(Exception):
+                await chunks.close()
+
     async def stream(self, request: AIRequest) -> AsyncIterator[str]:
         # The deadline is checked only while we await the server, never around a `yield`:
         # a timeout spanning a yield would cancel the consumer's own code instead.

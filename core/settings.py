@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Bounds on AI cost and latency (SPEC §4); defaults suit a small community.
     AI_MAX_TOKENS: int = Field(default=600, ge=16, le=32000)
     AI_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0, le=600)
+    # How long start-up keeps retrying (with backoff) while Discord cannot be reached.
+    DISCORD_RETRY_SECONDS: float = Field(default=300.0, gt=0, le=86400)
 
     @field_validator("DISCORD_TOKEN")
     @classmethod

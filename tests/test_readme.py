@@ -33,3 +33,20 @@ def test_invite_url_grants_exactly_the_listed_permissions():
 def test_every_setting_is_documented():
     for name in Settings.model_fields:
         assert f"`{name}`" in README, name
+
+
+def test_the_bot_builds_the_same_invite_link():
+    from cogs.startup import INVITE_PERMISSIONS, invite_url
+
+    value = int(re.search(r"permissions=(\d+)", README).group(1))
+    assert INVITE_PERMISSIONS.value == value
+    assert invite_url(42) == (
+        "https://discord.com/oauth2/authorize?client_id=42&scope=bot+applications.commands"
+        f"&permissions={value}"
+    )
+
+
+def test_the_set_up_section_ends_with_the_check():
+    section = README.split("## Creating the Discord application")[1].split("\n## ")[0]
+    last_command = re.findall(r"```sh\n\s*(.+?)\n\s*```", section)[-1]
+    assert last_command.endswith("python bot.py --check")

@@ -277,6 +277,35 @@ class Desk:
         """The 429s the fake answered (to `route` only, if given)."""
         return [h for h in self.fake.rate_limits.hits if not route or h.route == route]
 
+    # -- first-run problems (kept at the end of the class to ease merges) ---------------
+    def set_overwrite(
+        self,
+        channel: ChannelRef,
+        target: str,
+        *,
+        allow: tuple[str, ...] = (),
+        deny: tuple[str, ...] = (),
+    ) -> None:
+        """A channel overwrite as an admin sets it in Edit Channel → Permissions.
+
+        `target` is a role name ("@everyone", "Staff") or a member name ("alice").
+        """
+        try:
+            target_id, kind = int(self.role(target)["id"]), 0
+        except KeyError:
+            target_id, kind = self.member(target).id, 1
+        self._overwrite(
+            channel,
+            target_id,
+            kind,
+            allow=permissions.bits(*allow) if allow else 0,
+            deny=permissions.bits(*deny) if deny else 0,
+        )
+
+    def reset_token(self) -> None:
+        """The owner presses Bot → Reset Token: the token the bot holds stops working."""
+        self.state.application.token = "reset-in-the-developer-portal"
+
 
 class Person:
     """A guild member who types commands, clicks buttons and writes messages."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from .application import gateway_refusal
 from .state import DiscordState, Payload
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,9 @@ class Gateway:
                 op, data = frame.get("op"), frame.get("d")
                 if op == 1:
                     await ws.send_json({"op": 11})
+                elif op in (2, 6) and (refusal := gateway_refusal(self.state.application, data)):
+                    code, reason = refusal
+                    await ws.close(code=code, message=reason.encode())
                 elif op == 2:
                     session = await self._identify(ws, data)
                 elif op == 6:

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from . import permissions
+from .application import check_commands_scope
 from .errors import DiscordError, FormErrors, missing_permissions
 from .keys import STATE, request_body
 from .state import DiscordState, Guild, Payload
@@ -58,7 +59,8 @@ async def get_application(request: web.Request) -> web.Response:
             "bot_require_code_grant": False,
             "verify_key": "0" * 64,
             "flags": 0,
-            "owner": state.users[state.guilds[state.bot_guild_ids[0]].owner_id],
+            # The owner of the first server built: the bot may be in no server at all.
+            "owner": state.users[next(iter(state.guilds.values())).owner_id],
             "team": None,
             "bot": state.bot_user,
             "redirect_uris": [],
@@ -164,6 +166,7 @@ async def get_global_commands(request: web.Request) -> web.Response:
 async def put_guild_commands(request: web.Request) -> web.Response:
     state = _state(request)
     guild = _guild(request)
+    check_commands_scope(state, guild.id)
     _check_commands(request_body(request) or [])
     state.guild_commands[guild.id] = _stored_commands(state, request_body(request) or [], guild.id)
     state.command_syncs += 1
@@ -172,6 +175,7 @@ async def put_guild_commands(request: web.Request) -> web.Response:
 
 
 async def get_guild_commands(request: web.Request) -> web.Response:
+    check_commands_scope(_state(request), _guild(request).id)
     return _json(_state(request).guild_commands.get(_guild(request).id, []))
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from . import deletes, rest_app, rest_channels, rest_interactions
+from .application import check_rest_token
 from .errors import DiscordError
 from .gateway import Gateway
 from .keys import FILES, JSON, STATE
@@ -118,6 +119,7 @@ class FakeDiscord:
         try:
             if problem and ("Body" in problem or "Parameter" in problem):
                 raise DiscordError(400, 50035, "Invalid Form Body", extra={"spec": problem})
+            check_rest_token(self.state.application, request.headers.get("Authorization"))
             if request.match_info.route.resource is not None:
                 limit_headers = self.rate_limits.take(request.method, route, request.match_info)
             self._maybe_fail(request.method, route)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import permissions
+from .application import Application
 from .ids import Snowflakes, iso_now
 
 Payload = dict[str, Any]
@@ -165,6 +166,7 @@ class DiscordState:
         self.violations: list[str] = []
         self.faults: dict[tuple[str, str], Fault] = {}
         self.base_url = ""  # set by the server, for attachment urls
+        self.application = Application()  # the developer-portal settings (token, intents)
         # The gateway registers itself here; state changes call it to push events.
         self.dispatch: Callable[[str, Payload], None] = lambda event, data: None
         self._changed = asyncio.Event()
