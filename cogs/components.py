@@ -12,6 +12,7 @@ from typing import Any
 import discord
 
 from cogs.common import send_ephemeral
+from cogs.custom_ids import ANY, id_in, page_in
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
 from core.models import Ticket
@@ -28,7 +29,9 @@ def ticket_controls(ticket: Ticket) -> discord.ui.View:
     return view
 
 
-class CloseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ticket:close:(?P<id>\d+)"):
+class CloseButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"ticket:close:(?P<id>{ANY})"
+):
     def __init__(self, ticket_id: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -44,7 +47,7 @@ class CloseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ticket:c
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> CloseButton:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
@@ -63,7 +66,7 @@ class CloseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ticket:c
 
 
 class ConfirmCloseButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"ticket:close-yes:(?P<id>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"ticket:close-yes:(?P<id>{ANY})"
 ):
     def __init__(self, ticket_id: int) -> None:
         super().__init__(
@@ -79,7 +82,7 @@ class ConfirmCloseButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> ConfirmCloseButton:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
@@ -88,7 +91,7 @@ class ConfirmCloseButton(
 
 
 class CloseWithReasonButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"ticket:close-why:(?P<id>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"ticket:close-why:(?P<id>{ANY})"
 ):
     def __init__(self, ticket_id: int) -> None:
         super().__init__(
@@ -104,10 +107,14 @@ class CloseWithReasonButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> CloseWithReasonButton:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
+        desk = desk_of(interaction)
+        actor, _ = await desk.actor(interaction)
+        # Say "not found" now, not after the member has typed a reason.
+        await desk.services.tickets.get(actor, self.ticket_id)
         await interaction.response.send_modal(CloseReasonModal(self.ticket_id))
 
 
@@ -142,7 +149,7 @@ async def close_ticket(
 
 class PageButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"page:(?P<kind>list|view):(?P<page>\d+):(?P<state>[^:]*)",
+    template=rf"page:(?P<kind>list|view):(?P<page>{ANY}):(?P<state>[^:]*)",
 ):
     """Next / Previous for /ticket list and /ticket view; the filters ride in the custom_id."""
 
@@ -163,7 +170,7 @@ class PageButton(
     ) -> PageButton:
         return cls(
             match["kind"],
-            int(match["page"]),
+            page_in(match["page"]),
             match["state"],
             label=item.label or "",
             disabled=False,

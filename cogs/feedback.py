@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from cogs.common import send_ephemeral
+from cogs.custom_ids import ANY, id_in
 from cogs.errors import guarded
 
 
@@ -24,7 +25,7 @@ def _feedback(interaction: discord.Interaction):
 
 class RateButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"feedback:rate:(?P<id>\d+):(?P<stars>[1-5])",
+    template=rf"feedback:rate:(?P<id>{ANY}):(?P<stars>[1-5])",
 ):
     def __init__(self, ticket_id: int, stars: int) -> None:
         super().__init__(
@@ -40,7 +41,7 @@ class RateButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> Any:
-        return cls(int(match["id"]), int(match["stars"]))
+        return cls(id_in(match["id"]), int(match["stars"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
@@ -56,7 +57,7 @@ class RateButton(
 
 
 class CommentButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"feedback:comment:(?P<id>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"feedback:comment:(?P<id>{ANY})"
 ):
     def __init__(self, ticket_id: int) -> None:
         super().__init__(
@@ -72,10 +73,12 @@ class CommentButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> Any:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
+        # Refuse now (unknown ticket, not rated yet), not after the member has typed.
+        await _feedback(interaction).check_comment(interaction.user.id, self.ticket_id)
         await interaction.response.send_modal(CommentModal(self.ticket_id))
 
 

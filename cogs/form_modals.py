@@ -15,6 +15,7 @@ from typing import Any
 import discord
 
 from cogs.common import NO_PINGS, clip, send_ephemeral
+from cogs.custom_ids import ANY, id_in
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
 from cogs.form_sessions import SESSION_TTL_SECONDS, FormSession, SessionStore
@@ -183,7 +184,7 @@ class FormPageModal(discord.ui.Modal):
 
 class NextPageButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"form:next:(?P<form>\d+):(?P<fix>[01])",
+    template=rf"form:next:(?P<form>{ANY}):(?P<fix>[01])",
 ):
     """Continue (next page) or Fix answers (a page with a bad answer): both open the next
     page waiting in the member's session."""
@@ -202,7 +203,7 @@ class NextPageButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> NextPageButton:
-        return cls(int(match["form"]), fix=match["fix"] == "1")
+        return cls(id_in(match["form"]), fix=match["fix"] == "1")
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:

@@ -6,9 +6,10 @@ import discord
 
 from cogs import render
 from cogs.components import pager
+from cogs.custom_ids import id_in
 from cogs.desk import TicketDesk
 from core.models import Department, is_staff
-from core.validation import parse_choice
+from core.validation import id_digits, parse_choice
 
 DEPARTMENTS = list(Department)
 # Five replies of up to 700 characters each fit an embed's 4096 with the ticket's facts.
@@ -26,7 +27,9 @@ def list_state(status: str | None, department: str | None, priority: str | None)
 def parse_list_state(state: str) -> tuple[str | None, str | None, str | None]:
     status, dept, priority = ([*state.split("."), "", "", ""])[:3]
     department = (
-        DEPARTMENTS[int(dept)].value if dept.isdigit() and int(dept) < len(DEPARTMENTS) else None
+        DEPARTMENTS[index].value
+        if (index := id_digits(dept)) is not None and index < len(DEPARTMENTS)
+        else None
     )
     return status or None, department, priority or None
 
@@ -49,7 +52,7 @@ async def render_page(
         )
         return embed, pager("list", result.page, result.page_count, state)
     ticket, replies = await desk.services.tickets.view(
-        actor, int(state), page=page, page_size=VIEW_PAGE_SIZE
+        actor, id_in(state), page=page, page_size=VIEW_PAGE_SIZE
     )
     return render.view_embed(ticket, replies), pager(
         "view", replies.page, replies.page_count, state

@@ -10,6 +10,7 @@ import discord
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
 from core.models import Department
+from core.validation import id_digits
 
 DEPARTMENTS = list(Department)
 
@@ -102,5 +103,5 @@ class DepartmentPicker(discord.ui.DynamicItem[discord.ui.Select], template=r"pan
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
         values = (interaction.data or {}).get("values") or ["0"]
-        index = int(values[0]) if str(values[0]).isdigit() else 0
+        index = id_digits(str(values[0])) or 0  # a forged value picks the default
         await open_modal(interaction, DEPARTMENTS[min(index, len(DEPARTMENTS) - 1)])
