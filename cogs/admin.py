@@ -12,8 +12,10 @@ from discord.ext import commands
 
 from cogs.ai import read_knowledge_file
 from cogs.common import COLOUR_OPEN, NO_PINGS, send_ephemeral
+from cogs.custom_ids import ANY, id_in
 from cogs.desk import TicketDesk, missing_permissions
 from cogs.errors import guarded
+from cogs.ownership import missing_parts, server_ids
 from core.errors import InvalidInput
 from core.guilds import FEATURE_LABELS, require_admin
 from core.models import Department, Feature, FeatureFlags, GuildConfig
@@ -129,9 +131,11 @@ class AdminCommands(
             staff_role_id=staff_role.id,
             log_channel_id=log_channel.id if log_channel else None,
             review_channel_id=review_channel.id if review_channel else None,
+            server=server_ids(guild),
         )
         flags = await self.guilds.flags(actor.guild_id)
         summary = describe_config(config, flags, self.guilds.ai_configured)
+        summary += missing_parts(config, guild)
         if problems:
             head = "Saved, but tickets won't work until these are fixed:\n" + "\n".join(problems)
         else:
@@ -160,7 +164,9 @@ class AdminCommands(
             raise InvalidInput(
                 "name", "must be one of " + ", ".join(d.value for d in Department)
             ) from None
-        config = await self.guilds.set_department_role(actor, department, role.id)
+        config = await self.guilds.set_department_role(
+            actor, department, role.id, server=server_ids(interaction.guild)
+        )
         await send_ephemeral(
             interaction, f"{department.value} tickets now bring in {role.mention}."
         )
@@ -187,6 +193,7 @@ class AdminCommands(
         actor, config = await self._admin(interaction)
         flags = await self.guilds.flags(actor.guild_id)
         summary = describe_config(config, flags, self.guilds.ai_configured)
+        summary += missing_parts(config, interaction.guild)
         await send_ephemeral(
             interaction,
             "",
@@ -277,7 +284,7 @@ class AdminCommands(
 
 
 class ForgetConfirm(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"admin:forget:(?P<guild>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"admin:forget:(?P<guild>{ANY})"
 ):
     def __init__(self, guild_id: int) -> None:
         super().__init__(
@@ -293,7 +300,7 @@ class ForgetConfirm(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> Any:
-        return cls(int(match["guild"]))
+        return cls(id_in(match["guild"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:

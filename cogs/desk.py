@@ -12,6 +12,7 @@ import discord
 
 from cogs import render
 from cogs.common import NO_PINGS, actor_for, clip, quote_back, send_ephemeral, split_text
+from cogs.ownership import belongs_here
 from core.models import Actor, GuildConfig, Ticket
 from core.services import Services
 
@@ -210,7 +211,10 @@ class TicketDesk:
         if config.log_channel_id is None:
             return
         channel = self.bot.get_channel(config.log_channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
+        # get_channel looks in every server: never log this server's events elsewhere.
+        if not isinstance(channel, discord.abc.Messageable) or not belongs_here(
+            channel, config.guild_id
+        ):
             return
         try:
             await channel.send(clip(line, 2000), allowed_mentions=NO_PINGS, **kwargs)

@@ -158,6 +158,16 @@ class AIReplyService:
 
     # -- drafts for staff (/ticket suggest) --------------------------------------------
 
+    async def send_draft(self, actor: Actor, ticket_id: int, text: str) -> tuple[Ticket, Reply]:
+        """A draft's Send button: staff only, like `/ticket suggest`, whoever clicks it
+        (a replayed or forged click, or a member who has lost the staff role since).
+        Stored as the staff member's own reply, so the AI steps back."""
+        if not is_staff(actor):
+            raise Forbidden("Only staff can send an AI draft as a reply.")
+        if not text.strip():
+            raise InvalidInput("draft", "is empty; run `/ticket suggest` again")
+        return await self._tickets.reply(actor, ticket_id, text)
+
     async def draft(self, actor: Actor, ticket_id: int) -> tuple[Ticket, str]:
         """A reply drafted by the AI for a staff member to review; nothing is posted."""
         ticket = await self._tickets.get(actor, ticket_id)
