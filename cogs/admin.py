@@ -12,9 +12,11 @@ from discord.ext import commands
 
 from cogs.ai import read_knowledge_file
 from cogs.common import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, NO_PINGS, clip, send_ephemeral
+from cogs.custom_ids import ANY, id_in
 from cogs.desk import TicketDesk
 from cogs.diagnosis import Diagnosis, diagnose_config
 from cogs.errors import guarded
+from cogs.ownership import missing_parts, server_ids
 from core.errors import InvalidInput
 from core.guilds import FEATURE_LABELS, require_admin
 from core.models import Department, Feature, FeatureFlags, GuildConfig
@@ -110,9 +112,11 @@ class AdminCommands(
             staff_role_id=staff_role.id,
             log_channel_id=log_channel.id if log_channel else None,
             review_channel_id=review_channel.id if review_channel else None,
+            server=server_ids(guild),
         )
         flags = await self.guilds.flags(actor.guild_id)
         summary = describe_config(config, flags, self.guilds.ai_configured)
+        summary += missing_parts(config, guild)
         # Diagnosed from what was saved, exactly as /admin features and --check see it.
         diagnosis = diagnose_config(guild, config)
         if diagnosis.problems:
@@ -148,7 +152,9 @@ class AdminCommands(
             raise InvalidInput(
                 "name", "must be one of " + ", ".join(d.value for d in Department)
             ) from None
-        config = await self.guilds.set_department_role(actor, department, role.id)
+        config = await self.guilds.set_department_role(
+            actor, department, role.id, server=server_ids(interaction.guild)
+        )
         await send_ephemeral(
             interaction, f"{department.value} tickets now bring in {role.mention}."
         )
@@ -175,6 +181,7 @@ class AdminCommands(
         actor, config = await self._admin(interaction)
         flags = await self.guilds.flags(actor.guild_id)
         summary = describe_config(config, flags, self.guilds.ai_configured)
+        summary += missing_parts(config, interaction.guild)
         if config.is_set_up and interaction.guild is not None:
             summary += describe_diagnosis(diagnose_config(interaction.guild, config))
         await send_ephemeral(
@@ -271,7 +278,7 @@ class AdminCommands(
 
 
 class ForgetConfirm(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"admin:forget:(?P<guild>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"admin:forget:(?P<guild>{ANY})"
 ):
     def __init__(self, guild_id: int) -> None:
         super().__init__(
@@ -287,7 +294,7 @@ class ForgetConfirm(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> Any:
-        return cls(int(match["guild"]))
+        return cls(id_in(match["guild"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:

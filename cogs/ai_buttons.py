@@ -14,10 +14,10 @@ import discord
 
 from cogs.common import NO_PINGS, clip, send_ephemeral
 from cogs.components import desk_of
+from cogs.custom_ids import ANY, id_in
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
 from cogs.replies import post_reply
-from core.errors import InvalidInput
 from core.models import GuildConfig, Ticket
 
 
@@ -59,7 +59,7 @@ async def post_hand_off(desk: TicketDesk, ticket: Ticket, line: str) -> discord.
     return message
 
 
-class _TicketButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ai:never:(?P<id>\d+)"):
+class _TicketButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"ai:never:(?P<id>{ANY})"):
     """A button acting on one ticket; subclasses set the look and their own template."""
 
     button_prefix = ""
@@ -82,10 +82,10 @@ class _TicketButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ai:nev
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> Any:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
 
-class SolvedButton(_TicketButton, template=r"ai:solved:(?P<id>\d+)"):
+class SolvedButton(_TicketButton, template=rf"ai:solved:(?P<id>{ANY})"):
     button_prefix = "ai:solved"
     button_label = "This solved it"
     button_style = discord.ButtonStyle.success
@@ -105,7 +105,7 @@ class SolvedButton(_TicketButton, template=r"ai:solved:(?P<id>\d+)"):
         await desk.log_event(config, f"✅ Ticket {ticket.ref} resolved by the AI answer.")
 
 
-class HumanButton(_TicketButton, template=r"ai:human:(?P<id>\d+)"):
+class HumanButton(_TicketButton, template=rf"ai:human:(?P<id>{ANY})"):
     button_prefix = "ai:human"
     button_label = "Talk to a human"
     button_style = discord.ButtonStyle.primary
@@ -132,7 +132,7 @@ class HumanButton(_TicketButton, template=r"ai:human:(?P<id>\d+)"):
         await desk.log_event(config, f"🙋 Ticket {ticket.ref}: the member asked for a human.")
 
 
-class SendDraftButton(_TicketButton, template=r"ai:send:(?P<id>\d+)"):
+class SendDraftButton(_TicketButton, template=rf"ai:send:(?P<id>{ANY})"):
     button_prefix = "ai:send"
     button_label = "Send"
     button_style = discord.ButtonStyle.success
@@ -143,18 +143,17 @@ class SendDraftButton(_TicketButton, template=r"ai:send:(?P<id>\d+)"):
         actor, _ = await desk.actor(interaction)
         embeds = interaction.message.embeds if interaction.message else []
         draft = (embeds[0].description or "") if embeds else ""
-        if not draft.strip():
-            raise InvalidInput("draft", "is empty; run `/ticket suggest` again")
         await interaction.response.defer()
-        # Sent as the staff member's own reply: stored as staff, so the AI steps back.
-        stored = await desk.services.tickets.store_reply(actor, self.ticket_id, draft)
+        # The service checks the clicker is staff (a click can be replayed or forged) and
+        # stores it as the staff member's own reply, so the AI steps back.
+        stored = await desk.services.ai.send_draft(actor, self.ticket_id, draft)
         done, file = await post_reply(desk, interaction.user.display_name, stored)
         await interaction.edit_original_response(
             content=clip(done, 2000), embed=None, view=None, attachments=[file] if file else []
         )
 
 
-class DiscardDraftButton(_TicketButton, template=r"ai:discard:(?P<id>\d+)"):
+class DiscardDraftButton(_TicketButton, template=rf"ai:discard:(?P<id>{ANY})"):
     button_prefix = "ai:discard"
     button_label = "Discard"
     button_style = discord.ButtonStyle.secondary

@@ -19,6 +19,7 @@ from cogs.errors import report_error
 from cogs.feedback import FEEDBACK_ITEMS
 from cogs.forms import FORM_ITEMS, FormCommands
 from cogs.modals import ModalRouter
+from cogs.ownership import require_own_options
 from cogs.panel import DepartmentPicker, OpenTicketButton
 from cogs.startup import (
     StartupFailure,
@@ -38,6 +39,11 @@ log = logging.getLogger(__name__)
 
 
 class DeskTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        # Before any command runs (and before discord.py resolves its options).
+        require_own_options(interaction)
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import discord
 
-from core.models import Actor, GuildConfig
+from core.access import member_actor
+from core.models import Actor, GuildConfig, is_staff
 
 MESSAGE_LIMIT = 2000
 EMBED_DESCRIPTION_LIMIT = 4096
@@ -23,25 +24,36 @@ COLOUR_BAD = discord.Colour.red()
 
 
 def actor_for(interaction: discord.Interaction, config: GuildConfig) -> Actor:
-    """Decide who is acting from the interaction; the services decide what they may do."""
-    user = interaction.user
-    permissions = interaction.permissions
-    role_ids = {role.id for role in getattr(user, "roles", [])}
-    is_admin = permissions.manage_guild or permissions.administrator
-    is_staff = permissions.manage_threads or bool(role_ids & config.staff_role_ids())
-    return Actor(
-        user_id=user.id,
-        guild_id=interaction.guild_id or 0,
-        is_staff=is_staff,
-        is_admin=is_admin,
-    )
+    """Who is acting; the rule is `core.access.member_actor`, the services decide the rest.
+
+    Never `interaction.permissions`: those are the member's permissions in the channel the
+    command runs in, overwrites included, and a channel overwrite must not make anyone staff.
+    """
+    return _member_actor(interaction.user, interaction.guild_id or 0, config)
 
 
 def member_is_staff(member: discord.abc.User, config: GuildConfig) -> bool:
-    if not isinstance(member, discord.Member):
-        return False
-    role_ids = {role.id for role in member.roles}
-    return bool(role_ids & config.staff_role_ids()) or member.guild_permissions.manage_threads
+    """The same rule for a message typed in a ticket thread."""
+    guild_id = member.guild.id if isinstance(member, discord.Member) else 0
+    return is_staff(_member_actor(member, guild_id, config))
+
+
+def _member_actor(user: discord.abc.User, guild_id: int, config: GuildConfig) -> Actor:
+    role_ids: list[int] = []
+    granted: list[str] = []
+    # Server-wide permissions come from the member's roles in the cached guild (the bot has
+    # no Members intent; the payload's role ids are matched against the guild's roles, so
+    # a deleted role is simply gone). A member of a guild not cached gets no standing.
+    if isinstance(user, discord.Member) and isinstance(user.guild, discord.Guild):
+        role_ids = [role.id for role in user.roles]
+        granted = [name for name, on in user.guild_permissions if on]
+    return member_actor(
+        user_id=user.id,
+        guild_id=guild_id,
+        role_ids=role_ids,
+        server_permissions=granted,
+        config=config,
+    )
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 import discord
 
 from cogs.common import send_ephemeral
+from cogs.custom_ids import ANY, id_in, page_in
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
 from cogs.modals import NONCE, RoutedModal, Submitted, nonce
@@ -29,7 +30,9 @@ def ticket_controls(ticket: Ticket) -> discord.ui.View:
     return view
 
 
-class CloseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ticket:close:(?P<id>\d+)"):
+class CloseButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"ticket:close:(?P<id>{ANY})"
+):
     def __init__(self, ticket_id: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -45,7 +48,7 @@ class CloseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ticket:c
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> CloseButton:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
@@ -64,7 +67,7 @@ class CloseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ticket:c
 
 
 class ConfirmCloseButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"ticket:close-yes:(?P<id>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"ticket:close-yes:(?P<id>{ANY})"
 ):
     def __init__(self, ticket_id: int) -> None:
         super().__init__(
@@ -80,7 +83,7 @@ class ConfirmCloseButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> ConfirmCloseButton:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
@@ -89,7 +92,7 @@ class ConfirmCloseButton(
 
 
 class CloseWithReasonButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"ticket:close-why:(?P<id>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"ticket:close-why:(?P<id>{ANY})"
 ):
     def __init__(self, ticket_id: int) -> None:
         super().__init__(
@@ -105,14 +108,18 @@ class CloseWithReasonButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> CloseWithReasonButton:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
+        desk = desk_of(interaction)
+        actor, _ = await desk.actor(interaction)
+        # Say "not found" now, not after the member has typed a reason.
+        await desk.services.tickets.get(actor, self.ticket_id)
         await CloseReasonModal(self.ticket_id).show(interaction)
 
 
-class CloseReasonModal(RoutedModal, template=rf"ticket:close-modal:(?P<id>\d+):{NONCE}"):
+class CloseReasonModal(RoutedModal, template=rf"ticket:close-modal:(?P<id>{ANY}):{NONCE}"):
     reason: discord.ui.TextInput = discord.ui.TextInput(
         label="Reason",
         style=discord.TextStyle.paragraph,
@@ -132,7 +139,7 @@ class CloseReasonModal(RoutedModal, template=rf"ticket:close-modal:(?P<id>\d+):{
         cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await close_ticket(interaction, int(match["id"]), values.text("reason"))
+        await close_ticket(interaction, id_in(match["id"]), values.text("reason"))
 
 
 async def close_ticket(
@@ -149,7 +156,7 @@ async def close_ticket(
 
 class PageButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"page:(?P<kind>list|view):(?P<page>\d+):(?P<state>[^:]*)",
+    template=rf"page:(?P<kind>list|view):(?P<page>{ANY}):(?P<state>[^:]*)",
 ):
     """Next / Previous for /ticket list and /ticket view; the filters ride in the custom_id."""
 
@@ -170,7 +177,7 @@ class PageButton(
     ) -> PageButton:
         return cls(
             match["kind"],
-            int(match["page"]),
+            page_in(match["page"]),
             match["state"],
             label=item.label or "",
             disabled=False,

@@ -22,6 +22,7 @@ from cogs.common import (
     split_text,
 )
 from cogs.diagnosis import members_cannot_use, missing_permissions
+from cogs.ownership import belongs_here
 from core.models import Actor, GuildConfig, Ticket
 from core.services import Services
 
@@ -303,7 +304,10 @@ class TicketDesk:
         if config.log_channel_id is None:
             return
         channel = self.bot.get_channel(config.log_channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
+        # get_channel looks in every server: never log this server's events elsewhere.
+        if not isinstance(channel, discord.abc.Messageable) or not belongs_here(
+            channel, config.guild_id
+        ):
             return
         try:
             await channel.send(clip(line, 2000), allowed_mentions=NO_PINGS, **kwargs)

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from cogs.common import send_ephemeral
+from cogs.custom_ids import ANY, id_in
 from cogs.errors import guarded
 from cogs.modals import NONCE, RoutedModal, Submitted, nonce
 
@@ -25,7 +26,7 @@ def _feedback(interaction: discord.Interaction):
 
 class RateButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"feedback:rate:(?P<id>\d+):(?P<stars>[1-5])",
+    template=rf"feedback:rate:(?P<id>{ANY}):(?P<stars>[1-5])",
 ):
     def __init__(self, ticket_id: int, stars: int) -> None:
         super().__init__(
@@ -41,7 +42,7 @@ class RateButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> Any:
-        return cls(int(match["id"]), int(match["stars"]))
+        return cls(id_in(match["id"]), int(match["stars"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
@@ -57,7 +58,7 @@ class RateButton(
 
 
 class CommentButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"feedback:comment:(?P<id>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"feedback:comment:(?P<id>{ANY})"
 ):
     def __init__(self, ticket_id: int) -> None:
         super().__init__(
@@ -73,14 +74,16 @@ class CommentButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> Any:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
+        # Refuse now (unknown ticket, not rated yet), not after the member has typed.
+        await _feedback(interaction).check_comment(interaction.user.id, self.ticket_id)
         await CommentModal(self.ticket_id).show(interaction)
 
 
-class CommentModal(RoutedModal, template=rf"feedback:comment-modal:(?P<id>\d+):{NONCE}"):
+class CommentModal(RoutedModal, template=rf"feedback:comment-modal:(?P<id>{ANY}):{NONCE}"):
     comment: discord.ui.TextInput = discord.ui.TextInput(
         label="Your comment",
         style=discord.TextStyle.paragraph,
@@ -99,7 +102,7 @@ class CommentModal(RoutedModal, template=rf"feedback:comment-modal:(?P<id>\d+):{
         cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
     ) -> None:
         await _feedback(interaction).comment(
-            interaction.user.id, int(match["id"]), values.text("comment")
+            interaction.user.id, id_in(match["id"]), values.text("comment")
         )
         await send_ephemeral(interaction, "Thanks, your comment was saved for the staff team.")
 

@@ -18,6 +18,7 @@ from typing import Any
 import discord
 
 from cogs.common import NO_PINGS, Typed, clip, give_back, send_ephemeral
+from cogs.custom_ids import ANY, id_in, page_in
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
 from cogs.form_sessions import FormSession, SessionStore
@@ -157,7 +158,7 @@ def modal_title(form_title: str, page: int, pages: int) -> str:
     return clip(form_title, MODAL_TITLE_MAX - len(suffix)) + suffix
 
 
-class FormPageModal(RoutedModal, template=rf"form:page:(?P<form>\d+):(?P<page>\d+):{NONCE}"):
+class FormPageModal(RoutedModal, template=rf"form:page:(?P<form>{ANY}):(?P<page>{ANY}):{NONCE}"):
     """One page of questions. The router answers it from the member's session, looked up
     when the submit arrives, so a page submitted late or after a restart is not lost."""
 
@@ -182,7 +183,7 @@ class FormPageModal(RoutedModal, template=rf"form:page:(?P<form>\d+):(?P<page>\d
         cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
     ) -> None:
         await flow_of(interaction).page_submitted(
-            interaction, int(match["form"]), int(match["page"]), values
+            interaction, id_in(match["form"]), page_in(match["page"]), values
         )
 
 
@@ -191,7 +192,7 @@ class FormPageModal(RoutedModal, template=rf"form:page:(?P<form>\d+):(?P<page>\d
 
 class NextPageButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"form:next:(?P<form>\d+):(?P<fix>[01])",
+    template=rf"form:next:(?P<form>{ANY}):(?P<fix>[01])",
 ):
     """Continue (next page) or Fix answers (a page with a bad answer): both open the next
     page waiting in the member's session."""
@@ -210,7 +211,7 @@ class NextPageButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> NextPageButton:
-        return cls(int(match["form"]), fix=match["fix"] == "1")
+        return cls(id_in(match["form"]), fix=match["fix"] == "1")
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:

@@ -14,9 +14,11 @@ from typing import Any
 import discord
 
 from cogs.common import COLOUR_BAD, COLOUR_GOOD, COLOUR_OPEN, NO_PINGS, clip, send_ephemeral
+from cogs.custom_ids import ANY, id_in
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
 from cogs.modals import NONCE, RoutedModal, Submitted, nonce
+from cogs.ownership import belongs_here
 from core.form_models import Form, Submission, SubmissionStatus
 from core.form_schema import Question, QuestionKind
 from core.forms import FormService
@@ -110,7 +112,9 @@ async def post_for_review(
     (the submission is kept either way and listed by `/forms submissions`)."""
     channel_id = FormService.review_channel_for(form, config)
     channel = desk.bot.get_channel(channel_id) if channel_id else None
-    if not isinstance(channel, discord.abc.Messageable):
+    # get_channel looks in every server; a review channel elsewhere (saved before ids were
+    # checked) must never receive this server's answers.
+    if not isinstance(channel, discord.abc.Messageable) or not belongs_here(channel, form.guild_id):
         await desk.log_event(
             config,
             f"⚠️ Application {submission.ref} to “{clip(form.title, 100)}” has no review "
@@ -236,7 +240,9 @@ async def decide(
     )
 
 
-class AcceptButton(discord.ui.DynamicItem[discord.ui.Button], template=r"form:accept:(?P<id>\d+)"):
+class AcceptButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"form:accept:(?P<id>{ANY})"
+):
     def __init__(self, submission_id: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -251,14 +257,16 @@ class AcceptButton(discord.ui.DynamicItem[discord.ui.Button], template=r"form:ac
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> AcceptButton:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
         await decide(interaction, self.submission_id, True, None)
 
 
-class RejectButton(discord.ui.DynamicItem[discord.ui.Button], template=r"form:reject:(?P<id>\d+)"):
+class RejectButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"form:reject:(?P<id>{ANY})"
+):
     def __init__(self, submission_id: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -273,7 +281,7 @@ class RejectButton(discord.ui.DynamicItem[discord.ui.Button], template=r"form:re
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> RejectButton:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
@@ -290,7 +298,7 @@ class RejectButton(discord.ui.DynamicItem[discord.ui.Button], template=r"form:re
         await RejectModal(self.submission_id).show(interaction)
 
 
-class RejectModal(RoutedModal, template=rf"form:reject-modal:(?P<id>\d+):{NONCE}"):
+class RejectModal(RoutedModal, template=rf"form:reject-modal:(?P<id>{ANY}):{NONCE}"):
     reason: discord.ui.TextInput = discord.ui.TextInput(
         label="Reason (sent to the member)",
         style=discord.TextStyle.paragraph,
@@ -309,7 +317,7 @@ class RejectModal(RoutedModal, template=rf"form:reject-modal:(?P<id>\d+):{NONCE}
     async def submitted(
         cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
     ) -> None:
-        await decide(interaction, int(match["id"]), False, values.text("reason") or None)
+        await decide(interaction, id_in(match["id"]), False, values.text("reason") or None)
 
 
 REVIEW_ITEMS = (AcceptButton, RejectButton)

@@ -10,6 +10,7 @@ from typing import Any
 import discord
 
 from cogs.common import COLOUR_OPEN, clip
+from cogs.custom_ids import ANY, id_in, page_in
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
 from cogs.form_review import format_answer
@@ -43,7 +44,7 @@ def submissions_embed(form: Form, page: Page[Submission], status: str | None) ->
 
 class SubmissionsPage(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"form:subs:(?P<form>\d+):(?P<status>[a-z]*):(?P<page>\d+):(?P<dir>[np])",
+    template=rf"form:subs:(?P<form>{ANY}):(?P<status>[a-z]*):(?P<page>{ANY}):(?P<dir>[np])",
 ):
     """Next / Previous for /forms submissions; form, filter and page ride in the custom_id."""
 
@@ -63,9 +64,9 @@ class SubmissionsPage(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> SubmissionsPage:
         return cls(
-            int(match["form"]),
+            id_in(match["form"]),
             match["status"],
-            int(match["page"]),
+            page_in(match["page"]),
             forward=match["dir"] == "n",
             disabled=False,
         )

@@ -16,17 +16,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.common import COLOUR_OPEN, clip, send_ephemeral
+from cogs.custom_ids import ANY, id_in
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
 from cogs.form_modals import FormFlow, NextPageButton, member_role_ids
 from cogs.form_review import REVIEW_ITEMS
 from cogs.form_submissions import SubmissionsPage, export_csv, render_submissions
+from cogs.ownership import server_ids
 from core.errors import DomainError, InvalidInput
 from core.form_models import Form
 from core.form_schema import RAW_MAX_BYTES, definition_json
 from core.form_template import template_json
 from core.guilds import require_admin
 from core.models import Feature
+from core.validation import id_digits
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +39,11 @@ LIST_LIMIT = 4000
 
 
 def parse_form_id(value: str) -> int:
-    text = value.strip().removeprefix("#")
-    if not text.isdigit() or len(text) > 18:
+    # Strict ASCII digits; a number no form has is answered "not found" by the service.
+    number = id_digits(value.strip().removeprefix("#"))
+    if number is None:
         raise InvalidInput("form", "pick a form from the list (or give its number, like 3)")
-    return int(text)
+    return number
 
 
 def _choice(form: Form) -> app_commands.Choice[str]:
@@ -58,7 +62,7 @@ async def _definition_bytes(attachment: discord.Attachment) -> bytes:
 
 
 class DeleteFormButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"form:delete:(?P<id>\d+)"
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"form:delete:(?P<id>{ANY})"
 ):
     def __init__(self, form_id: int) -> None:
         super().__init__(
@@ -74,7 +78,7 @@ class DeleteFormButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
     ) -> DeleteFormButton:
-        return cls(int(match["id"]))
+        return cls(id_in(match["id"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
@@ -192,7 +196,7 @@ class FormCommands(
         actor, config = await self._admin(interaction)
         raw = await _definition_bytes(definition)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        form = await self.forms.create(actor, raw)
+        form = await self.forms.create(actor, raw, server_ids(interaction.guild))
         await send_ephemeral(interaction, self._saved("created", form, config.review_channel_id))
         await self.desk.log_event(
             config, f"📋 <@{actor.user_id}> created form {form.ref} “{clip(form.title, 100)}”"
@@ -228,7 +232,7 @@ class FormCommands(
             return
         raw = await _definition_bytes(definition)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        updated = await self.forms.update(actor, form_id, raw)
+        updated = await self.forms.update(actor, form_id, raw, server_ids(interaction.guild))
         await send_ephemeral(interaction, self._saved("updated", updated, config.review_channel_id))
         await self.desk.log_event(config, f"📋 <@{actor.user_id}> edited form {updated.ref}")
 

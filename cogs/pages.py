@@ -6,9 +6,10 @@ import discord
 
 from cogs import render
 from cogs.components import PageButton, pager
+from cogs.custom_ids import id_in
 from cogs.desk import TicketDesk
 from core.models import Department, is_staff
-from core.validation import parse_choice, parse_ticket_id
+from core.validation import id_digits, parse_choice
 
 DEPARTMENTS = list(Department)
 # Replies a page; a page too long for one embed is shown in parts (render.view_embeds).
@@ -27,7 +28,9 @@ def list_state(status: str | None, department: str | None, priority: str | None)
 def parse_list_state(state: str) -> tuple[str | None, str | None, str | None]:
     status, dept, priority = ([*state.split("."), "", "", ""])[:3]
     department = (
-        DEPARTMENTS[int(dept)].value if dept.isdigit() and int(dept) < len(DEPARTMENTS) else None
+        DEPARTMENTS[index].value
+        if (index := id_digits(dept)) is not None and index < len(DEPARTMENTS)
+        else None
     )
     return status or None, department, priority or None
 
@@ -67,7 +70,7 @@ def parse_view_state(state: str) -> tuple[int, int | None]:
     """(ticket id, part of the page; None for its last part). Buttons sent before pages
     had parts carry only the ticket id."""
     ticket, _, part = state.partition(".")
-    number = parse_ticket_id(ticket)  # a custom_id can be forged: checked like typed input
+    number = id_in(ticket)  # a custom_id can be forged: a mangled id reads as no ticket
     if part == LAST_PART:
         return number, None
     return number, int(part) if part.isascii() and part.isdigit() else 0

@@ -7,10 +7,12 @@ from typing import Any
 
 import discord
 
+from cogs.custom_ids import ANY, page_in
 from cogs.desk import TicketDesk
 from cogs.errors import guarded
 from cogs.modals import NONCE, RoutedModal, Submitted, nonce
 from core.models import Department
+from core.validation import id_digits
 
 DEPARTMENTS = list(Department)
 
@@ -22,7 +24,7 @@ def panel_view() -> discord.ui.View:
     return view
 
 
-class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>\d+):{NONCE}"):
+class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NONCE}"):
     """Subject and message for a new ticket; answered by the router, never kept."""
 
     subject: discord.ui.TextInput = discord.ui.TextInput(
@@ -46,7 +48,7 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>\d+):{NONC
         cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
     ) -> None:
         desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
-        department = DEPARTMENTS[min(int(match["department"]), len(DEPARTMENTS) - 1)]
+        department = DEPARTMENTS[min(page_in(match["department"]), len(DEPARTMENTS) - 1)]
         await interaction.response.defer(ephemeral=True, thinking=True)
         await desk.open_ticket(
             interaction,
@@ -110,5 +112,5 @@ class DepartmentPicker(discord.ui.DynamicItem[discord.ui.Select], template=r"pan
     @guarded
     async def callback(self, interaction: discord.Interaction) -> Any:
         values = (interaction.data or {}).get("values") or ["0"]
-        index = int(values[0]) if str(values[0]).isdigit() else 0
+        index = id_digits(str(values[0])) or 0  # a forged value picks the default
         await open_modal(interaction, DEPARTMENTS[min(index, len(DEPARTMENTS) - 1)])

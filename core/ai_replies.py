@@ -26,7 +26,16 @@ from core.errors import (
     NotConfigured,
 )
 from core.guilds import GuildService
-from core.models import Actor, AuthorKind, Feature, Reply, Status, Ticket, is_staff
+from core.models import (
+    Actor,
+    AuthorKind,
+    Feature,
+    Reply,
+    Status,
+    StoredReply,
+    Ticket,
+    is_staff,
+)
 from core.tickets import TicketService
 from storage import ai as usage_repo
 from storage import tickets as ticket_repo
@@ -157,6 +166,16 @@ class AIReplyService:
         return await self._tickets.resolve(actor, ticket_id)
 
     # -- drafts for staff (/ticket suggest) --------------------------------------------
+
+    async def send_draft(self, actor: Actor, ticket_id: int, text: str) -> StoredReply:
+        """A draft's Send button: staff only, like `/ticket suggest`, whoever clicks it
+        (a replayed or forged click, or a member who has lost the staff role since).
+        Stored as the staff member's own reply, so the AI steps back."""
+        if not is_staff(actor):
+            raise Forbidden("Only staff can send an AI draft as a reply.")
+        if not text.strip():
+            raise InvalidInput("draft", "is empty; run `/ticket suggest` again")
+        return await self._tickets.store_reply(actor, ticket_id, text)
 
     async def draft(self, actor: Actor, ticket_id: int) -> tuple[Ticket, str]:
         """A reply drafted by the AI for a staff member to review; nothing is posted."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.clock import Clock
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.models import Status, Ticket
-from core.validation import clean_text
+from core.validation import clean_text, is_row_id
 from storage import lifecycle as repo
 from storage import tickets as ticket_repo
 from storage.database import Database
@@ -19,7 +19,9 @@ class FeedbackService:
         self._clock = clock
 
     async def _owned_closed(self, user_id: int, ticket_id: int) -> Ticket:
-        ticket = await ticket_repo.get_ticket(self._db.reader, ticket_id)
+        ticket = None
+        if is_row_id(ticket_id):
+            ticket = await ticket_repo.get_ticket(self._db.reader, ticket_id)
         if ticket is None:
             raise NotFound(f"Ticket #{ticket_id} was not found.")
         if ticket.owner_id != user_id:
@@ -36,10 +38,15 @@ class FeedbackService:
 
     async def comment(self, user_id: int, ticket_id: int, text: object) -> None:
         comment = clean_text("comment", text, max_length=COMMENT_MAX, multiline=True)
+        ticket = await self.check_comment(user_id, ticket_id)
+        await self._store(ticket, user_id, rating=None, comment=comment)
+
+    async def check_comment(self, user_id: int, ticket_id: int) -> Ticket:
+        """Refuse a comment before the member writes it (unknown ticket, not rated yet)."""
         ticket = await self._owned_closed(user_id, ticket_id)
         if await repo.feedback_of(self._db.reader, ticket.id) is None:
             raise InvalidInput("comment", "pick a rating from 1 to 5 first")
-        await self._store(ticket, user_id, rating=None, comment=comment)
+        return ticket
 
     async def _store(
         self, ticket: Ticket, user_id: int, *, rating: int | None, comment: str | None

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import aiosqlite
 
+from core.access import ServerIds, foreign_ids
 from core.clock import Clock
 from core.errors import (
     Forbidden,
@@ -21,10 +22,10 @@ from core.errors import (
 )
 from core.form_answers import validate_answers
 from core.form_models import Form, FormAvailability, Submission, SubmissionStatus
-from core.form_schema import parse_definition
+from core.form_schema import DefinitionInvalid, FormDefinition, parse_definition
 from core.guilds import GuildService, ensure_enabled, require_admin
 from core.models import Actor, Feature, GuildConfig, Page, is_staff
-from core.validation import clean_text, parse_choice
+from core.validation import clamp_page, clean_text, is_row_id, parse_choice
 from storage import forms as repo
 from storage import guilds as guild_repo
 from storage.database import Database
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 10
 AUTOCOMPLETE_MAX = 25  # Discord shows at most 25 autocomplete choices
 NOTE_MAX = 1000
-MAX_ID = 2**62  # bigger can't be one of our rows (SQLite integers are 64-bit)
 
 
 def require_staff(actor: Actor) -> None:
@@ -60,10 +60,14 @@ class FormService:
 
     # -- admins: defining forms --------------------------------------------------------
 
-    async def create(self, actor: Actor, raw_definition: bytes | str) -> Form:
+    async def create(
+        self, actor: Actor, raw_definition: bytes | str, server: ServerIds | None = None
+    ) -> Form:
+        """`server` holds the channels and roles of the actor's server; a definition's
+        channel and role ids must be among them (without it, no id is accepted)."""
         require_admin(actor)
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
-        definition = parse_definition(raw_definition)
+        definition = _own_ids(parse_definition(raw_definition), actor, server)
         now = self._clock.now()
         form = await self._db.write(
             lambda conn: repo.insert_form(conn, actor.guild_id, definition, now)
@@ -71,7 +75,13 @@ class FormService:
         log.info("form %s created in guild %s", form.id, form.guild_id)
         return form
 
-    async def update(self, actor: Actor, form_id: int, raw_definition: bytes | str) -> Form:
+    async def update(
+        self,
+        actor: Actor,
+        form_id: int,
+        raw_definition: bytes | str,
+        server: ServerIds | None = None,
+    ) -> Form:
         """Replace a form's definition. Submissions already made keep their answers.
 
         A definition that leaves `active` out keeps the form open or closed as it was:
@@ -79,7 +89,7 @@ class FormService:
         """
         require_admin(actor)
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
-        definition = parse_definition(raw_definition)
+        definition = _own_ids(parse_definition(raw_definition), actor, server)
         now = self._clock.now()
 
         async def work(conn: aiosqlite.Connection) -> Form:
@@ -123,7 +133,7 @@ class FormService:
     # -- reading forms -----------------------------------------------------------------
 
     async def _load(self, conn: aiosqlite.Connection, actor: Actor, form_id: int) -> Form:
-        form = await repo.get_form(conn, form_id) if 0 < form_id < MAX_ID else None
+        form = await repo.get_form(conn, form_id) if is_row_id(form_id) else None
         if form is None or form.guild_id != actor.guild_id:
             raise _form_not_found(form_id)
         return form
@@ -276,7 +286,7 @@ class FormService:
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
         wanted = None if status is None else parse_choice("status", status, SubmissionStatus, None)
         form = await self._load(self._db.reader, actor, form_id)
-        page = max(0, page)
+        page = clamp_page(page)
         items, total = await repo.list_submissions(
             self._db.reader, form.id, status=wanted, offset=page * page_size, limit=page_size
         )
@@ -296,7 +306,7 @@ class FormService:
         self, conn: aiosqlite.Connection, actor: Actor, submission_id: int
     ) -> Submission:
         found = None
-        if 0 < submission_id < MAX_ID:
+        if is_row_id(submission_id):
             found = await repo.get_submission(conn, submission_id)
         if found is None or found.guild_id != actor.guild_id:
             raise _submission_not_found(submission_id)
@@ -339,6 +349,23 @@ class FormService:
     def review_channel_for(form: Form, config: GuildConfig) -> int | None:
         """Where a submission is posted: the form's own review channel, else the server's."""
         return form.review_channel_id or config.review_channel_id
+
+
+def _own_ids(definition: FormDefinition, actor: Actor, server: ServerIds | None) -> FormDefinition:
+    """Refuse channel and role ids from another server, each named by its key: a review
+    channel elsewhere would hand this server's applicants' answers to strangers."""
+    known = server if server is not None and server.guild_id == actor.guild_id else None
+    problems = foreign_ids(
+        known or ServerIds(guild_id=actor.guild_id),
+        channels={"review_channel_id": definition.review_channel_id},
+        roles={
+            "accept_role_id": definition.accept_role_id,
+            "required_role_id": definition.required_role_id,
+        },
+    )
+    if problems:
+        raise DefinitionInvalid(problems)
+    return definition
 
 
 def _has_role(actor: Actor, form: Form, roles: set[int]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.access import ServerIds, require_own_ids
 from core.clock import Clock
 from core.errors import FeatureDisabled, Forbidden, InvalidInput
 from core.models import Actor, Department, Feature, FeatureFlags, GuildConfig
@@ -72,8 +73,20 @@ class GuildService:
         staff_role_id: int,
         log_channel_id: int | None = None,
         review_channel_id: int | None = None,
+        server: ServerIds,
     ) -> GuildConfig:
+        """`server` holds the channels and roles of the actor's server: ids from any other
+        server are refused, naming the option."""
         require_admin(actor)
+        require_own_ids(
+            server,
+            channels={
+                "ticket_channel": ticket_channel_id,
+                "log_channel": log_channel_id,
+                "review_channel": review_channel_id,
+            },
+            roles={"staff_role": staff_role_id},
+        )
         now = self._clock.now()
 
         async def work(conn):
@@ -91,9 +104,10 @@ class GuildService:
         return await self._db.write(work)
 
     async def set_department_role(
-        self, actor: Actor, department: Department, role_id: int
+        self, actor: Actor, department: Department, role_id: int, *, server: ServerIds
     ) -> GuildConfig:
         require_admin(actor)
+        require_own_ids(server, roles={"role": role_id})
 
         async def work(conn):
             await repo.set_department_role(conn, actor.guild_id, department, role_id)

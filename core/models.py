@@ -57,7 +57,7 @@ FEATURE_DEFAULTS: dict[Feature, bool] = {
 
 
 class Actor(Frozen):
-    """Who is acting, decided by the front end from Discord roles and permissions."""
+    """Who is acting; front ends build it with `core.access.member_actor` (the one rule)."""
 
     user_id: int
     guild_id: int
@@ -66,7 +66,7 @@ class Actor(Frozen):
 
 
 def is_staff(actor: Actor) -> bool:
-    """Staff powers: staff roles, Manage Threads, or an admin (who manages the server anyway)."""
+    """Staff powers; an admin counts as staff (SPEC §3). See `core.access.member_actor`."""
     return actor.is_staff or actor.is_admin
 
 

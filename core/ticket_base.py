@@ -24,11 +24,9 @@ from core.models import (
     Ticket,
     is_staff,
 )
+from core.validation import is_row_id
 from storage import tickets as repo
 from storage.database import Database
-
-# SQLite integers are 64-bit; anything bigger can't be a ticket of ours.
-MAX_ID = 2**62
 
 
 class TicketServiceBase:
@@ -42,7 +40,7 @@ class TicketServiceBase:
 
     async def _load(self, conn: aiosqlite.Connection, actor: Actor, ticket_id: int) -> Ticket:
         ticket = None
-        if 0 < ticket_id < MAX_ID:
+        if is_row_id(ticket_id):
             ticket = await repo.get_ticket(conn, ticket_id)
         if ticket is None or ticket.guild_id != actor.guild_id:
             raise NotFound(f"Ticket #{ticket_id} was not found. `/ticket list` shows your tickets.")

@@ -34,6 +34,7 @@ from core.ticket_lifecycle import TicketLifecycle
 from core.validation import (
     MESSAGE_MAX,
     SUBJECT_MAX,
+    clamp_page,
     clean_text,
     parse_choice,
 )
@@ -179,7 +180,7 @@ class TicketService(TicketLifecycle):
         self, actor: Actor, ticket_id: int, *, page: int = 0, page_size: int = PAGE_SIZE
     ) -> tuple[Ticket, Page[Reply]]:
         ticket = await self.get(actor, ticket_id)
-        page = max(0, page)
+        page = clamp_page(page)
         replies, total = await repo.list_replies(
             self._db.reader, ticket.id, offset=page * page_size, limit=page_size
         )
@@ -206,7 +207,7 @@ class TicketService(TicketLifecycle):
             parse_choice("department", department, Department, None) if department else None
         )
         priority_filter = parse_choice("priority", priority, Priority, None) if priority else None
-        page = max(0, page)
+        page = clamp_page(page)
         items, total = await repo.list_tickets(
             self._db.reader,
             guild_id=actor.guild_id,

@@ -48,10 +48,43 @@ def parse_choice(field: str, value: object, enum: type[E], default: E) -> E:
     raise InvalidInput(field, f"must be one of {choices}")
 
 
+# SQLite integers are 64-bit: no row of ours has a bigger id, and binding a bigger Python
+# int raises OverflowError. Services treat ids outside 1..ROW_ID_MAX as not found.
+ROW_ID_MAX = 2**63 - 1
+# More digits than any id can have; longer "numbers" are refused as not numbers at all
+# (Python's int() also gives up on very long digit strings).
+ID_DIGITS_MAX = 25
+
+
+def id_digits(text: str) -> int | None:
+    """`text` as a number if it is plain ASCII digits, else None.
+
+    `str.isdigit()` is not enough: '²' is a digit to it but not to int(), and '١' (Arabic-
+    Indic one) is a digit to both, so a lenient parse would crash or quietly mean ticket 1.
+    """
+    if text.isascii() and text.isdigit() and len(text) <= ID_DIGITS_MAX:
+        return int(text)
+    return None
+
+
+def is_row_id(value: int) -> bool:
+    return 0 < value <= ROW_ID_MAX
+
+
+# Pages past this are empty anyway; the bound keeps `page * page_size` inside SQLite's range.
+PAGE_MAX = 1_000_000
+
+
+def clamp_page(page: int) -> int:
+    return min(max(0, page), PAGE_MAX)
+
+
 def parse_ticket_id(value: object) -> int:
+    """A ticket number a person typed; a number no ticket can have is left to the service,
+    which answers "not found" like for any other unknown ticket."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidInput("ticket_id", "must be a ticket number like 42")
-    text = str(value).strip().removeprefix("#")
-    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
+    number = id_digits(str(value).strip().removeprefix("#"))
+    if number is None or number <= 0:
         raise InvalidInput("ticket_id", f"{value!s:.20} is not a ticket number; use one like 42")
-    return int(text)
+    return number

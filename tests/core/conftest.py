@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from core.access import ServerIds
 from core.clock import ManualClock
 from core.guilds import GuildService
 from core.models import Actor
@@ -51,8 +52,19 @@ def admin(user_id: int = 99, guild_id: int = GUILD) -> Actor:
     return Actor(user_id=user_id, guild_id=guild_id, is_admin=True)
 
 
+def server(guild_id: int = GUILD, channels: tuple[int, ...] = (), roles: tuple[int, ...] = ()):
+    """The server's channels and roles as the front end would pass them to the services."""
+    return ServerIds(
+        guild_id=guild_id,
+        channel_ids=frozenset({TICKET_CHANNEL, *channels}),
+        role_ids=frozenset({STAFF_ROLE, *roles}),
+    )
+
+
 @pytest.fixture
 async def set_up(guilds: GuildService) -> None:
     """A guild an admin has already run /admin setup on, with no cooldown in the way."""
-    await guilds.setup(admin(), ticket_channel_id=TICKET_CHANNEL, staff_role_id=STAFF_ROLE)
+    await guilds.setup(
+        admin(), ticket_channel_id=TICKET_CHANNEL, staff_role_id=STAFF_ROLE, server=server()
+    )
     await guilds.set_limits(admin(), cooldown_seconds=0)

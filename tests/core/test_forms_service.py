@@ -22,7 +22,7 @@ from core.forms import FormService
 from core.guilds import GuildService
 from core.models import Feature, GuildConfig
 from storage.database import Database
-from tests.core.conftest import GUILD, admin, member, staff
+from tests.core.conftest import GUILD, admin, member, server, staff
 
 MOD_ROLE = 777
 REVIEW_CHANNEL = 4000
@@ -115,7 +115,9 @@ async def test_closed_form_is_refused_and_hidden_from_members(forms: FormService
 async def test_role_restricted_form_is_listed_but_refused_without_the_role(
     forms: FormService,
 ) -> None:
-    form = await forms.create(admin(), definition(required_role_id=str(MOD_ROLE)))
+    form = await forms.create(
+        admin(), definition(required_role_id=str(MOD_ROLE)), server(roles=(MOD_ROLE,))
+    )
     [item] = await forms.list_for_member(member(), {1, 2})
     assert not item.eligible
     assert item.reason == f"“Mod application” is only for members with the <@&{MOD_ROLE}> role."
@@ -262,7 +264,9 @@ async def test_delete_removes_the_form_and_its_submissions(forms: FormService) -
 
 
 async def test_review_channel_and_message_are_remembered(forms: FormService) -> None:
-    own = await forms.create(admin(), definition(review_channel_id="5000"))
+    own = await forms.create(
+        admin(), definition(review_channel_id="5000"), server(channels=(5000,))
+    )
     plain = await forms.create(admin(), definition())
     config = GuildConfig(guild_id=GUILD, review_channel_id=REVIEW_CHANNEL)
     assert FormService.review_channel_for(own, config) == 5000

@@ -6,7 +6,7 @@ import pytest
 
 from core.models import Status
 from core.upkeep import InactivityService
-from tests.core.conftest import admin, member
+from tests.core.conftest import admin, member, server
 
 pytestmark = pytest.mark.usefixtures("set_up")
 
@@ -84,7 +84,9 @@ async def test_a_busy_server_cannot_crowd_others_out_of_a_sweep(inactivity, tick
     yet the one ticket that is due elsewhere is reminded in the very next sweep."""
     other = 2000
     month = admin(guild_id=other)
-    await guilds.setup(month, ticket_channel_id=1, staff_role_id=2)
+    await guilds.setup(
+        month, ticket_channel_id=1, staff_role_id=2, server=server(other, channels=(1,), roles=(2,))
+    )
     await guilds.set_limits(month, reminder_hours=24 * 30, max_open_tickets=50, cooldown_seconds=0)
     for n in range(600):
         quiet = await tickets.create(

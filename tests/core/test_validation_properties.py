@@ -54,7 +54,7 @@ def test_create_never_raises_unexpected_errors(tmp_path_factory, subject, messag
     from core.guilds import GuildService
     from core.tickets import TicketService
     from storage.database import Database
-    from tests.core.conftest import admin, member
+    from tests.core.conftest import admin, member, server
 
     async def scenario():
         db = await Database.open(tmp_path_factory.mktemp("p") / "desk.db")
@@ -62,7 +62,12 @@ def test_create_never_raises_unexpected_errors(tmp_path_factory, subject, messag
             clock = ManualClock()
             guilds = GuildService(db, clock)
             tickets = TicketService(db, guilds, clock)
-            await guilds.setup(admin(), ticket_channel_id=1, staff_role_id=2)
+            await guilds.setup(
+                admin(),
+                ticket_channel_id=1,
+                staff_role_id=2,
+                server=server(channels=(1,), roles=(2,)),
+            )
             try:
                 ticket = await tickets.create(
                     member(), subject=subject, message=message, priority=priority

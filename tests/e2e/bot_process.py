@@ -19,7 +19,9 @@ _OWNED_PREFIXES = ("DISCORD_", "OPENAI_", "AI_", "DATABASE_", "DEV_GUILD", "LOG_
 
 
 class BotProcess:
-    def __init__(self, fake: FakeDiscord, db_path: Path, log_path: Path, env: dict[str, str]):
+    def __init__(
+        self, fake: FakeDiscord, db_path: Path, log_path: Path, env: dict[str, str | None]
+    ):
         self.fake = fake
         self.db_path = db_path
         self.log_path = log_path
@@ -38,7 +40,12 @@ class BotProcess:
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
         )
-        env.update(self.extra_env)
+        # A None value unsets a default, e.g. DEV_GUILD_ID=None syncs commands globally.
+        for key, value in self.extra_env.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
         return env
 
     async def start(self) -> None:

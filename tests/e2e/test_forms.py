@@ -300,8 +300,9 @@ async def test_review_buttons_work_after_restart_and_role_problems_are_reported(
     desk: Desk,
 ) -> None:
     await set_up(desk)
-    # A role above the bot's own: Discord refuses to hand it out.
-    vip = desk.state.add_role(desk.guild, "VIP")["id"]
+    # A role above the bot's own: Discord refuses to hand it out. Created as an admin
+    # would (GUILD_ROLE_CREATE), so the bot knows it is a role of this server.
+    vip = desk.create_role("VIP")["id"]
     form_id = await create_form(desk, seven_questions(accept_role_id=vip))
     await apply(desk.member("alice"), form_id)
     # Alice is half-way through a second application when the bot restarts.

@@ -306,6 +306,48 @@ class Desk:
         """The owner presses Bot → Reset Token: the token the bot holds stops working."""
         self.state.application.token = "reset-in-the-developer-portal"
 
+    # -- several servers, roles, channel overwrites ---------------------------------------
+    def in_guild(self, guild: Guild) -> Desk:
+        """This desk acting in `guild` (e.g. one made with `join_guild`)."""
+        from .servers import GuildDesk
+
+        return GuildDesk(self, guild)
+
+    def overwrite(
+        self,
+        channel: ChannelRef,
+        *,
+        member: str | None = None,
+        role: str | None = None,
+        allow: tuple[str, ...] = (),
+        deny: tuple[str, ...] = (),
+    ) -> None:
+        """An admin sets a channel overwrite for a member or a role, e.g.
+        `desk.overwrite("tickets", member="bob", allow=("manage_threads",))`."""
+        from .servers import MEMBER_OVERWRITE, ROLE_OVERWRITE, set_overwrite
+
+        if (member is None) == (role is None):
+            raise ValueError("give exactly one of member= or role=")
+        if member is not None:
+            target, kind = self.member(member).id, MEMBER_OVERWRITE
+        else:
+            target, kind = int(self.role(str(role))["id"]), ROLE_OVERWRITE
+        payload = self.channel_payload(channel)
+        set_overwrite(self.state, payload, target, kind, allow=allow, deny=deny)
+
+    def create_role(self, name: str, *perms: str, holders: tuple[str, ...] = ()) -> Payload:
+        """An admin creates a role with server-wide `perms` and gives it to `holders`."""
+        from .servers import add_role
+
+        ids = tuple(self.member(n).id for n in holders)
+        return add_role(self.state, self.guild, name, *perms, holders=ids)
+
+    def delete_role(self, name: str) -> Payload:
+        """An admin deletes a role (GUILD_ROLE_DELETE); its members no longer hold it."""
+        from .servers import delete_role
+
+        return delete_role(self.state, self.guild, int(self.role(name)["id"]))
+
 
 class Person:
     """A guild member who types commands, clicks buttons and writes messages."""
@@ -482,6 +524,23 @@ class Person:
             raise ClientRefused(f"{self.name} can only edit their own messages")
         raw = edit_message(self._state, message.raw, {"content": content}, [])
         return Msg(raw, self._state)
+
+    async def press(
+        self, message: Msg | Reply, custom_id: str, *, timeout: float = DEFAULT_TIMEOUT
+    ) -> Reply:
+        """A forged click: a button with any `custom_id` on a message this person can see.
+
+        Discord only sends clicks on buttons a message really has, and discord.py only routes
+        a click whose custom_id is on the message in the payload; so the payload carries a
+        copy of the message with the forged button added, as a replayed or tampered click
+        would look if it got through. The bot must refuse it on its own checks.
+        """
+        msg = _as_msg(message)
+        button = {"type": 2, "style": 2, "label": "forged", "custom_id": custom_id}
+        raw = {**msg.raw, "components": [*msg.components, {"type": 1, "components": [button]}]}
+        data = {"custom_id": custom_id, "component_type": 2}
+        payload = self._component_payload(Msg(raw, self._state), data)
+        return await self.desk.send_interaction(payload, timeout)
 
 
 def _as_msg(value: Msg | Reply) -> Msg:

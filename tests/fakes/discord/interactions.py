@@ -98,7 +98,9 @@ def command_data(
         names = [o["name"] for o in options_defs]
         raise ClientRefused(f"/{path} needs a subcommand: one of {names}")
     leaf = [
-        _option(state, guild, o, values[o["name"]], resolved, o["name"] == focused, unchecked)
+        _option(
+            state, guild, o, values[o["name"]], resolved, o["name"] == focused, unchecked, channel
+        )
         for o in options_defs
         if o["name"] in values
     ]
@@ -146,6 +148,7 @@ def _option(
     resolved: dict[str, dict[str, Any]],
     focused: bool,
     unchecked: bool,
+    channel: Payload | None = None,
 ) -> Payload:
     kind = spec["type"]
     option: Payload = {"name": spec["name"], "type": kind}
@@ -167,7 +170,7 @@ def _option(
     elif kind == BOOLEAN:
         value = bool(value)
     elif kind in (USER, MENTIONABLE) and _is_user(state, guild, value):
-        value = _resolve_user(state, guild, value, resolved)
+        value = _resolve_user(state, guild, value, resolved, channel)
     elif kind in (ROLE, MENTIONABLE):
         value = _resolve_role(guild, value, resolved)
     elif kind == CHANNEL:
@@ -188,14 +191,20 @@ def _is_user(state: DiscordState, guild: Guild, value: Any) -> bool:
 
 
 def _resolve_user(
-    state: DiscordState, guild: Guild, value: Any, resolved: dict[str, dict[str, Any]]
+    state: DiscordState,
+    guild: Guild,
+    value: Any,
+    resolved: dict[str, dict[str, Any]],
+    channel: Payload | None = None,
 ) -> str:
     user_id = getattr(value, "id", value)
     if isinstance(user_id, str) and not user_id.isdigit():
         user_id = state.member_named(guild, user_id)["user"]["id"]
     member = guild.members[int(user_id)]
     resolved.setdefault("users", {})[str(user_id)] = member["user"]
-    perms = str(state.member_permissions(guild, int(user_id), None))
+    # Like the invoking member's, a resolved member's permissions are those in the channel
+    # the command runs in, overwrites included.
+    perms = str(state.member_permissions(guild, int(user_id), channel))
     partial = {k: v for k, v in member.items() if k != "user"}
     resolved.setdefault("members", {})[str(user_id)] = {**partial, "permissions": perms}
     return str(user_id)
