@@ -19,6 +19,7 @@ from aiohttp import web
 from . import rest_app, rest_channels, rest_interactions
 from .errors import DiscordError
 from .gateway import Gateway
+from .holds import Hold, Holds
 from .keys import FILES, JSON, STATE
 from .state import DiscordState, Fault, Guild, Payload
 from .validation import SpecValidator, flatten_query, get_validator
@@ -43,6 +44,7 @@ class FakeDiscord:
     def __init__(self, *, validate: bool = True, validate_responses: bool = False) -> None:
         self.state = DiscordState()
         self.gateway = Gateway(self.state)
+        self.holds = Holds(self.state)
         self.validator: SpecValidator | None = get_validator() if validate else None
         self.validate_responses = validate_responses
         self.guild: Guild = self.state.build_guild()
@@ -55,6 +57,7 @@ class FakeDiscord:
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024**2)
         app[STATE] = self.state
         app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_get("/gateway/resume", self.gateway.handle)  # READY's resume URL
         app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
         for module in (rest_app, rest_channels, rest_interactions):
             module.register(app.router, API)
@@ -68,6 +71,7 @@ class FakeDiscord:
         log.info("fake discord listening on %s", self.state.base_url)
 
     async def stop(self) -> None:
+        self.holds.release_all()
         await self.gateway.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -84,6 +88,12 @@ class FakeDiscord:
     def inject(self, method: str, route: str, status: int = 429, times: int = 1, **kw: Any) -> None:
         """Fail the next `times` requests to `route` (e.g. "/channels/{channel_id}/messages")."""
         self.state.faults[(method.upper(), route)] = Fault(status=status, remaining=times, **kw)
+
+    def hold(
+        self, method: str, route: str, *, path_contains: str = "", after: bool = False
+    ) -> Hold:
+        """Hold the next matching request (or, with `after`, its answer) until released."""
+        return self.holds.add(method, route, path_contains=path_contains, after=after)
 
     # -- middleware -----------------------------------------------------------------------
     @web.middleware
@@ -116,7 +126,9 @@ class FakeDiscord:
             if problem and ("Body" in problem or "Parameter" in problem):
                 raise DiscordError(400, 50035, "Invalid Form Body", extra={"spec": problem})
             self._maybe_fail(request.method, route)
+            await self.holds.pause(request.method, route, path, after=False)
             response = await handler(request)
+            await self.holds.pause(request.method, route, path, after=True)
         except DiscordError as error:
             response = json_response(error.body(), error.status, error.headers)
         except web.HTTPNotFound:
