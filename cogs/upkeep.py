@@ -81,6 +81,7 @@ class Upkeep(commands.Cog):
         """Send the reminder, then record it: a reminder Discord refused is sent next time."""
         config = await self.desk.services.guilds.config(ticket.guild_id)
         thread = await thread_unless_gone(self.desk, ticket)
+        sent_at = self.desk.services.inactivity.now()
         if thread is not None:  # a thread that is gone can't be reminded in; the clock runs on
             await thread.send(
                 f"<@{ticket.owner_id}> are you still there? Staff answered ticket "
@@ -90,7 +91,7 @@ class Upkeep(commands.Cog):
                     everyone=False, roles=False, users=[discord.Object(ticket.owner_id)]
                 ),
             )
-        await self.desk.services.inactivity.mark_reminded(ticket)
+        await self.desk.services.inactivity.mark_reminded(ticket, sent_at)
 
     async def auto_close(self, ticket: Ticket) -> None:
         closed = await self.desk.services.inactivity.close_if_due(ticket.id)

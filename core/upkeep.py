@@ -9,6 +9,8 @@ sent by a later sweep; a close is decided in one statement that re-checks it is 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from core.clock import Clock
 from core.models import Ticket
 from core.tickets import TicketService
@@ -28,10 +30,14 @@ class InactivityService:
     async def due_reminders(self, limit: int = BATCH) -> list[Ticket]:
         return await repo.due_for_reminder(self._db.reader, self._clock.now(), limit)
 
-    async def mark_reminded(self, ticket: Ticket) -> bool:
-        """After the reminder went out; False if a reply or another sweep got there first."""
-        now = self._clock.now()
-        return await self._db.write(lambda conn: repo.mark_reminded(conn, ticket, now))
+    def now(self) -> datetime:
+        return self._clock.now()
+
+    async def mark_reminded(self, ticket: Ticket, sent_at: datetime | None = None) -> bool:
+        """After the reminder went out (at `sent_at`, from which the auto-close counts);
+        False if a reply or another sweep got there first."""
+        when = sent_at or self._clock.now()
+        return await self._db.write(lambda conn: repo.mark_reminded(conn, ticket, when))
 
     async def due_closes(self, limit: int = BATCH) -> list[Ticket]:
         return await repo.due_for_close(self._db.reader, self._clock.now(), limit)
