@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
+from enum import IntFlag, StrEnum
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -189,3 +189,27 @@ class FeatureFlags(Frozen):
 
     def is_on(self, feature: Feature) -> bool:
         return self.enabled.get(feature, FEATURE_DEFAULTS[feature])
+
+
+class ClosePart(IntFlag):
+    """The Discord side of a close, done (and recorded) part by part."""
+
+    NOTE = 1  # the closing line in the thread, kept in the record too
+    ARCHIVE = 2  # the thread archived and locked
+    LOG = 4  # the transcript in the log channel
+    DM = 8  # the transcript and the rating buttons to the owner
+
+
+ALL_CLOSE_PARTS = ClosePart.NOTE | ClosePart.ARCHIVE | ClosePart.LOG | ClosePart.DM
+
+
+class CloseWork(Frozen):
+    """What is still to do on Discord for a closed ticket, and when to try next."""
+
+    ticket_id: int
+    done: ClosePart
+    attempts: int
+    due_at: datetime
+
+    def needs(self, part: ClosePart) -> bool:
+        return part not in self.done

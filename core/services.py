@@ -9,6 +9,7 @@ from pathlib import Path
 from core.ai import OpenAIResponder
 from core.ai_replies import AIReplyService
 from core.clock import Clock, OffsetFileClock, SystemClock
+from core.closing import CloseService
 from core.feedback import FeedbackService
 from core.forms import FormService
 from core.guilds import GuildService
@@ -27,6 +28,7 @@ class Services:
     feedback: FeedbackService
     inactivity: InactivityService
     ai: AIReplyService
+    closing: CloseService
 
 
 def make_clock() -> Clock:
@@ -62,4 +64,5 @@ def build_services(db: Database, settings: Settings, clock: Clock | None = None)
         feedback=FeedbackService(db, clock),
         inactivity=InactivityService(db, tickets, clock),
         ai=AIReplyService(db, guilds, tickets, make_responder(settings), clock),
+        closing=CloseService(db, clock),
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import aiosqlite
 
+from core.closing import LEASE
 from core.errors import (
     Forbidden,
     InvalidInput,
@@ -28,14 +30,24 @@ from core.validation import (
     clean_text,
     parse_choice,
 )
+from storage import closing as closing_repo
+from storage import lifecycle as lifecycle_repo
 from storage import tickets as repo
 
 THREAD_GONE = "its thread was deleted"
+AlsoInWrite = Callable[[aiosqlite.Connection, Ticket], Awaitable[None]]
 
 
 class TicketLifecycle(TicketServiceBase):
     async def _transition(
-        self, actor: Actor, ticket_id: int, event: Event, *, staff_only: bool, **extra: object
+        self,
+        actor: Actor,
+        ticket_id: int,
+        event: Event,
+        *,
+        staff_only: bool,
+        also: AlsoInWrite | None = None,
+        **extra: object,
     ) -> Ticket:
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
         now = self._clock.now()
@@ -45,7 +57,7 @@ class TicketLifecycle(TicketServiceBase):
             if staff_only and not is_staff(actor):
                 raise Forbidden(f"Only staff can {event.value} tickets.")
             status = next_status(ticket, event)
-            return await repo.update_ticket(
+            ticket = await repo.update_ticket(
                 conn,
                 ticket.id,
                 status=status,
@@ -54,6 +66,9 @@ class TicketLifecycle(TicketServiceBase):
                 reminded_at=None,
                 **extra,
             )
+            if also is not None:
+                await also(conn, ticket)
+            return ticket
 
         return await self._db.write(work)
 
@@ -61,39 +76,33 @@ class TicketLifecycle(TicketServiceBase):
         return await self._transition(actor, ticket_id, Event.RESOLVE, staff_only=False)
 
     async def close(self, actor: Actor, ticket_id: int, reason: object = None) -> Ticket:
+        """Close; what Discord still needs (closing line, archive, transcripts) is recorded in
+        the same transaction, so it is done even if the bot stops right after."""
         text = None
         if reason is not None and str(reason).strip():
             text = clean_text("reason", reason, max_length=REASON_MAX, multiline=True)
+        now = self._clock.now()
         return await self._transition(
             actor,
             ticket_id,
             Event.CLOSE,
             staff_only=False,
-            closed_at=self._clock.now(),
+            also=_record_close_work(now),
+            closed_at=now,
             closed_by=actor.user_id,
             close_reason=text,
             ai_active=False,
         )
 
-    async def close_if_pending(self, actor: Actor, ticket_id: int, reason: str) -> Ticket | None:
-        """Auto-close: only while the ticket still waits on the member (checked in the write)."""
+    async def close_if_due(self, ticket_id: int, reason: str) -> Ticket | None:
+        """Auto-close, only if the ticket is still due now (checked in the one UPDATE)."""
         now = self._clock.now()
 
         async def work(conn: aiosqlite.Connection) -> Ticket | None:
-            ticket = await repo.get_ticket(conn, ticket_id)
-            if ticket is None or ticket.status is not Status.PENDING:
-                return None
-            return await repo.update_ticket(
-                conn,
-                ticket.id,
-                status=next_status(ticket, Event.CLOSE),
-                status_changed_at=now,
-                updated_at=now,
-                closed_at=now,
-                closed_by=actor.user_id,
-                close_reason=reason,
-                ai_active=False,
-            )
+            ticket = await lifecycle_repo.close_if_due(conn, ticket_id, now, reason)
+            if ticket is not None:
+                await closing_repo.add(conn, ticket.id, now + LEASE)
+            return ticket
 
         return await self._db.write(work)
 
@@ -109,7 +118,7 @@ class TicketLifecycle(TicketServiceBase):
             ticket = await repo.get_ticket_by_thread(conn, thread_id)
             if ticket is None or ticket.status is Status.CLOSED:
                 return None
-            return await repo.update_ticket(
+            closed = await repo.update_ticket(
                 conn,
                 ticket.id,
                 status=next_status(ticket, Event.CLOSE),
@@ -121,6 +130,10 @@ class TicketLifecycle(TicketServiceBase):
                 close_reason=THREAD_GONE,
                 ai_active=False,
             )
+            # The log-channel transcript and the owner's DM still go out (or are retried);
+            # the thread's parts count as done once Discord says the thread is gone.
+            await closing_repo.add(conn, closed.id, now + LEASE)
+            return closed
 
         return await self._db.write(work)
 
@@ -135,11 +148,14 @@ class TicketLifecycle(TicketServiceBase):
         return ticket
 
     async def reopen(self, actor: Actor, ticket_id: int) -> Ticket:
+        # Whatever of the close's Discord side is left undone must not run any more:
+        # archiving a reopened thread would lock the member out again.
         return await self._transition(
             actor,
             ticket_id,
             Event.REOPEN,
             staff_only=True,
+            also=_cancel_close_work,
             closed_at=None,
             closed_by=None,
             close_reason=None,
@@ -251,3 +267,14 @@ class TicketLifecycle(TicketServiceBase):
         if not changes:
             return ticket, False
         return await repo.update_ticket(conn, ticket.id, updated_at=now, **changes), True
+
+
+def _record_close_work(now: datetime) -> AlsoInWrite:
+    async def record(conn: aiosqlite.Connection, ticket: Ticket) -> None:
+        await closing_repo.add(conn, ticket.id, now + LEASE)
+
+    return record
+
+
+async def _cancel_close_work(conn: aiosqlite.Connection, ticket: Ticket) -> None:
+    await closing_repo.cancel(conn, ticket.id)

@@ -142,6 +142,8 @@ class TicketService(TicketLifecycle):
     ) -> Ticket:
         async def work(conn: aiosqlite.Connection) -> Ticket:
             ticket = await repo.update_ticket(conn, ticket_id, thread_id=thread_id)
+            # A thread's messages all have ids above the thread's own: nothing before it.
+            await repo.advance_mirror(conn, thread_id, thread_id)
             if opening_message_id is not None:
                 replies, _ = await repo.list_replies(conn, ticket_id, limit=1)
                 if replies and replies[0].message_id is None:
@@ -335,14 +337,21 @@ class TicketService(TicketLifecycle):
         message_id: int,
         attachments: Sequence[Attachment] = (),
         created_at: datetime | None = None,
+        mirrored: bool = False,
     ) -> tuple[Ticket, Reply] | None:
-        """Mirror a message typed in a ticket thread; the same message twice stores one reply."""
+        """Mirror a message typed in a ticket thread; the same message twice stores one reply.
+
+        `mirrored`: every earlier message of the thread is handled, so the thread counts as
+        mirrored up to this one (see `mark_mirrored`), in the same transaction.
+        """
         when = created_at or self._clock.now()
 
         async def work(conn: aiosqlite.Connection) -> tuple[Ticket, Reply] | None:
             ticket = await repo.get_ticket_by_thread(conn, thread_id)
             if ticket is None:
                 return None
+            if mirrored:
+                await repo.advance_mirror(conn, thread_id, message_id)
             if author_id == ticket.owner_id:
                 kind = AuthorKind.MEMBER
             else:
@@ -359,6 +368,14 @@ class TicketService(TicketLifecycle):
             )
 
         return await self._db.write(work)
+
+    async def mark_mirrored(self, thread_id: int, message_id: int) -> None:
+        """Every message of the ticket thread up to `message_id` is stored (or is the bot's).
+
+        Catch-up after a new gateway session reads the thread's history after this mark, so
+        it only moves over messages actually handled: never past a gap.
+        """
+        await self._db.write(lambda conn: repo.advance_mirror(conn, thread_id, message_id))
 
     async def record_edit(self, message_id: int, body: str) -> Reply | None:
         now = self._clock.now()
@@ -392,5 +409,5 @@ class TicketService(TicketLifecycle):
     async def live_threads(
         self, *, after_id: int = 0, limit: int = 500
     ) -> list[tuple[int, int, int | None]]:
-        """A page of (ticket id, thread id, newest stored message id) for unclosed tickets."""
+        """A page of (ticket id, thread id, mirrored up to) for unclosed tickets."""
         return await repo.live_threads(self._db.reader, after_id=after_id, limit=limit)

@@ -1,28 +1,24 @@
 """Inactivity: remind members who went quiet, then close their tickets with "no reply".
 
 Only tickets waiting on the member (`pending`) are touched; a ticket waiting for staff is
-never auto-closed. All state lives in the database (reminded_at, status_changed_at), so a
-restart in the middle changes nothing.
+never auto-closed, and a server that switched ticketing off is skipped altogether. All
+state lives in the database (reminded_at, status_changed_at), so a restart in the middle
+changes nothing. A reminder is recorded only once it was sent, so one Discord refused is
+sent by a later sweep; a close is decided in one statement that re-checks it is due.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from datetime import datetime
 
 from core.clock import Clock
-from core.errors import DomainError
-from core.models import Actor, Status, Ticket
+from core.models import Ticket
 from core.tickets import TicketService
 from storage import lifecycle as repo
 from storage.database import Database
 
 NO_REPLY = "no reply"
-
-
-@dataclass
-class SweepResult:
-    reminded: list[Ticket] = field(default_factory=list)
-    closed: list[Ticket] = field(default_factory=list)
+BATCH = 500
 
 
 class InactivityService:
@@ -31,21 +27,21 @@ class InactivityService:
         self._tickets = tickets
         self._clock = clock
 
-    async def sweep(self) -> SweepResult:
-        now = self._clock.now()
-        result = SweepResult()
-        for ticket in await repo.due_for_reminder(self._db.reader, now):
-            marked = await self._db.write(
-                lambda conn, t=ticket: repo.mark_reminded(conn, t.id, now)
-            )
-            if marked:  # False when a reply or another sweep got there first
-                result.reminded.append(ticket)
-        for ticket in await repo.due_for_close(self._db.reader, now):
-            system = Actor(user_id=0, guild_id=ticket.guild_id, is_staff=True)
-            try:
-                closed = await self._tickets.close_if_pending(system, ticket.id, NO_REPLY)
-            except DomainError:
-                continue  # a reply or a close got there first
-            if closed is not None and closed.status is Status.CLOSED:
-                result.closed.append(closed)
-        return result
+    async def due_reminders(self, limit: int = BATCH) -> list[Ticket]:
+        return await repo.due_for_reminder(self._db.reader, self._clock.now(), limit)
+
+    def now(self) -> datetime:
+        return self._clock.now()
+
+    async def mark_reminded(self, ticket: Ticket, sent_at: datetime | None = None) -> bool:
+        """After the reminder went out (at `sent_at`, from which the auto-close counts);
+        False if a reply or another sweep got there first."""
+        when = sent_at or self._clock.now()
+        return await self._db.write(lambda conn: repo.mark_reminded(conn, ticket, when))
+
+    async def due_closes(self, limit: int = BATCH) -> list[Ticket]:
+        return await repo.due_for_close(self._db.reader, self._clock.now(), limit)
+
+    async def close_if_due(self, ticket_id: int) -> Ticket | None:
+        """Close with "no reply" if still due; None when a reply came in since it was picked."""
+        return await self._tickets.close_if_due(ticket_id, NO_REPLY)

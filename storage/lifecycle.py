@@ -12,12 +12,22 @@ from storage.tickets import ticket_from_row
 
 # Each guild's own hours decide what is due, in SQL, so a server with many long-waiting
 # tickets can never crowd the others out of a sweep. Defaults match guild_settings'.
-_DUE = """
+# A server that switched ticketing off is left alone: its desk is paused, so nobody is
+# told "reply or this closes" and nothing closes for want of a reply the desk can't take.
+_TICKETING_ON = (
+    "NOT EXISTS (SELECT 1 FROM feature_flags AS f WHERE f.guild_id = t.guild_id"
+    " AND f.name = 'ticketing' AND f.enabled = 0)"
+)
+_DUE = (
+    """
     SELECT t.* FROM tickets AS t
     LEFT JOIN guild_settings AS g ON g.guild_id = t.guild_id
-    WHERE t.status = 'pending' AND {condition}
+    WHERE t.status = 'pending' AND {condition} AND """
+    + _TICKETING_ON
+    + """
     ORDER BY t.id LIMIT ?
 """
+)
 _REMINDER_DUE = (
     "t.reminded_at IS NULL AND julianday(t.status_changed_at)"
     " <= julianday(?) - COALESCE(g.reminder_hours, 48) / 24.0"
@@ -44,14 +54,37 @@ async def due_for_close(
     return [ticket_from_row(row) for row in rows]
 
 
-async def mark_reminded(conn: aiosqlite.Connection, ticket_id: int, now: datetime) -> bool:
-    """Set reminded_at once; False when another sweep or a reply got there first."""
+async def mark_reminded(conn: aiosqlite.Connection, ticket: Ticket, now: datetime) -> bool:
+    """Record the reminder just sent; False if the ticket moved since it was picked."""
     cursor = await conn.execute(
         "UPDATE tickets SET reminded_at = ? WHERE id = ? AND status = 'pending'"
-        " AND reminded_at IS NULL",
-        (to_db_time(now), ticket_id),
+        " AND reminded_at IS NULL AND status_changed_at = ?",
+        (to_db_time(now), ticket.id, to_db_time(ticket.status_changed_at)),
     )
     return cursor.rowcount == 1
+
+
+async def close_if_due(
+    conn: aiosqlite.Connection, ticket_id: int, now: datetime, reason: str
+) -> Ticket | None:
+    """Auto-close in one statement, only if the ticket is still due at this very moment.
+
+    A reply that came in after the sweep picked the ticket (pending -> open, or a staff
+    answer that started a new wait) leaves it as it is. Pending -> closed is allowed by
+    core.lifecycle's table.
+    """
+    row = await fetch_one(
+        conn,
+        "UPDATE tickets AS t SET status = 'closed', status_changed_at = :now,"
+        " updated_at = :now, closed_at = :now, closed_by = 0, close_reason = :reason,"
+        " ai_active = 0"
+        " WHERE t.id = :id AND t.status = 'pending' AND t.reminded_at IS NOT NULL"
+        " AND julianday(t.reminded_at) <= julianday(:now) - COALESCE((SELECT"
+        " g.autoclose_hours FROM guild_settings AS g WHERE g.guild_id = t.guild_id), 24) / 24.0"
+        " AND " + _TICKETING_ON + " RETURNING *",
+        {"id": ticket_id, "now": to_db_time(now), "reason": reason},
+    )
+    return None if row is None else ticket_from_row(row)
 
 
 async def upsert_feedback(

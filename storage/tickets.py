@@ -237,9 +237,13 @@ async def delete_reply(conn: aiosqlite.Connection, reply_id: int) -> None:
 async def edit_reply(
     conn: aiosqlite.Connection, message_id: int, body: str, now: datetime
 ) -> Reply | None:
+    """Follow an edit, unless its ticket is closed: a closed ticket's record is final (its
+    transcript went to the log channel and the member), whatever is edited on Discord."""
     row = await fetch_one(
         conn,
-        "UPDATE replies SET body = ?, edited_at = ? WHERE message_id = ? RETURNING *",
+        "UPDATE replies SET body = ?, edited_at = ? WHERE message_id = ? AND NOT EXISTS"
+        " (SELECT 1 FROM tickets WHERE tickets.id = replies.ticket_id"
+        " AND tickets.status = 'closed') RETURNING *",
         (body, to_db_time(now), message_id),
     )
     return None if row is None else reply_from_row(row)
@@ -290,14 +294,16 @@ async def median_first_response(conn: aiosqlite.Connection, guild_id: int) -> fl
 async def live_threads(
     conn: aiosqlite.Connection, *, after_id: int, limit: int
 ) -> list[tuple[int, int, int | None]]:
-    """(ticket id, thread id, newest stored message id) of unclosed tickets with a thread.
+    """(ticket id, thread id, mirrored up to) of unclosed tickets with a thread.
 
-    Paged by ticket id and kept to three columns: catching up after a restart walks every
-    live ticket, and 50,000 full ticket models at once would cost ~150 MB.
+    "Mirrored up to" is `mirrored_to`, or for tickets older than it the newest stored
+    message. Paged by ticket id and kept to three columns: catching up after a restart
+    walks every live ticket, and 50,000 full ticket models at once would cost ~150 MB.
     """
     rows = await fetch_all(
         conn,
-        "SELECT id, thread_id, (SELECT MAX(message_id) FROM replies WHERE ticket_id = tickets.id)"
+        "SELECT id, thread_id, COALESCE(mirrored_to,"
+        " (SELECT MAX(message_id) FROM replies WHERE ticket_id = tickets.id))"
         " FROM tickets WHERE status != 'closed' AND thread_id IS NOT NULL AND id > ?"
         " ORDER BY id LIMIT ?",
         (after_id, limit),
@@ -314,6 +320,15 @@ async def unclosed_threads(conn: aiosqlite.Connection, guild_id: int) -> list[tu
         (guild_id,),
     )
     return [(row[0], row[1]) for row in rows]
+
+
+async def advance_mirror(conn: aiosqlite.Connection, thread_id: int, message_id: int) -> None:
+    """Every message of this ticket thread up to `message_id` is handled; never moves back."""
+    await conn.execute(
+        "UPDATE tickets SET mirrored_to = ? WHERE thread_id = ?"
+        " AND (mirrored_to IS NULL OR mirrored_to < ?)",
+        (message_id, thread_id, message_id),
+    )
 
 
 async def delete_threadless_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:

@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
 
-from core.models import Status
+from core.models import Feature, Status, Ticket
 from core.upkeep import InactivityService
 from tests.core.conftest import admin, member, server
 
 pytestmark = pytest.mark.usefixtures("set_up")
 
 
+@dataclass
+class Swept:
+    reminded: list[Ticket] = field(default_factory=list)
+    closed: list[Ticket] = field(default_factory=list)
+
+
+class Sweeper:
+    """What the upkeep cog does, without Discord: every reminder "sent" is recorded."""
+
+    def __init__(self, service: InactivityService) -> None:
+        self.service = service
+
+    def __getattr__(self, name: str):
+        return getattr(self.service, name)
+
+    async def sweep(self) -> Swept:
+        result = Swept()
+        for ticket in await self.service.due_reminders():
+            if await self.service.mark_reminded(ticket):
+                result.reminded.append(ticket)
+        for ticket in await self.service.due_closes():
+            closed = await self.service.close_if_due(ticket.id)
+            if closed is not None:
+                result.closed.append(closed)
+        return result
+
+
 @pytest.fixture
-def inactivity(db, tickets, clock) -> InactivityService:
-    return InactivityService(db, tickets, clock)
+def inactivity(db, tickets, clock) -> Sweeper:
+    return Sweeper(InactivityService(db, tickets, clock))
 
 
 async def waiting_on_member(tickets, user_id=1):
@@ -104,3 +133,46 @@ async def test_a_busy_server_cannot_crowd_others_out_of_a_sweep(inactivity, tick
     due = await waiting_on_member(tickets)
     clock.advance(hours=49)
     assert [t.id for t in (await inactivity.sweep()).reminded] == [due.id]
+
+
+async def test_a_reply_after_the_sweep_picked_the_ticket_prevents_the_close(
+    inactivity, tickets, clock
+):
+    ticket = await waiting_on_member(tickets)
+    clock.advance(hours=49)
+    assert len((await inactivity.sweep()).reminded) == 1
+    clock.advance(hours=25)
+    picked = await inactivity.due_closes()
+    assert [t.id for t in picked] == [ticket.id]
+    # Between picking and closing: the member answers, staff answer back (pending again).
+    for author, staff, message_id in ((1, False, 901), (50, True, 902)):
+        await tickets.record_message(
+            thread_id=ticket.thread_id,
+            author_id=author,
+            author_is_staff=staff,
+            body="…",
+            message_id=message_id,
+        )
+    assert (await tickets.get(admin(), ticket.id)).status is Status.PENDING
+    assert await inactivity.close_if_due(ticket.id) is None
+    assert (await tickets.get(admin(), ticket.id)).status is Status.PENDING
+
+
+async def test_a_reminder_is_recorded_only_for_the_ticket_as_picked(inactivity, tickets, clock):
+    ticket = await waiting_on_member(tickets)
+    clock.advance(hours=49)
+    [picked] = await inactivity.due_reminders()
+    await tickets.record_message(
+        thread_id=ticket.thread_id, author_id=1, author_is_staff=False, body="hi", message_id=903
+    )
+    assert not await inactivity.mark_reminded(picked)
+
+
+async def test_a_server_with_ticketing_off_is_left_alone(inactivity, tickets, guilds, clock):
+    await waiting_on_member(tickets)
+    await guilds.set_feature(admin(), Feature.TICKETING, False)
+    clock.advance(days=30)
+    result = await inactivity.sweep()
+    assert result.reminded == [] and result.closed == []
+    await guilds.set_feature(admin(), Feature.TICKETING, True)
+    assert len((await inactivity.sweep()).reminded) == 1

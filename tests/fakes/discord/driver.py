@@ -11,11 +11,13 @@ assert "#1" in reply.text and reply.ephemeral
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol, TypeVar
 
 from . import interactions as build
 from . import permissions
+from .holds import Hold
 from .interactions import ClientRefused
 from .messages import create_message, edit_message
 from .server import FakeDiscord
@@ -347,6 +349,75 @@ class Desk:
         from .servers import delete_role
 
         return delete_role(self.state, self.guild, int(self.role(name)["id"]))
+
+    # -- gateway trouble and slow Discord (issue 12) --------------------------------------
+    def _back(self, *, new_session: bool) -> Callable[[], bool]:
+        gateway = self.fake.gateway
+        readies, resumes = gateway.readies, gateway.resumes
+        if new_session:
+            return lambda: gateway.readies > readies
+        return lambda: gateway.resumes > resumes or gateway.readies > readies
+
+    async def drop_gateway(self, *, end_session: bool = False, timeout: float = 15.0) -> None:
+        """The bot's connection breaks; returns once it is back.
+
+        It RESUMEs and gets the missed events replayed, or, with `end_session` (the session
+        timed out, close 4009), is refused and IDENTIFYs for a new session (a new READY).
+        """
+        back = self._back(new_session=end_session)
+        await self.fake.gateway.drop_connections(end_sessions=end_session)
+        await self.wait_for(back, timeout, "the bot to reconnect")
+
+    async def invalidate_session(self, *, resumable: bool = False, timeout: float = 15.0) -> None:
+        """Discord sends INVALID_SESSION (op 9); returns once the bot is back."""
+        back = self._back(new_session=not resumable)
+        await self.fake.gateway.invalidate_sessions(resumable=resumable)
+        await self.wait_for(back, timeout, "the bot to reconnect")
+
+    async def send_reconnect(self, timeout: float = 15.0) -> None:
+        """Discord sends RECONNECT (op 7); returns once the bot has RESUMEd."""
+        back = self._back(new_session=False)
+        await self.fake.gateway.request_reconnect()
+        await self.wait_for(back, timeout, "the bot to resume")
+
+    @contextlib.asynccontextmanager
+    async def gateway_outage(
+        self, *, end_session: bool = True, timeout: float = 15.0
+    ) -> AsyncIterator[None]:
+        """The gateway is unreachable for the body: the bot gets no events (REST still works).
+
+        Members may post meanwhile. With `end_session` the session does not survive (the
+        bot must IDENTIFY afterwards and gets a new READY, not a replay); on leaving, waits
+        until the bot is connected again.
+        """
+        gateway = self.fake.gateway
+        back = self._back(new_session=end_session)
+        gateway.outage.begin()
+        try:
+            await gateway.drop_connections(end_sessions=end_session)
+            await self.wait_for(lambda: gateway.outage.waiting, timeout, "the bot to try again")
+            yield
+        finally:
+            gateway.outage.end()
+        await self.wait_for(back, timeout, "the bot to reconnect")
+
+    def hold_request(
+        self, method: str, route: str, *, channel: ChannelRef | None = None, after: bool = False
+    ) -> Hold:
+        """Hold the bot's next `method route` request (in `channel`) until `.release()`.
+
+        With `after`, Discord acts on it and only the answer is held (crash the bot then, and
+        it never learns whether its message went out).
+        """
+        where = f"/channels/{self.channel_payload(channel)['id']}/" if channel else ""
+        return self.fake.hold(method, route, path_contains=where, after=after)
+
+    def allow_bot(self, channel: ChannelRef) -> None:
+        """Remove the bot's own overwrite in `channel` (undoing `deny_bot`)."""
+        payload = self.channel_payload(channel)
+        kept = [o for o in payload["permission_overwrites"] if o["id"] != str(self.bot_id)]
+        payload["permission_overwrites"] = kept
+        self.state.dispatch("CHANNEL_UPDATE", payload)
 
 
 class Person:

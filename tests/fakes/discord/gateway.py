@@ -16,6 +16,13 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from .application import gateway_refusal
+from .gateway_faults import (
+    CLIENT_ENDS_SESSION,
+    INVALID_SEQ,
+    SESSION_TIMED_OUT,
+    UNKNOWN_ERROR,
+    Outage,
+)
 from .state import DiscordState, Payload
 
 log = logging.getLogger(__name__)
@@ -87,10 +94,18 @@ class Gateway:
         self.sessions: dict[str, Session] = {}
         self.identifies: list[Payload] = []
         self.resumes = 0
+        self.readies = 0  # READY frames sent: one per new session
         self.identified = asyncio.Event()
+        self.outage = Outage()
         self._sockets: set[web.WebSocketResponse] = set()
+        self._closed_by_us: set[web.WebSocketResponse] = set()
         self.base_ws_url = ""
         state.dispatch = self.dispatch
+
+    @property
+    def resume_ws_url(self) -> str:
+        """READY's `resume_gateway_url`: Discord wants RESUMEs there, not on the main URL."""
+        return f"{self.base_ws_url}/resume"
 
     # -- websocket handler ----------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
@@ -98,7 +113,12 @@ class Gateway:
         await ws.prepare(request)
         self._sockets.add(ws)
         session: Session | None = None
+        via_resume_url = request.path.endswith("/resume")
         try:
+            if self.outage.on:
+                await self.outage.wait_until_over()
+                if ws.closed:  # the client gave up waiting
+                    return ws
             await ws.send_json({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
             async for msg in ws:
                 if msg.type is not WSMsgType.TEXT:
@@ -113,13 +133,18 @@ class Gateway:
                 elif op == 2:
                     session = await self._identify(ws, data)
                 elif op == 6:
-                    session = await self._resume(ws, data)
+                    session = await self._resume(ws, data, via_resume_url)
                 elif op == 8:
                     await self._send_member_chunk(session, data)
         finally:
             self._sockets.discard(ws)
             if session is not None and session.ws is ws:
                 session.detach()
+                # A client closing with 1000/1001 ends its session (it shows offline).
+                ended = ws not in self._closed_by_us and ws.close_code in CLIENT_ENDS_SESSION
+                if ended:
+                    self.sessions.pop(session.id, None)
+            self._closed_by_us.discard(ws)
         return ws
 
     async def _identify(self, ws: web.WebSocketResponse, data: Payload) -> Session:
@@ -132,7 +157,7 @@ class Gateway:
             "user": state.bot_user,
             "guilds": [{"id": str(g), "unavailable": True} for g in state.bot_guild_ids],
             "session_id": session.id,
-            "resume_gateway_url": self.base_ws_url,
+            "resume_gateway_url": self.resume_ws_url,
             "application": {"id": str(state.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
@@ -144,26 +169,38 @@ class Gateway:
         }
         session.attach(ws)
         session.enqueue("READY", ready)
+        self.readies += 1
         for guild_id in state.bot_guild_ids:
             session.enqueue("GUILD_CREATE", state.guilds[guild_id].payload())
         self.identified.set()
         state.notify()
         return session
 
-    async def _resume(self, ws: web.WebSocketResponse, data: Payload) -> Session | None:
+    async def _resume(
+        self, ws: web.WebSocketResponse, data: Payload, via_resume_url: bool
+    ) -> Session | None:
+        if not via_resume_url:
+            self.state.violations.append(
+                "gateway: RESUME sent on the connect URL instead of READY's resume_gateway_url"
+            )
         session = self.sessions.get(str(data.get("session_id")))
         if session is None:
-            # discord.py answers op 9 (d=false) with a fresh IDENTIFY on a new socket.
+            # The session ended: discord.py answers op 9 (d=false) with a fresh IDENTIFY.
             await ws.send_json({"op": 9, "d": False})
+            return None
+        last_seen = int(data.get("seq") or 0)
+        if last_seen > session.seq:
+            await self._close(ws, INVALID_SEQ, b"Invalid seq")
             return None
         self.resumes += 1
         session.attach(ws)
-        last_seen = int(data.get("seq") or 0)
         assert session.outbox is not None
+        # Everything dispatched after `seq`, in order, then RESUMED: "all later events are new".
         for frame in session.backlog:
             if frame["s"] > last_seen:
                 session.outbox.put_nowait(frame)
         session.enqueue("RESUMED", {})
+        self.state.notify()
         return session
 
     async def _send_member_chunk(self, session: Session | None, data: Payload) -> None:
@@ -213,10 +250,38 @@ class Gateway:
         return data
 
     # -- control for tests ----------------------------------------------------------------
-    async def drop_connections(self, code: int = 4000) -> None:
-        """Close every socket as a network blip would; discord.py then RESUMEs."""
+    async def _close(self, ws: web.WebSocketResponse, code: int, message: bytes) -> None:
+        self._closed_by_us.add(ws)
+        await ws.close(code=code, message=message)
+
+    async def drop_connections(
+        self, code: int = UNKNOWN_ERROR, *, end_sessions: bool = False
+    ) -> None:
+        """Close every socket as a network blip would; discord.py then RESUMEs.
+
+        With `end_sessions` the sessions are gone too (as after a timeout, close 4009): the
+        RESUME is refused with op 9 and the bot must IDENTIFY for a new session.
+        """
+        if end_sessions:
+            code = SESSION_TIMED_OUT if code == UNKNOWN_ERROR else code
+            self.sessions.clear()
         for ws in list(self._sockets):
-            await ws.close(code=code, message=b"fake drop")
+            await self._close(ws, code, b"fake drop")
+
+    async def invalidate_sessions(self, *, resumable: bool = False) -> None:
+        """Send INVALID_SESSION (op 9) on every live connection.
+
+        d=false ends the session (discord.py closes with 1000 and IDENTIFYs); d=true keeps
+        it (discord.py reconnects and RESUMEs, getting the missed events replayed).
+        """
+        for session in list(self.sessions.values()):
+            ws = session.ws
+            if ws is None:
+                continue
+            if not resumable:
+                del self.sessions[session.id]
+            with contextlib.suppress(ConnectionResetError):
+                await ws.send_json({"op": 9, "d": resumable})
 
     async def request_reconnect(self) -> None:
         """Send op 7 RECONNECT, as Discord does before moving a session; the client RESUMEs."""
@@ -224,6 +289,7 @@ class Gateway:
             await ws.send_json({"op": 7, "d": None})
 
     async def close(self) -> None:
+        self.outage.end()  # held connections may finish
         for session in self.sessions.values():
             session.detach()
         await self.drop_connections(code=1001)

@@ -20,6 +20,7 @@ from . import deletes, rest_app, rest_channels, rest_interactions
 from .application import check_rest_token
 from .errors import DiscordError
 from .gateway import Gateway
+from .holds import Hold, Holds
 from .keys import FILES, JSON, STATE
 from .ratelimits import RateLimits
 from .state import DiscordState, Fault, Guild, Payload
@@ -45,6 +46,7 @@ class FakeDiscord:
     def __init__(self, *, validate: bool = True, validate_responses: bool = False) -> None:
         self.state = DiscordState()
         self.gateway = Gateway(self.state)
+        self.holds = Holds(self.state)
         self.validator: SpecValidator | None = get_validator() if validate else None
         self.validate_responses = validate_responses
         self.guild: Guild = self.state.build_guild()
@@ -58,6 +60,7 @@ class FakeDiscord:
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024**2)
         app[STATE] = self.state
         app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_get("/gateway/resume", self.gateway.handle)  # READY's resume URL
         app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
         for module in (rest_app, rest_channels, rest_interactions, deletes):
             module.register(app.router, API)
@@ -71,6 +74,7 @@ class FakeDiscord:
         log.info("fake discord listening on %s", self.state.base_url)
 
     async def stop(self) -> None:
+        self.holds.release_all()
         await self.gateway.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -87,6 +91,12 @@ class FakeDiscord:
     def inject(self, method: str, route: str, status: int = 429, times: int = 1, **kw: Any) -> None:
         """Fail the next `times` requests to `route` (e.g. "/channels/{channel_id}/messages")."""
         self.state.faults[(method.upper(), route)] = Fault(status=status, remaining=times, **kw)
+
+    def hold(
+        self, method: str, route: str, *, path_contains: str = "", after: bool = False
+    ) -> Hold:
+        """Hold the next matching request (or, with `after`, its answer) until released."""
+        return self.holds.add(method, route, path_contains=path_contains, after=after)
 
     # -- middleware -----------------------------------------------------------------------
     @web.middleware
@@ -123,7 +133,9 @@ class FakeDiscord:
             if request.match_info.route.resource is not None:
                 limit_headers = self.rate_limits.take(request.method, route, request.match_info)
             self._maybe_fail(request.method, route)
+            await self.holds.pause(request.method, route, path, after=False)
             response = await handler(request)
+            await self.holds.pause(request.method, route, path, after=True)
             response.headers.update(limit_headers)
         except DiscordError as error:
             headers = {**limit_headers, **error.headers}
