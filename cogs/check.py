@@ -29,7 +29,7 @@ from cogs.startup import (
 )
 from core.models import GuildConfig
 from core.settings import Settings
-from storage.health import DatabaseHealth, inspect_database, read_configs
+from storage.sqlite.health import DatabaseHealth, inspect_database, read_configs
 
 log = logging.getLogger(__name__)
 

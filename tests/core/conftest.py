@@ -1,4 +1,5 @@
-"""Services against a real SQLite file, with a clock that only moves when told to."""
+"""Services against a real SQLite file (the SQLite store), with a clock that only moves
+when told to."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from core.clock import ManualClock
 from core.guilds import GuildService
 from core.models import Actor
 from core.tickets import TicketService
-from storage.database import Database
+from storage.sqlite.store import SqliteStore
 
 GUILD = 1000
 STAFF_ROLE = 2000
@@ -19,10 +20,10 @@ TICKET_CHANNEL = 3000
 
 
 @pytest.fixture
-async def db(tmp_path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "desk.db")
-    yield database
-    await database.close()
+async def store(tmp_path) -> AsyncIterator[SqliteStore]:
+    opened = await SqliteStore.open(tmp_path / "desk.db")
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture
@@ -31,13 +32,13 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def guilds(db: Database, clock: ManualClock) -> GuildService:
-    return GuildService(db, clock, ai_configured=True)
+def guilds(store: SqliteStore, clock: ManualClock) -> GuildService:
+    return GuildService(store, clock, ai_configured=True)
 
 
 @pytest.fixture
-def tickets(db: Database, guilds: GuildService, clock: ManualClock) -> TicketService:
-    return TicketService(db, guilds, clock, ai_configured=True)
+def tickets(store: SqliteStore, guilds: GuildService, clock: ManualClock) -> TicketService:
+    return TicketService(store, guilds, clock, ai_configured=True)
 
 
 def member(user_id: int = 1, guild_id: int = GUILD) -> Actor:
