@@ -1,5 +1,6 @@
-"""Services against a real SQLite file (the SQLite store), with a clock that only moves
-when told to."""
+"""Services against a real SQLite file (the SQLite store), and again against the in-memory
+store of tests/fakes/store.py (a second implementation of core's ports, so core can't come
+to lean on SQLite), with a clock that only moves when told to."""
 
 from __future__ import annotations
 
@@ -11,17 +12,21 @@ from core.access import ServerIds
 from core.clock import ManualClock
 from core.guilds import GuildService
 from core.models import Actor
+from core.ports import Store
 from core.tickets import TicketService
 from storage.sqlite.store import SqliteStore
+from tests.fakes.store import MemoryStore
 
 GUILD = 1000
 STAFF_ROLE = 2000
 TICKET_CHANNEL = 3000
 
 
-@pytest.fixture
-async def store(tmp_path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "desk.db")
+@pytest.fixture(params=["sqlite", "memory"])
+async def store(request, tmp_path) -> AsyncIterator[Store]:
+    opened = (
+        await SqliteStore.open(tmp_path / "desk.db") if request.param == "sqlite" else MemoryStore()
+    )
     yield opened
     await opened.close()
 
@@ -32,12 +37,12 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def guilds(store: SqliteStore, clock: ManualClock) -> GuildService:
+def guilds(store: Store, clock: ManualClock) -> GuildService:
     return GuildService(store, clock, ai_configured=True)
 
 
 @pytest.fixture
-def tickets(store: SqliteStore, guilds: GuildService, clock: ManualClock) -> TicketService:
+def tickets(store: Store, guilds: GuildService, clock: ManualClock) -> TicketService:
     return TicketService(store, guilds, clock, ai_configured=True)
 
 

@@ -13,8 +13,8 @@ from core.clock import ManualClock
 from core.errors import FeatureDisabled, Forbidden, InvalidTransition, LimitReached
 from core.guilds import GuildService
 from core.models import Actor, AuthorKind, Feature, Priority, Status
+from core.ports import Store
 from core.tickets import TicketService
-from storage.sqlite.store import SqliteStore
 from tests.core.conftest import admin, member, staff
 from tests.fakes.openai import FakeOpenAI
 
@@ -39,7 +39,7 @@ async def responder(fake: FakeOpenAI) -> AsyncIterator[OpenAIResponder]:
 
 @pytest.fixture
 def ai(
-    store: SqliteStore,
+    store: Store,
     guilds: GuildService,
     tickets: TicketService,
     responder: OpenAIResponder,
@@ -259,7 +259,7 @@ async def test_failures_come_out_as_one_exception(
 
 async def test_no_responder_means_quiet(
     set_up: None,
-    store: SqliteStore,
+    store: Store,
     guilds: GuildService,
     tickets: TicketService,
     clock: ManualClock,

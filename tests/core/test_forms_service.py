@@ -21,6 +21,7 @@ from core.form_models import SubmissionStatus
 from core.forms import FormService
 from core.guilds import GuildService
 from core.models import Feature, GuildConfig
+from core.ports import Store
 from storage.sqlite.store import SqliteStore
 from tests.core.conftest import GUILD, admin, member, server, staff
 
@@ -46,7 +47,7 @@ ANSWERS = {"name": "Jane", "age": "30"}
 
 
 @pytest.fixture
-def forms(store: SqliteStore, guilds: GuildService, clock) -> FormService:
+def forms(store: Store, guilds: GuildService, clock) -> FormService:
     return FormService(store, guilds, clock)
 
 
