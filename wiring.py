@@ -7,7 +7,7 @@ backend (say PostgreSQL, chosen by a setting) is added here and in storage/, not
 from __future__ import annotations
 
 from core.clock import Clock, OffsetFileClock, SystemClock
-from core.ports import MigrationError
+from core.ports import MigrationError, Store
 from core.services import Services, build_services
 from core.settings import Settings
 from storage.sqlite.store import SqliteStore
@@ -27,5 +27,5 @@ def make_clock(settings: Settings) -> Clock:
     return SystemClock()
 
 
-def build(store: SqliteStore, settings: Settings) -> Services:
+def build(store: Store, settings: Settings) -> Services:
     return build_services(store, settings, make_clock(settings))
