@@ -1,5 +1,5 @@
 """Services against a real SQLite file (the SQLite store), and again against the in-memory
-store of tests/fakes/store.py (a second implementation of core's ports, so core can't come
+store of tests/fakes/store/ (a second implementation of core's ports, so core can't come
 to lean on SQLite), with a clock that only moves when told to."""
 
 from __future__ import annotations
