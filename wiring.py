@@ -1,22 +1,30 @@
 """The one place that chooses implementations: which store, which clock.
 
-bot.py calls this; nothing in core/ or cogs/ knows that the store is SQLite. A second
-backend (say PostgreSQL, chosen by a setting) is added here and in storage/, not in core/.
+bot.py calls this; nothing in core/ or cogs/ knows which database the store uses.
+DATABASE_URL=postgresql://… chooses PostgreSQL (SPEC §10); otherwise the SQLite file at
+DATABASE_PATH, the default.
 """
 
 from __future__ import annotations
 
 from core.clock import Clock, OffsetFileClock, SystemClock
-from core.ports import MigrationError, Store
+from core.ports import MigrationError, StorageUnavailable, Store
 from core.services import Services, build_services
 from core.settings import Settings
+from storage.postgres.store import PostgresStore
 from storage.sqlite.store import SqliteStore
 
-__all__ = ["MigrationError", "build", "make_clock", "open_store"]
+__all__ = ["MigrationError", "OpenStore", "StorageUnavailable", "build", "make_clock", "open_store"]
+
+OpenStore = SqliteStore | PostgresStore
 
 
-async def open_store(settings: Settings) -> SqliteStore:
-    """Open the database, applying pending migrations; raises MigrationError."""
+async def open_store(settings: Settings) -> OpenStore:
+    """Open the database, applying pending migrations. Raises MigrationError (a migration
+    failed and was rolled back) or StorageUnavailable (PostgreSQL can't be reached or
+    refused the login: its message is the one line to print, password masked)."""
+    if settings.DATABASE_URL is not None:
+        return await PostgresStore.open(settings.DATABASE_URL.get_secret_value())
     return await SqliteStore.open(settings.DATABASE_PATH)
 
 

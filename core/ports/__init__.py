@@ -8,7 +8,14 @@ A backend (storage/sqlite today) implements them; core never imports a backend.
 
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
-from core.ports.store import MigrationError, Reads, Store, UnitOfWork, Work
+from core.ports.store import (
+    MigrationError,
+    Reads,
+    StorageUnavailable,
+    Store,
+    UnitOfWork,
+    Work,
+)
 from core.ports.tickets import (
     LiveThread,
     ReplyReads,
@@ -45,6 +52,7 @@ __all__ = [
     "Reads",
     "ReplyReads",
     "ReplyRepository",
+    "StorageUnavailable",
     "Store",
     "SubmissionReads",
     "SubmissionRepository",
