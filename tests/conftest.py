@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 import pytest
@@ -10,11 +11,12 @@ from tests.postgres_server import PostgresServer, start_server
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> PostgresServer:
+def postgres_server(request: pytest.FixtureRequest) -> PostgresServer:
     """Started on first use only, so a run without PostgreSQL tests never starts one. The
-    xdist workers of one run share it (their temp folders have a common parent)."""
-    base = tmp_path_factory.getbasetemp()
-    return start_server(base if worker_id == "master" else base.parent)
+    xdist workers of one run share it (they share the run's id)."""
+    workerinput = getattr(request.config, "workerinput", None)
+    run = workerinput["testrunuid"] if workerinput else f"solo-{os.getpid()}"
+    return start_server(run)
 
 
 @pytest.fixture

