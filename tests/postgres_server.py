@@ -41,6 +41,11 @@ def with_search_path(url: str, schema: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query, safe="/")))
 
 
+def other_database(url: str, database: str) -> str:
+    """`url` with its database replaced (host, socket folder and login kept)."""
+    return urlunsplit(urlsplit(url)._replace(path="/" + database))
+
+
 @dataclass(frozen=True)
 class PostgresServer:
     url: str  # the database the tests make their schemas in

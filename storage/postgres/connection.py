@@ -25,6 +25,9 @@ CONNECTION_LOST: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,  # class 08: connection failure, does not exist, ...
     asyncpg.exceptions.OperatorInterventionError,  # 57P0x: shutdown, restart, cancel
     asyncpg.InterfaceError,  # "connection is closed", "connection was closed in the middle"
+    # The server's goodbye (FATAL 57P01) was read but the socket's close not yet: the
+    # protocol waits for an answer that never comes and refuses the next statement.
+    asyncpg.exceptions.InternalClientError,
     asyncpg.exceptions.TooManyConnectionsError,
     ConnectionError,
     OSError,
@@ -40,10 +43,19 @@ def is_connection_lost(error: BaseException) -> bool:
     return isinstance(error, CONNECTION_LOST)
 
 
+def discard_if_lost(connection: asyncpg.Connection, error: BaseException) -> None:
+    """Close a connection `error` showed to be dead or confused, so the pool opens a fresh
+    one instead of handing it out again."""
+    if is_connection_lost(error) and not connection.is_closed():
+        connection.terminate()
+
+
 def masked(url: str) -> str:
     """The URL as it may be shown or logged: any password replaced by ***."""
     try:
         parts = urlsplit(url)
+        if parts.password is None and "password=" not in parts.query.lower():
+            return url
         netloc = parts.netloc
         if "@" in netloc:
             credentials, host = netloc.rsplit("@", 1)
@@ -94,7 +106,12 @@ class PoolReader:
     async def _run(self, method: str, query: str, args: tuple[Any, ...]) -> Any:
         for attempt in (1, 2):
             try:
-                return await getattr(self._pool, method)(query, *args)
+                async with self._pool.acquire() as connection:
+                    try:
+                        return await getattr(connection, method)(query, *args)
+                    except Exception as error:
+                        discard_if_lost(connection, error)
+                        raise
             except Exception as error:
                 if not is_connection_lost(error):
                     raise

@@ -34,6 +34,7 @@ from storage.postgres.connection import (
     CONNECTION_LOST,
     Executor,
     PoolReader,
+    discard_if_lost,
     is_connection_lost,
     masked,
 )
@@ -166,12 +167,15 @@ class PostgresStore:
             await transaction.start()
             try:
                 result = await work(PgRepositories(connection, in_unit=True))
-            except BaseException:
-                await _roll_back(transaction)
+            except BaseException as error:
+                discard_if_lost(connection, error)
+                if not connection.is_closed():
+                    await _roll_back(transaction)
                 raise
             try:
                 await transaction.commit()
             except Exception as error:
+                discard_if_lost(connection, error)
                 if is_connection_lost(error):
                     raise _CommitUnknown() from error
                 raise  # e.g. a deferred constraint: rolled back, the caller's own error
