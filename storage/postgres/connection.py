@@ -54,7 +54,7 @@ def masked(url: str) -> str:
     """The URL as it may be shown or logged: any password replaced by ***."""
     try:
         parts = urlsplit(url)
-        if parts.password is None and "password=" not in parts.query.lower():
+        if not parts.password and "password=" not in parts.query.lower():
             return url
         netloc = parts.netloc
         if "@" in netloc:
