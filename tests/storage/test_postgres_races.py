@@ -188,7 +188,7 @@ async def test_the_locks_hold_however_long_a_unit_dawdles(desks):
 
     async def submit_if_under_two(uow):
         used = await uow.submissions.count_for_user(form.id, 1)
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.01)
         if used >= 2:
             raise LimitReached("used up")
         return await uow.submissions.insert(
@@ -197,7 +197,7 @@ async def test_the_locks_hold_however_long_a_unit_dawdles(desks):
 
     async def open_if_none(uow):
         unclosed, _ = await uow.tickets.owner_activity(1000, 1)
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.01)
         if unclosed:
             raise LimitReached("one is open")
         return await uow.tickets.insert(
@@ -214,3 +214,32 @@ async def test_the_locks_hold_however_long_a_unit_dawdles(desks):
     for work, allowed in ((submit_if_under_two, 2), (open_if_none, 1)):
         results = await race(desks, lambda d, _, w=work: d.store.write(w))
         assert outcomes(results) == {"ok": allowed, "LimitReached": RACERS - allowed}
+
+
+async def test_a_unit_aborted_by_a_deadlock_runs_again(desks):
+    """Two units lock two tickets in opposite orders: PostgreSQL aborts one, the store
+    runs it again, and both changes land."""
+    await desks[0].guilds.set_limits(admin(), cooldown_seconds=0)
+    first, second = [await create(desks[0], user_id=400 + n) for n in range(2)]
+    both_hold_one = asyncio.Barrier(2)
+    attempts: list[int] = []
+
+    def claim_both(one: int, other: int, staff_id: int):
+        async def work(uow):
+            attempts.append(staff_id)
+            await uow.tickets.get(one)  # FOR NO KEY UPDATE inside a unit of work
+            if attempts.count(staff_id) == 1:
+                await both_hold_one.wait()
+            await uow.tickets.get(other)
+            await uow.tickets.update(one, claimed_by=staff_id)
+            return await uow.tickets.update(other, claimed_by=staff_id)
+
+        return work
+
+    await asyncio.gather(
+        desks[0].store.write(claim_both(first.id, second.id, 61)),
+        desks[1].store.write(claim_both(second.id, first.id, 62)),
+    )
+    assert len(attempts) == 3  # the one PostgreSQL chose ran twice
+    claimed = {(await desks[0].store.reads.tickets.get(t.id)).claimed_by for t in (first, second)}
+    assert len(claimed) == 1  # the second to commit claimed both, as if one ran first
