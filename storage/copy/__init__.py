@@ -136,9 +136,16 @@ async def _copy_table(source: sqlite3.Connection, target: asyncpg.Connection, ta
     copied = 0
     for rows in _chunks(source, table.select(postgres=False)):
         # COPY fires the row triggers too, so the counters are built as the rows go in.
-        await target.copy_records_to_table(
-            table.name, records=[table.convert(row) for row in rows], columns=table.columns
-        )
+        try:
+            await target.copy_records_to_table(
+                table.name, records=[table.convert(row) for row in rows], columns=table.columns
+            )
+        except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as error:
+            # e.g. a NUL character, which SQLite stores and PostgreSQL text can't hold
+            raise CopyRefused(
+                f"PostgreSQL refused a row of {table.name} ({str(error).splitlines()[0]}); "
+                "the copy was rolled back"
+            ) from None
         copied += len(rows)
     return copied
 

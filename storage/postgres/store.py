@@ -115,7 +115,8 @@ class PostgresStore:
             pool = await asyncpg.create_pool(
                 url, min_size=min_size, max_size=max_size, timeout=CONNECT_TIMEOUT_SECONDS
             )
-        except (asyncpg.PostgresError, *CONNECTION_LOST) as error:
+        except (asyncpg.PostgresError, ValueError, *CONNECTION_LOST) as error:
+            # (ValueError: a URL asyncpg can't read, e.g. a port that is no number.)
             raise StorageUnavailable(unreachable_line(url, error)) from None
         try:
             async with pool.acquire() as connection:
@@ -164,8 +165,8 @@ class PostgresStore:
     async def _run_once(self, work: Work[T]) -> T:
         async with self.pool.acquire() as connection:
             transaction = connection.transaction()
-            await transaction.start()
             try:
+                await transaction.start()
                 result = await work(PgRepositories(connection, in_unit=True))
             except BaseException as error:
                 discard_if_lost(connection, error)

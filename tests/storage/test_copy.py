@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import aiosqlite
+import asyncpg
 
 from core.clock import ManualClock
 from core.models import Attachment, Department, Feature
@@ -153,3 +154,32 @@ async def test_an_outdated_file_or_a_missing_one_is_refused(tmp_path, postgres_u
         f"Nothing copied: {tmp_path / 'nope.db'} is not a file: give the desk's SQLite file "
         "with --from",
     )
+
+
+async def test_a_row_postgresql_cannot_hold_rolls_the_copy_back(tmp_path, postgres_url):
+    source = tmp_path / "tickets.db"
+    store = await SqliteStore.open(source)
+    try:
+        for body in ("fine", "nul \x00 inside"):  # SQLite text may hold NUL; PostgreSQL's not
+            await store.write(
+                lambda uow, b=body: uow.tickets.insert(
+                    guild_id=1,
+                    owner_id=1,
+                    subject="s",
+                    message=b,
+                    priority="low",
+                    department="Sales",
+                    ai_active=False,
+                    now=ManualClock().now(),
+                )
+            )
+    finally:
+        await store.close()
+    result = run_copy(source, postgres_url)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Nothing copied: PostgreSQL refused a row of tickets (")
+    connection = await asyncpg.connect(postgres_url)
+    try:
+        assert await connection.fetchval("SELECT COUNT(*) FROM tickets") == 0
+    finally:
+        await connection.close()

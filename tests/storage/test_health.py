@@ -44,7 +44,9 @@ async def test_postgres_unreachable_is_named_without_its_password():
 
 
 async def test_without_database_url_the_sqlite_file_is_looked_at(tmp_path):
-    health = await inspect_database(settings(DATABASE_PATH=str(tmp_path / "desk.db")))
+    health = await inspect_database(
+        settings(DATABASE_PATH=str(tmp_path / "desk.db"), DATABASE_URL="")
+    )
     assert health.ok and not health.exists
     assert health.line.endswith("does not exist yet; the bot creates it at start")
 
