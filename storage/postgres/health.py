@@ -44,6 +44,11 @@ def unreachable_line(url: str, error: BaseException) -> str:
             f"{where} refused the login ({describe(error)}): correct the user or password in "
             "DATABASE_URL, then start again"
         )
+    if isinstance(error, ValueError) and not isinstance(error, asyncpg.PostgresError):
+        return (
+            f"DATABASE_URL={masked(url)} is not a PostgreSQL URL that can be used "
+            f"({describe(error)}): write it as postgresql://user:password@host:5432/database"
+        )
     if isinstance(error, asyncpg.InvalidCatalogNameError):
         return (
             f"{where} has no such database ({describe(error)}): create it (createdb) or "

@@ -94,9 +94,8 @@ class _CommitUnknown(Exception):
 class PostgresStore:
     """core.ports.Store on PostgreSQL; `open` connects and applies pending migrations."""
 
-    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+    def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
-        self.url_for_humans = masked(url)
         self._reads = PgRepositories(PoolReader(pool), in_unit=False)
 
     @classmethod
@@ -128,8 +127,11 @@ class PostgresStore:
             pool.terminate()
             if isinstance(error, Exception) and is_connection_lost(error):
                 raise StorageUnavailable(unreachable_line(url, error)) from None
+            if isinstance(error, asyncpg.PostgresError):  # e.g. no right to read the schema
+                raise MigrationError(f"the schema could not be checked: {error}") from error
             raise
-        return cls(pool, url)
+        log.info("store: PostgreSQL at %s", masked(url))
+        return cls(pool)
 
     async def close(self) -> None:
         """Waits for units of work in flight, then closes every connection."""

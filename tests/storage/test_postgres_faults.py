@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 
 from core.ports import StorageUnavailable
-from storage.postgres.connection import masked
+from storage.postgres.connection import is_connection_lost, masked
 from storage.postgres.store import PostgresStore
 from tests.postgres_server import other_database
 
@@ -40,6 +40,14 @@ async def test_down_at_start_up_is_one_line_naming_the_url():
         "reached (connection refused)"
     )
     assert "hunter2" not in line
+
+
+async def test_an_unreadable_url_is_named():
+    with pytest.raises(StorageUnavailable) as raised:
+        await PostgresStore.open("postgresql://desk:hunter2@db:port/tickets")
+    assert str(raised.value).startswith(
+        "DATABASE_URL=postgresql://desk:***@db:port/tickets is not a PostgreSQL URL"
+    )
 
 
 async def test_a_missing_database_is_named(postgres_server):
@@ -141,7 +149,7 @@ async def test_a_unit_that_keeps_losing_its_connection_says_try_again(store_and_
 
     with pytest.raises(StorageUnavailable, match="try again in a moment") as raised:
         await store.write(work)
-    assert isinstance(raised.value.__cause__, asyncpg.PostgresError | asyncpg.InterfaceError)
+    assert is_connection_lost(raised.value.__cause__)  # asyncpg's own error stays underneath
     _, total = await store.reads.tickets.page(
         guild_id=1, owner_id=None, status=None, department=None, priority=None, offset=0, limit=5
     )
