@@ -2,7 +2,7 @@
 
 Run with `python bot.py`; `python bot.py --check` checks the whole set-up and exits.
 Nothing here runs at import time. Every way start-up can fail ends with one line on
-stderr and a non-zero exit code (2 settings, 3 database, 4-7 Discord: cogs/startup.py).
+stderr and a non-zero exit code (2 settings, 3 database, 4-7 Discord: cogs/runtime/startup.py).
 """
 
 from __future__ import annotations

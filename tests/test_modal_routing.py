@@ -14,8 +14,9 @@ import discord
 
 import cogs
 from cogs.forms.sessions import SessionStore
-from cogs.shared.common import GIVE_BACK_FILE, MESSAGE_LIMIT, give_back
-from cogs.shared.modals import RoutedModal, Submitted
+from cogs.shared.modals import RoutedModal
+from cogs.shared.submitted import Submitted
+from cogs.shared.text import GIVE_BACK_FILE, MESSAGE_LIMIT, give_back
 from tests.e2e.test_forms import _form_model, seven_questions
 
 

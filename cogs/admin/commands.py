@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import logging
-import re
-from typing import Any, Literal
+from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from cogs.admin.diagnosis import Diagnosis, diagnose_config
-from cogs.ai.replies import read_knowledge_file
-from cogs.shared.common import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, NO_PINGS, clip, send_ephemeral
-from cogs.shared.custom_ids import ANY, id_in
+from cogs.ai.knowledge import read_knowledge_file
+from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
-from cogs.shared.errors import guarded
 from cogs.shared.ownership import missing_parts, server_ids
+from cogs.shared.text import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, NO_PINGS, clip, send_ephemeral
+from cogs.tickets.panel import panel_view
 from core.errors import InvalidInput
 from core.guilds import FEATURE_LABELS, require_admin
 from core.models import Department, Feature, FeatureFlags, GuildConfig
@@ -230,8 +229,6 @@ class AdminCommands(
     async def panel(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
-        from cogs.tickets.panel import panel_view
-
         _, config = await self._admin(interaction)
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
@@ -277,30 +274,15 @@ class AdminCommands(
         )
 
 
-class ForgetConfirm(
-    discord.ui.DynamicItem[discord.ui.Button], template=rf"admin:forget:(?P<guild>{ANY})"
-):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Delete everything",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"admin:forget:{guild_id}",
-            )
-        )
-        self.guild_id = guild_id
+class ForgetConfirm(TargetButton, prefix="admin:forget"):
+    """Carries the id of the server whose data it deletes."""
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> Any:
-        return cls(id_in(match["guild"]))
+    button_label = "Delete everything"
+    button_style = discord.ButtonStyle.danger
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, _ = await desk.actor(interaction)
-        if actor.guild_id != self.guild_id:
+        if actor.guild_id != self.target_id:
             raise InvalidInput("server", "this button belongs to another server")
         removed = await desk.services.guilds.forget(actor)
         count = removed.get("tickets", 0)

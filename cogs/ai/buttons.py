@@ -7,16 +7,11 @@ ephemeral message itself, so the bot keeps no memory of it).
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import discord
 
-from cogs.lifecycle.close_buttons import desk_of
-from cogs.shared.common import NO_PINGS, clip, send_ephemeral
-from cogs.shared.custom_ids import ANY, id_in
+from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
-from cogs.shared.errors import guarded
+from cogs.shared.text import NO_PINGS, clip, send_ephemeral
 from cogs.tickets.replies import post_reply
 from core.models import GuildConfig, Ticket
 
@@ -59,43 +54,14 @@ async def post_hand_off(desk: TicketDesk, ticket: Ticket, line: str) -> discord.
     return message
 
 
-class _TicketButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"ai:never:(?P<id>{ANY})"):
-    """A button acting on one ticket; subclasses set the look and their own template."""
-
-    button_prefix = ""
-    button_label = ""
-    button_style = discord.ButtonStyle.secondary
-    button_emoji: str | None = None
-
-    def __init__(self, ticket_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=self.button_label,
-                style=self.button_style,
-                emoji=self.button_emoji,
-                custom_id=f"{self.button_prefix}:{ticket_id}",
-            )
-        )
-        self.ticket_id = ticket_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> Any:
-        return cls(id_in(match["id"]))
-
-
-class SolvedButton(_TicketButton, template=rf"ai:solved:(?P<id>{ANY})"):
-    button_prefix = "ai:solved"
+class SolvedButton(TargetButton, prefix="ai:solved"):
     button_label = "This solved it"
     button_style = discord.ButtonStyle.success
     button_emoji = "✅"
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        desk = desk_of(interaction)
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, config = await desk.actor(interaction)
-        ticket = await desk.services.ai.mark_solved(actor, self.ticket_id)
+        ticket = await desk.services.ai.mark_solved(actor, self.target_id)
         await interaction.response.edit_message(view=None)
         line = (
             f"✅ <@{actor.user_id}> marked the AI answer as the solution: ticket {ticket.ref} "
@@ -105,17 +71,14 @@ class SolvedButton(_TicketButton, template=rf"ai:solved:(?P<id>{ANY})"):
         await desk.log_event(config, f"✅ Ticket {ticket.ref} resolved by the AI answer.")
 
 
-class HumanButton(_TicketButton, template=rf"ai:human:(?P<id>{ANY})"):
-    button_prefix = "ai:human"
+class HumanButton(TargetButton, prefix="ai:human"):
     button_label = "Talk to a human"
     button_style = discord.ButtonStyle.primary
     button_emoji = "🙋"
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        desk = desk_of(interaction)
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, config = await desk.actor(interaction)
-        ticket, changed = await desk.services.ai.request_human(actor, self.ticket_id)
+        ticket, changed = await desk.services.ai.request_human(actor, self.target_id)
         await interaction.response.edit_message(view=None)
         if not changed:
             await send_ephemeral(
@@ -132,37 +95,32 @@ class HumanButton(_TicketButton, template=rf"ai:human:(?P<id>{ANY})"):
         await desk.log_event(config, f"🙋 Ticket {ticket.ref}: the member asked for a human.")
 
 
-class SendDraftButton(_TicketButton, template=rf"ai:send:(?P<id>{ANY})"):
-    button_prefix = "ai:send"
+class SendDraftButton(TargetButton, prefix="ai:send"):
     button_label = "Send"
     button_style = discord.ButtonStyle.success
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        desk = desk_of(interaction)
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, _ = await desk.actor(interaction)
         embeds = interaction.message.embeds if interaction.message else []
         draft = (embeds[0].description or "") if embeds else ""
         await interaction.response.defer()
         # The service checks the clicker is staff (a click can be replayed or forged) and
         # stores it as the staff member's own reply, so the AI steps back.
-        stored = await desk.services.ai.send_draft(actor, self.ticket_id, draft)
+        stored = await desk.services.ai.send_draft(actor, self.target_id, draft)
         done, file = await post_reply(desk, interaction.user.display_name, stored)
         await interaction.edit_original_response(
             content=clip(done, 2000), embed=None, view=None, attachments=[file] if file else []
         )
 
 
-class DiscardDraftButton(_TicketButton, template=rf"ai:discard:(?P<id>{ANY})"):
-    button_prefix = "ai:discard"
+class DiscardDraftButton(TargetButton, prefix="ai:discard"):
     button_label = "Discard"
     button_style = discord.ButtonStyle.secondary
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         await interaction.response.edit_message(
             content="Draft discarded. Nothing was posted.", embed=None, view=None
         )
 
 
-AI_DYNAMIC_ITEMS = (SolvedButton, HumanButton, SendDraftButton, DiscardDraftButton)
+AI_ITEMS = (SolvedButton, HumanButton, SendDraftButton, DiscardDraftButton)

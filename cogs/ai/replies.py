@@ -1,4 +1,4 @@
-"""AI answers in ticket threads (SPEC §4), `/ticket suggest` drafts and the knowledge file.
+"""AI answers in ticket threads (SPEC §4) and `/ticket suggest` drafts.
 
 Answers run as background tasks, one at a time per ticket, so a slow model never holds
 up the gateway or other tickets. Whether the AI may answer is the service's call; this
@@ -16,19 +16,13 @@ from discord.ext import commands
 
 from cogs.ai.buttons import answer_buttons, draft_buttons, post_hand_off
 from cogs.ai.stream import AnswerStream
-from cogs.shared.common import COLOUR_OPEN, clip
 from cogs.shared.desk import TicketDesk
+from cogs.shared.text import COLOUR_OPEN, clip
 from core.ai import AIUnavailable
 from core.ai_replies import Outcome
-from core.errors import InvalidInput
-from core.guilds import AI_KNOWLEDGE_MAX
 from core.models import Ticket
 
 log = logging.getLogger(__name__)
-
-# A UTF-8 character is at most 4 bytes: a bigger file can't be within the character cap.
-KNOWLEDGE_MAX_BYTES = AI_KNOWLEDGE_MAX * 4
-KNOWLEDGE_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
 FAILED = (
     "the AI assistant couldn't answer this time, so a human staff member will answer "
@@ -158,23 +152,3 @@ async def suggest_reply(desk: TicketDesk, interaction: discord.Interaction, tick
     )
     embed.set_footer(text="AI answer draft · only you see this · Send posts it as your reply")
     await interaction.followup.send(embed=embed, view=draft_buttons(ticket.id), ephemeral=True)
-
-
-async def read_knowledge_file(attachment: discord.Attachment) -> str:
-    """The text of an `/admin ai-knowledge` upload, refused by name when it won't do."""
-    name = attachment.filename.lower()
-    is_text = (attachment.content_type or "").startswith("text/")
-    if not (is_text or name.endswith(KNOWLEDGE_SUFFIXES)):
-        raise InvalidInput("file", "must be a plain-text file (.txt or .md)")
-    if attachment.size > KNOWLEDGE_MAX_BYTES:
-        raise InvalidInput("file", f"must be at most {AI_KNOWLEDGE_MAX} characters")
-    try:
-        text = (await attachment.read()).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("file", "must be UTF-8 text") from None
-    text = text.strip()
-    if not text:
-        raise InvalidInput(
-            "file", "is empty; to remove the knowledge, run the command without a file"
-        )
-    return text

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import discord
 
-from cogs.shared.common import MESSAGE_LIMIT, NO_PINGS, split_text
+from cogs.shared.text import MESSAGE_LIMIT, NO_PINGS, split_text
 
 HEADER = "🤖 **AI answer**"
 CONTINUED = "🤖 **AI answer** (continued)"

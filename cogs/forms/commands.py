@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import io
 import logging
-import re
-from typing import Any, Literal
+from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.forms.modals import FormFlow, NextPageButton, member_role_ids
+from cogs.forms.modals import FORMS_COG, FormFlow, NextPageButton, member_role_ids
 from cogs.forms.review import REVIEW_ITEMS
 from cogs.forms.submissions import SubmissionsPage, export_csv, render_submissions
-from cogs.shared.common import COLOUR_OPEN, clip, send_ephemeral
-from cogs.shared.custom_ids import ANY, id_in
+from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
-from cogs.shared.errors import guarded
 from cogs.shared.ownership import server_ids
+from cogs.shared.text import COLOUR_OPEN, clip, send_ephemeral
 from core.errors import DomainError, InvalidInput
 from core.form_models import Form
 from core.form_schema import RAW_MAX_BYTES, definition_json
@@ -61,31 +59,14 @@ async def _definition_bytes(attachment: discord.Attachment) -> bytes:
     return await attachment.read()
 
 
-class DeleteFormButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=rf"form:delete:(?P<id>{ANY})"
-):
-    def __init__(self, form_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Delete the form",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"form:delete:{form_id}",
-            )
-        )
-        self.form_id = form_id
+class DeleteFormButton(TargetButton, prefix="form:delete"):
+    button_label = "Delete the form"
+    button_style = discord.ButtonStyle.danger
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> DeleteFormButton:
-        return cls(id_in(match["id"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, config = await desk.actor(interaction)
-        form = await desk.services.forms.get(actor, self.form_id)
-        removed = await desk.services.forms.delete(actor, self.form_id)
+        form = await desk.services.forms.get(actor, self.target_id)
+        removed = await desk.services.forms.delete(actor, self.target_id)
         await interaction.response.edit_message(
             content=f"Form {form.ref} “{clip(form.title, 100)}” was deleted with its "
             f"{removed} submission(s).",
@@ -101,7 +82,7 @@ class DeleteFormButton(
 @app_commands.guild_only()
 class FormCommands(
     commands.GroupCog,
-    name="Forms",
+    name=FORMS_COG,
     group_name="forms",
     group_description="Application forms: apply, define, review",
 ):

@@ -4,7 +4,7 @@ Each question is one `Label` holding the native component for its kind (text inp
 select menu, checkbox, file upload), so a modal holds five questions. Each page is
 checked as it comes in, and the whole form again by the service on the last page; a bad
 answer re-opens only the page(s) holding it, with everything typed so far filled in.
-A page is answered from its submit (cogs/modals.py), so however long the member takes
+A page is answered from its submit (cogs/shared/modals.py), so however long the member takes
 over it, it counts; after a restart it starts a fresh session that asks again for any
 page that was lost with the old one.
 """
@@ -13,21 +13,26 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Self
 
 import discord
+from discord.ext.commands import Bot
 
+from cogs.forms.review import post_for_review
 from cogs.forms.sessions import FormSession, SessionStore
-from cogs.shared.common import NO_PINGS, Typed, clip, give_back, send_ephemeral
+from cogs.shared.buttons import PersistentButton
 from cogs.shared.custom_ids import ANY, id_in, page_in
 from cogs.shared.desk import TicketDesk
-from cogs.shared.errors import guarded
-from cogs.shared.modals import NONCE, RoutedModal, Submitted, nonce
+from cogs.shared.modals import NONCE, RoutedModal, nonce
+from cogs.shared.submitted import Submitted
+from cogs.shared.text import NO_PINGS, Typed, clip, give_back, send_ephemeral
 from core.errors import DomainError
 from core.form_answers import FILES_MAX, FormAnswersInvalid, validate_answers
 from core.form_schema import TEXT_MAX, Question, QuestionKind
 
 log = logging.getLogger(__name__)
+
+FORMS_COG = "Forms"  # the name of the cog that keeps the flow (cogs/forms/commands.py)
 
 MODAL_TITLE_MAX = 45
 HINT_MAX = 100  # a Label's description
@@ -190,38 +195,37 @@ class FormPageModal(RoutedModal, template=rf"form:page:(?P<form>{ANY}):(?P<page>
 # -- the button between pages -------------------------------------------------------------
 
 
-class NextPageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=rf"form:next:(?P<form>{ANY}):(?P<fix>[01])",
-):
+class NextPageButton(PersistentButton, template=rf"form:next:(?P<form>{ANY}):(?P<fix>[01])"):
     """Continue (next page) or Fix answers (a page with a bad answer): both open the next
     page waiting in the member's session."""
 
     def __init__(self, form_id: int, *, fix: bool = False) -> None:
         super().__init__(
-            discord.ui.Button(
-                label="Fix answers" if fix else "Continue",
-                style=discord.ButtonStyle.danger if fix else discord.ButtonStyle.primary,
-                custom_id=f"form:next:{form_id}:{int(fix)}",
-            )
+            f"form:next:{form_id}:{int(fix)}",
+            label="Fix answers" if fix else "Continue",
+            style=discord.ButtonStyle.danger if fix else discord.ButtonStyle.primary,
         )
         self.form_id = form_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> NextPageButton:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Button) -> Self:
         return cls(id_in(match["form"]), fix=match["fix"] == "1")
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         await flow_of(interaction).open_next(interaction, self.form_id)
 
 
+class NoFormFlow(RuntimeError):
+    """No cog holds the forms flow (the forms package was not registered)."""
+
+
 def flow_of(interaction: discord.Interaction) -> FormFlow:
-    # Dynamic items are rebuilt by discord.py on every click; the forms cog owns the flow.
-    cog = interaction.client.get_cog("Forms")  # type: ignore[attr-defined]
-    return cog.flow  # type: ignore[union-attr]
+    """The one FormFlow, kept by the forms cog: the members' sessions live in it."""
+    cog = interaction.client.get_cog(FORMS_COG) if isinstance(interaction.client, Bot) else None
+    flow = getattr(cog, "flow", None)
+    if not isinstance(flow, FormFlow):
+        raise NoFormFlow("the forms cog is not loaded")
+    return flow
 
 
 def _next_view(form_id: int, *, fix: bool) -> discord.ui.View:
@@ -385,8 +389,6 @@ class FormFlow:
         )
 
     async def _submit(self, interaction: discord.Interaction, session: FormSession) -> None:
-        from cogs.forms.review import post_for_review
-
         if interaction.message is not None:
             await interaction.response.defer()
         else:

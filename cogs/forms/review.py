@@ -13,12 +13,13 @@ from typing import Any
 
 import discord
 
-from cogs.shared.common import COLOUR_BAD, COLOUR_GOOD, COLOUR_OPEN, NO_PINGS, clip, send_ephemeral
+from cogs.shared.buttons import TargetButton
 from cogs.shared.custom_ids import ANY, id_in
-from cogs.shared.desk import TicketDesk
-from cogs.shared.errors import guarded
-from cogs.shared.modals import NONCE, RoutedModal, Submitted, nonce
+from cogs.shared.desk import TicketDesk, desk_of
+from cogs.shared.modals import NONCE, RoutedModal, nonce
 from cogs.shared.ownership import belongs_here
+from cogs.shared.submitted import Submitted
+from cogs.shared.text import COLOUR_BAD, COLOUR_GOOD, COLOUR_OPEN, NO_PINGS, clip, send_ephemeral
 from core.form_models import Form, Submission, SubmissionStatus
 from core.form_schema import Question, QuestionKind
 from core.forms import FormService
@@ -30,10 +31,6 @@ FIELD_MAX = 1024
 EMBED_BUDGET = 5000  # of Discord's 6000 per message, leaving room for the decision
 QUESTION_FIELDS_MAX = 23  # of 25, leaving room for the decision and an overflow note
 NO_ANSWER = "*(no answer)*"
-
-
-def desk_of(interaction: discord.Interaction) -> TicketDesk:
-    return interaction.client.desk  # type: ignore[attr-defined]
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -213,10 +210,13 @@ def _decided_embed(
 
 
 async def decide(
-    interaction: discord.Interaction, submission_id: int, accept: bool, note: str | None
+    desk: TicketDesk,
+    interaction: discord.Interaction,
+    submission_id: int,
+    accept: bool,
+    note: str | None,
 ) -> None:
     await interaction.response.defer()  # we edit the review message itself, later
-    desk = desk_of(interaction)
     actor, config = await desk.actor(interaction)
     forms = desk.services.forms
     submission = await forms.review(actor, submission_id, accept, note)
@@ -240,62 +240,29 @@ async def decide(
     )
 
 
-class AcceptButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=rf"form:accept:(?P<id>{ANY})"
-):
-    def __init__(self, submission_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Accept",
-                style=discord.ButtonStyle.success,
-                custom_id=f"form:accept:{submission_id}",
-            )
-        )
-        self.submission_id = submission_id
+class AcceptButton(TargetButton, prefix="form:accept"):
+    button_label = "Accept"
+    button_style = discord.ButtonStyle.success
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> AcceptButton:
-        return cls(id_in(match["id"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        await decide(interaction, self.submission_id, True, None)
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
+        await decide(desk, interaction, self.target_id, True, None)
 
 
-class RejectButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=rf"form:reject:(?P<id>{ANY})"
-):
-    def __init__(self, submission_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Reject",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"form:reject:{submission_id}",
-            )
-        )
-        self.submission_id = submission_id
+class RejectButton(TargetButton, prefix="form:reject"):
+    button_label = "Reject"
+    button_style = discord.ButtonStyle.danger
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> RejectButton:
-        return cls(id_in(match["id"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        desk = desk_of(interaction)
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, _ = await desk.actor(interaction)
         # Say so now, not after the reviewer has typed a reason.
-        current = await desk.services.forms.get_submission(actor, self.submission_id)
+        current = await desk.services.forms.get_submission(actor, self.target_id)
         if current.status is not SubmissionStatus.PENDING:
             who = f" by <@{current.reviewer_id}>" if current.reviewer_id else ""
             await send_ephemeral(
                 interaction, f"Application {current.ref} was already {current.status}{who}."
             )
             return
-        await RejectModal(self.submission_id).show(interaction)
+        await RejectModal(self.target_id).show(interaction)
 
 
 class RejectModal(RoutedModal, template=rf"form:reject-modal:(?P<id>{ANY}):{NONCE}"):
@@ -317,7 +284,8 @@ class RejectModal(RoutedModal, template=rf"form:reject-modal:(?P<id>{ANY}):{NONC
     async def submitted(
         cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
     ) -> None:
-        await decide(interaction, id_in(match["id"]), False, values.text("reason") or None)
+        reason = values.text("reason") or None
+        await decide(desk_of(interaction), interaction, id_in(match["id"]), False, reason)
 
 
 REVIEW_ITEMS = (AcceptButton, RejectButton)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Any
+from typing import Self
 
 import discord
 
 from cogs.forms.review import format_answer
-from cogs.shared.common import COLOUR_OPEN, clip
+from cogs.shared.buttons import PersistentButton
 from cogs.shared.custom_ids import ANY, id_in, page_in
 from cogs.shared.desk import TicketDesk
-from cogs.shared.errors import guarded
+from cogs.shared.pager import page_label, pager
+from cogs.shared.text import COLOUR_OPEN, clip
 from core.form_models import Form, Submission
 from core.models import Actor, Page
 from core.services import Services
@@ -43,26 +44,21 @@ def submissions_embed(form: Form, page: Page[Submission], status: str | None) ->
 
 
 class SubmissionsPage(
-    discord.ui.DynamicItem[discord.ui.Button],
+    PersistentButton,
     template=rf"form:subs:(?P<form>{ANY}):(?P<status>[a-z]*):(?P<page>{ANY}):(?P<dir>[np])",
 ):
     """Next / Previous for /forms submissions; form, filter and page ride in the custom_id."""
 
     def __init__(self, form_id: int, status: str, page: int, *, forward: bool, disabled: bool):
         super().__init__(
-            discord.ui.Button(
-                label="Next ▶" if forward else "◀ Previous",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"form:subs:{form_id}:{status}:{page}:{'n' if forward else 'p'}",
-                disabled=disabled,
-            )
+            f"form:subs:{form_id}:{status}:{page}:{'n' if forward else 'p'}",
+            label=page_label(forward),
+            disabled=disabled,
         )
         self.form_id, self.status, self.page = form_id, status, page
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> SubmissionsPage:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Button) -> Self:
         return cls(
             id_in(match["form"]),
             match["status"],
@@ -71,9 +67,7 @@ class SubmissionsPage(
             disabled=False,
         )
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         embed, view = await render_submissions(
             desk, interaction, self.form_id, self.status, self.page
         )
@@ -87,27 +81,11 @@ async def render_submissions(
     forms = desk.services.forms
     result = await forms.list_submissions(actor, form_id, status or None, page)
     form = await forms.get(actor, form_id)
-    view = None
-    if result.page_count > 1:
-        view = discord.ui.View(timeout=None)
-        view.add_item(
-            SubmissionsPage(
-                form_id,
-                status,
-                max(result.page - 1, 0),
-                forward=False,
-                disabled=not result.has_previous,
-            )
-        )
-        view.add_item(
-            SubmissionsPage(
-                form_id,
-                status,
-                min(result.page + 1, result.page_count - 1),
-                forward=True,
-                disabled=not result.has_next,
-            )
-        )
+
+    def make(target: int, forward: bool, disabled: bool) -> SubmissionsPage:
+        return SubmissionsPage(form_id, status, target, forward=forward, disabled=disabled)
+
+    view = pager(make, result.page, result.page_count)
     return submissions_embed(form, result, status or None), view
 
 

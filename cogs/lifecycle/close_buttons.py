@@ -1,27 +1,23 @@
-"""Buttons and modals that keep working after a restart.
+"""Closing a ticket from its thread: Close, then Close now or Close with a reason.
 
-Each button is a DynamicItem whose custom_id carries what it acts on (`ticket:close:42`),
-so the bot needs no memory of the message to handle a click.
+The buttons are persistent (see cogs/shared/buttons.py): `ticket:close:42` works after a
+restart. `/ticket close` and the buttons end in the same `close_ticket`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import discord
 
-from cogs.shared.common import send_ephemeral
-from cogs.shared.custom_ids import ANY, id_in, page_in
-from cogs.shared.desk import TicketDesk
-from cogs.shared.errors import guarded
-from cogs.shared.modals import NONCE, RoutedModal, Submitted, nonce
+from cogs.lifecycle.closing import finish_close
+from cogs.shared.buttons import TargetButton
+from cogs.shared.custom_ids import ANY, id_in
+from cogs.shared.desk import TicketDesk, desk_of
+from cogs.shared.modals import NONCE, RoutedModal, nonce
+from cogs.shared.submitted import Submitted
+from cogs.shared.text import send_ephemeral
 from core.models import Ticket
-
-
-def desk_of(interaction: discord.Interaction) -> TicketDesk:
-    # Dynamic items are rebuilt by discord.py on every click; the desk is their only link.
-    return interaction.client.desk  # type: ignore[attr-defined]
 
 
 def ticket_controls(ticket: Ticket) -> discord.ui.View:
@@ -30,31 +26,14 @@ def ticket_controls(ticket: Ticket) -> discord.ui.View:
     return view
 
 
-class CloseButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=rf"ticket:close:(?P<id>{ANY})"
-):
-    def __init__(self, ticket_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Close",
-                style=discord.ButtonStyle.danger,
-                emoji="🔒",
-                custom_id=f"ticket:close:{ticket_id}",
-            )
-        )
-        self.ticket_id = ticket_id
+class CloseButton(TargetButton, prefix="ticket:close"):
+    button_label = "Close"
+    button_style = discord.ButtonStyle.danger
+    button_emoji = "🔒"
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> CloseButton:
-        return cls(id_in(match["id"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        desk = desk_of(interaction)
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, _ = await desk.actor(interaction)
-        ticket = await desk.services.tickets.get(actor, self.ticket_id)
+        ticket = await desk.services.tickets.get(actor, self.target_id)
         view = discord.ui.View(timeout=None)
         view.add_item(ConfirmCloseButton(ticket.id))
         view.add_item(CloseWithReasonButton(ticket.id))
@@ -66,57 +45,23 @@ class CloseButton(
         )
 
 
-class ConfirmCloseButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=rf"ticket:close-yes:(?P<id>{ANY})"
-):
-    def __init__(self, ticket_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Close now",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"ticket:close-yes:{ticket_id}",
-            )
-        )
-        self.ticket_id = ticket_id
+class ConfirmCloseButton(TargetButton, prefix="ticket:close-yes"):
+    button_label = "Close now"
+    button_style = discord.ButtonStyle.danger
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> ConfirmCloseButton:
-        return cls(id_in(match["id"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await close_ticket(interaction, self.ticket_id, None)
+        await close_ticket(desk, interaction, self.target_id, None)
 
 
-class CloseWithReasonButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=rf"ticket:close-why:(?P<id>{ANY})"
-):
-    def __init__(self, ticket_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Close with a reason…",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"ticket:close-why:{ticket_id}",
-            )
-        )
-        self.ticket_id = ticket_id
+class CloseWithReasonButton(TargetButton, prefix="ticket:close-why"):
+    button_label = "Close with a reason…"
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> CloseWithReasonButton:
-        return cls(id_in(match["id"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        desk = desk_of(interaction)
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, _ = await desk.actor(interaction)
         # Say "not found" now, not after the member has typed a reason.
-        await desk.services.tickets.get(actor, self.ticket_id)
-        await CloseReasonModal(self.ticket_id).show(interaction)
+        await desk.services.tickets.get(actor, self.target_id)
+        await CloseReasonModal(self.target_id).show(interaction)
 
 
 class CloseReasonModal(RoutedModal, template=rf"ticket:close-modal:(?P<id>{ANY}):{NONCE}"):
@@ -139,76 +84,19 @@ class CloseReasonModal(RoutedModal, template=rf"ticket:close-modal:(?P<id>{ANY})
         cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await close_ticket(interaction, id_in(match["id"]), values.text("reason"))
+        await close_ticket(
+            desk_of(interaction), interaction, id_in(match["id"]), values.text("reason")
+        )
 
 
 async def close_ticket(
-    interaction: discord.Interaction, ticket_id: int, reason: str | None
+    desk: TicketDesk, interaction: discord.Interaction, ticket_id: int, reason: str | None
 ) -> None:
-    from cogs.lifecycle.closing import finish_close
-
-    desk = desk_of(interaction)
+    """Close a ticket for whoever acts in `interaction` (the buttons, `/ticket close`)."""
     actor, config = await desk.actor(interaction)
     ticket = await desk.services.tickets.close(actor, ticket_id, reason)
     notes = await finish_close(desk, actor, config, ticket)
     await send_ephemeral(interaction, " ".join([f"Ticket {ticket.ref} is closed.", *notes]))
 
 
-class PageButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=rf"page:(?P<kind>list|view):(?P<page>{ANY}):(?P<state>[^:]*)",
-):
-    """Next / Previous for /ticket list and /ticket view; the filters ride in the custom_id."""
-
-    def __init__(self, kind: str, page: int, state: str, *, label: str, disabled: bool) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"page:{kind}:{page}:{state}",
-                disabled=disabled,
-            )
-        )
-        self.kind, self.page, self.state = kind, page, state
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> PageButton:
-        return cls(
-            match["kind"],
-            page_in(match["page"]),
-            match["state"],
-            label=item.label or "",
-            disabled=False,
-        )
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        from cogs.tickets.pages import render_page
-
-        embed, view = await render_page(
-            desk_of(interaction), interaction, self.kind, self.page, self.state
-        )
-        await interaction.response.edit_message(embed=embed, view=view)
-
-
-def pager(kind: str, page: int, page_count: int, state: str) -> discord.ui.View | None:
-    if page_count <= 1:
-        return None
-    view = discord.ui.View(timeout=None)
-    # Previous and Next always point at different pages, so their custom_ids never clash.
-    view.add_item(PageButton(kind, max(page - 1, 0), state, label="◀ Previous", disabled=page == 0))
-    view.add_item(
-        PageButton(
-            kind,
-            min(page + 1, page_count - 1),
-            state,
-            label="Next ▶",
-            disabled=page + 1 >= page_count,
-        )
-    )
-    return view
-
-
-DYNAMIC_ITEMS = (CloseButton, ConfirmCloseButton, CloseWithReasonButton, PageButton)
+CLOSE_ITEMS = (CloseButton, ConfirmCloseButton, CloseWithReasonButton)

@@ -18,9 +18,9 @@ from collections.abc import Callable
 import discord
 
 from cogs.lifecycle.feedback import rating_view
-from cogs.shared.common import NO_PINGS, clip
 from cogs.shared.desk import TicketDesk, is_gone
 from cogs.shared.ownership import belongs_here
+from cogs.shared.text import NO_PINGS, clip
 from core.models import ClosePart, CloseWork, GuildConfig, Status, Ticket
 from core.transcript import TranscriptFile
 from core.transcript import transcript_uploads as build_uploads

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Self
 
 import discord
 
-from cogs.shared.common import send_ephemeral
+from cogs.shared.buttons import PersistentButton, TargetButton
 from cogs.shared.custom_ids import ANY, id_in
-from cogs.shared.errors import guarded
-from cogs.shared.modals import NONCE, RoutedModal, Submitted, nonce
+from cogs.shared.desk import TicketDesk, desk_of
+from cogs.shared.modals import NONCE, RoutedModal, nonce
+from cogs.shared.submitted import Submitted
+from cogs.shared.text import send_ephemeral
 
 
 def rating_view(ticket_id: int) -> discord.ui.View:
@@ -20,33 +22,17 @@ def rating_view(ticket_id: int) -> discord.ui.View:
     return view
 
 
-def _feedback(interaction: discord.Interaction):
-    return interaction.client.desk.services.feedback  # type: ignore[attr-defined]
-
-
-class RateButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=rf"feedback:rate:(?P<id>{ANY}):(?P<stars>[1-5])",
-):
+class RateButton(PersistentButton, template=rf"feedback:rate:(?P<id>{ANY}):(?P<stars>[1-5])"):
     def __init__(self, ticket_id: int, stars: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="★" * stars,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"feedback:rate:{ticket_id}:{stars}",
-            )
-        )
+        super().__init__(f"feedback:rate:{ticket_id}:{stars}", label="★" * stars)
         self.ticket_id, self.stars = ticket_id, stars
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> Any:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Button) -> Self:
         return cls(id_in(match["id"]), int(match["stars"]))
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        await _feedback(interaction).rate(interaction.user.id, self.ticket_id, self.stars)
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
+        await desk.services.feedback.rate(interaction.user.id, self.ticket_id, self.stars)
         view = discord.ui.View(timeout=None)
         view.add_item(CommentButton(self.ticket_id))
         await send_ephemeral(
@@ -57,30 +43,14 @@ class RateButton(
         )
 
 
-class CommentButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=rf"feedback:comment:(?P<id>{ANY})"
-):
-    def __init__(self, ticket_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Add a comment",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"feedback:comment:{ticket_id}",
-            )
-        )
-        self.ticket_id = ticket_id
+class CommentButton(TargetButton, prefix="feedback:comment"):
+    button_label = "Add a comment"
+    button_style = discord.ButtonStyle.primary
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> Any:
-        return cls(id_in(match["id"]))
-
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         # Refuse now (unknown ticket, not rated yet), not after the member has typed.
-        await _feedback(interaction).check_comment(interaction.user.id, self.ticket_id)
-        await CommentModal(self.ticket_id).show(interaction)
+        await desk.services.feedback.check_comment(interaction.user.id, self.target_id)
+        await CommentModal(self.target_id).show(interaction)
 
 
 class CommentModal(RoutedModal, template=rf"feedback:comment-modal:(?P<id>{ANY}):{NONCE}"):
@@ -101,7 +71,7 @@ class CommentModal(RoutedModal, template=rf"feedback:comment-modal:(?P<id>{ANY})
     async def submitted(
         cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
     ) -> None:
-        await _feedback(interaction).comment(
+        await desk_of(interaction).services.feedback.comment(
             interaction.user.id, id_in(match["id"]), values.text("comment")
         )
         await send_ephemeral(interaction, "Thanks, your comment was saved for the staff team.")

@@ -27,7 +27,9 @@ from cogs.runtime.startup import (
     invite_url,
     rest_host,
 )
+from core.ai import AIUnavailable
 from core.models import GuildConfig
+from core.services import make_responder
 from core.settings import Settings
 from storage.health import DatabaseHealth, inspect_database, read_configs
 
@@ -221,9 +223,6 @@ def check_server(
 
 
 async def check_ai(settings: Settings, report: Report) -> None:
-    from core.ai import AIUnavailable
-    from core.services import make_responder
-
     responder = make_responder(settings)
     if responder is None:
         if settings.OPENAI_API_KEY or settings.AI_MODEL:

@@ -1,7 +1,7 @@
 """Reaching Discord: the REST login retried with backoff, the first gateway connection
 retried likewise, and discord.py's reconnect tracebacks folded into one line each.
 
-What a failure means to the person starting the bot is in cogs/startup.py.
+What a failure means to the person starting the bot is in cogs/runtime/startup.py.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
-from cogs.shared.common import Typed, refuse
+from cogs.shared.submitted import Submitted
+from cogs.shared.text import Typed, refuse
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,6 @@ def typed_text(interaction: discord.Interaction) -> Typed:
     """Everything free the member typed into this command (or modal), to give back."""
     data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
     if interaction.type is discord.InteractionType.modal_submit:
-        from cogs.shared.modals import Submitted  # modals answer through report_error
-
         return Submitted(data).typed()
     found: list[tuple[str, str]] = []
 

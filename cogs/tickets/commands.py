@@ -1,21 +1,29 @@
-"""/ticket commands: thin translations from Discord to the ticket services."""
+"""/ticket commands: thin translations from Discord to the ticket services.
+
+One command group, so the lifecycle's commands (close, reopen, resolve, triage,
+transcript) are here too, each handing over to `cogs.lifecycle` at once. `/ticket suggest`
+is the AI's: its function is given to the cog (cogs/app.py wires it), because the AI
+package builds on this one and not the other way round.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ai.replies import suggest_reply
 from cogs.lifecycle.close_buttons import close_ticket
 from cogs.lifecycle.closing import as_files, transcript_uploads
 from cogs.lifecycle.reopening import reopen_ticket
-from cogs.shared.common import NO_PINGS, send_ephemeral
+from cogs.lifecycle.triage import claim_ticket, move_to_department, resolve_ticket, set_priority
 from cogs.shared.desk import TicketDesk
+from cogs.shared.text import send_ephemeral
 from cogs.tickets import render
+from cogs.tickets.opening import TicketOpener
 from cogs.tickets.pages import list_state, render_page, view_state
 from cogs.tickets.replies import post_reply
 from core.errors import InvalidInput
@@ -32,11 +40,17 @@ NOT_IN_TICKET = (
 )
 
 
+# `/ticket suggest`: draft a reply for the ticket with this number (cogs/ai/replies.py).
+SuggestReply = Callable[[TicketDesk, discord.Interaction, int], Awaitable[None]]
+
+
 @app_commands.guild_only()
 class TicketCommands(commands.GroupCog, group_name="ticket", group_description="Support tickets"):
-    def __init__(self, desk: TicketDesk) -> None:
+    def __init__(self, desk: TicketDesk, suggest: SuggestReply) -> None:
         self.desk = desk
         self.tickets = desk.services.tickets
+        self.opener = TicketOpener(desk)
+        self.suggest_reply = suggest
         super().__init__()
 
     async def _ticket_here(self, interaction: discord.Interaction, given: str | None) -> int:
@@ -74,7 +88,7 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         department: DepartmentChoice | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.desk.open_ticket(
+        await self.opener.open(
             interaction, subject=subject, message=message, priority=priority, department=department
         )
 
@@ -131,16 +145,13 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
     ) -> None:
         number = await self._ticket_here(interaction, ticket_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await close_ticket(interaction, number, reason)
+        await close_ticket(self.desk, interaction, number, reason)
 
     @app_commands.command(name="resolve", description="Mark a ticket resolved")
     @app_commands.describe(ticket_id="Leave out inside a ticket thread")
     async def resolve(self, interaction: discord.Interaction, ticket_id: str | None = None) -> None:
         number = await self._ticket_here(interaction, ticket_id)
-        actor, config = await self.desk.actor(interaction)
-        ticket = await self.tickets.resolve(actor, number)
-        line = f"✅ Ticket {ticket.ref} was marked resolved by <@{actor.user_id}>. A new message reopens it."
-        await self._announce(interaction, ticket, config, line)
+        await resolve_ticket(self.desk, interaction, number)
 
     @app_commands.command(name="reopen", description="Reopen a closed ticket (staff)")
     @app_commands.describe(ticket_id="Leave out inside a ticket thread")
@@ -153,22 +164,14 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
     @app_commands.command(name="claim", description="Take this ticket on (staff)")
     async def claim(self, interaction: discord.Interaction, ticket_id: str | None = None) -> None:
         number = await self._ticket_here(interaction, ticket_id)
-        actor, config = await self.desk.actor(interaction)
-        ticket = await self.tickets.claim(actor, number)
-        line = f"🙋 <@{actor.user_id}> is handling ticket {ticket.ref}."
-        await self._announce(interaction, ticket, config, line)
+        await claim_ticket(self.desk, interaction, number)
 
     @app_commands.command(name="priority", description="Change the ticket's priority (staff)")
     async def priority(
         self, interaction: discord.Interaction, level: PriorityChoice, ticket_id: str | None = None
     ) -> None:
         number = await self._ticket_here(interaction, ticket_id)
-        actor, config = await self.desk.actor(interaction)
-        ticket = await self.tickets.set_priority(actor, number, level)
-        line = (
-            f"Priority of ticket {ticket.ref} set to {ticket.priority.value} by <@{actor.user_id}>."
-        )
-        await self._announce(interaction, ticket, config, line)
+        await set_priority(self.desk, interaction, number, level)
 
     @app_commands.command(
         name="department", description="Move the ticket to another department (staff)"
@@ -177,18 +180,14 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         self, interaction: discord.Interaction, name: DepartmentChoice, ticket_id: str | None = None
     ) -> None:
         number = await self._ticket_here(interaction, ticket_id)
-        actor, config = await self.desk.actor(interaction)
-        ticket = await self.tickets.set_department(actor, number, name)
-        line = f"Ticket {ticket.ref} moved to {ticket.department.value} by <@{actor.user_id}>."
-        await self._announce(interaction, ticket, config, line)
-        await self.desk.bring_in_department(ticket, config)
+        await move_to_department(self.desk, interaction, number, name)
 
     @app_commands.command(
         name="suggest", description="Let the AI draft a reply you can send (staff)"
     )
     async def suggest(self, interaction: discord.Interaction) -> None:
         number = await self._here_only(interaction, "suggest")
-        await suggest_reply(self.desk, interaction, number)
+        await self.suggest_reply(self.desk, interaction, number)
 
     @app_commands.command(
         name="transcript", description="Get a ticket's transcript (owner or staff)"
@@ -203,13 +202,3 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
             await interaction.followup.send(
                 f"Transcript of ticket #{number}{part}.", files=as_files(group), ephemeral=True
             )
-
-    async def _announce(self, interaction, ticket, config, line: str) -> None:
-        """Say a triage change where it happened, and in the thread and log when elsewhere."""
-        in_thread = interaction.channel_id == ticket.thread_id
-        await interaction.response.send_message(
-            line, ephemeral=not in_thread, allowed_mentions=NO_PINGS
-        )
-        if not in_thread:
-            await self.desk.post_in_thread(ticket, line)
-        await self.desk.log_event(config, line)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from typing import Self
+
 import discord
 
-from cogs.lifecycle.close_buttons import PageButton, pager
-from cogs.shared.custom_ids import id_in
+from cogs.shared.buttons import PersistentButton
+from cogs.shared.custom_ids import ANY, id_in, page_in
 from cogs.shared.desk import TicketDesk
+from cogs.shared.pager import NEXT, PREVIOUS, page_label, pager, two_way
 from cogs.tickets import render
 from core.models import Department, is_staff
 from core.validation import id_digits, parse_choice
@@ -15,6 +19,31 @@ DEPARTMENTS = list(Department)
 # Replies a page; a page too long for one embed is shown in parts (render.view_embeds).
 VIEW_PAGE_SIZE = 5
 LAST_PART = "e"  # "the last part of that page", for Previous from a page's first part
+
+
+class PageButton(
+    PersistentButton,
+    template=rf"page:(?P<kind>list|view):(?P<page>{ANY}):(?P<state>[^:]*)",
+):
+    """Next / Previous for /ticket list and /ticket view; the filters ride in the custom_id."""
+
+    def __init__(self, kind: str, page: int, state: str, *, label: str, disabled: bool) -> None:
+        super().__init__(f"page:{kind}:{page}:{state}", label=label, disabled=disabled)
+        self.kind, self.page, self.state = kind, page, state
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], item: discord.ui.Button) -> Self:
+        return cls(
+            match["kind"],
+            page_in(match["page"]),
+            match["state"],
+            label=item.label or "",
+            disabled=False,
+        )
+
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
+        embed, view = await render_page(desk, interaction, self.kind, self.page, self.state)
+        await interaction.response.edit_message(embed=embed, view=view)
 
 
 def list_state(status: str | None, department: str | None, priority: str | None) -> str:
@@ -51,7 +80,7 @@ async def render_page(
         embed = render.list_embed(
             result, everyone=is_staff(actor), filters=describe_filters(status, department, priority)
         )
-        return embed, pager("list", result.page, result.page_count, state)
+        return embed, list_pager(result.page, result.page_count, state)
     ticket_id, part = parse_view_state(state)
     ticket, replies = await desk.services.tickets.view(
         actor, ticket_id, page=page, page_size=VIEW_PAGE_SIZE
@@ -59,6 +88,13 @@ async def render_page(
     parts = render.view_embeds(ticket, replies)
     index = len(parts) - 1 if part is None else min(part, len(parts) - 1)
     return parts[index], view_pager(ticket.id, replies.page, index, len(parts), replies.has_next)
+
+
+def list_pager(page: int, page_count: int, state: str) -> discord.ui.View | None:
+    def make(target: int, forward: bool, disabled: bool) -> PageButton:
+        return PageButton("list", target, state, label=page_label(forward), disabled=disabled)
+
+    return pager(make, page, page_count)
 
 
 def view_state(ticket_id: int, part: int | str = 0) -> str:
@@ -98,7 +134,7 @@ def view_pager(
     else:
         following = here
     # A disabled button points where we are; the other never does, so custom_ids differ.
-    view = discord.ui.View(timeout=None)
-    view.add_item(PageButton("view", *previous, label="◀ Previous", disabled=not has_previous))
-    view.add_item(PageButton("view", *following, label="Next ▶", disabled=not has_next))
-    return view
+    return two_way(
+        PageButton("view", *previous, label=PREVIOUS, disabled=not has_previous),
+        PageButton("view", *following, label=NEXT, disabled=not has_next),
+    )

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Self
 
 import discord
 
+from cogs.shared.buttons import PersistentButton
 from cogs.shared.custom_ids import ANY, page_in
-from cogs.shared.desk import TicketDesk
+from cogs.shared.desk import TicketDesk, desk_of
 from cogs.shared.errors import guarded
-from cogs.shared.modals import NONCE, RoutedModal, Submitted, nonce
-from core.models import Department
+from cogs.shared.modals import NONCE, RoutedModal, nonce
+from cogs.shared.submitted import Submitted
+from cogs.tickets.opening import TicketOpener
+from core.models import Department, Feature
 from core.validation import id_digits
 
 DEPARTMENTS = list(Department)
@@ -47,10 +50,9 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NO
     async def submitted(
         cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
     ) -> None:
-        desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
         department = DEPARTMENTS[min(page_in(match["department"]), len(DEPARTMENTS) - 1)]
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await desk.open_ticket(
+        await TicketOpener(desk_of(interaction)).open(
             interaction,
             subject=values.text("subject"),
             message=values.text("message"),
@@ -59,38 +61,31 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NO
         )
 
 
-async def open_modal(interaction: discord.Interaction, department: Department) -> None:
-    desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
+async def open_modal(
+    desk: TicketDesk, interaction: discord.Interaction, department: Department
+) -> None:
     # Refuse before the member types anything when tickets are switched off here.
-    from core.models import Feature
-
     await desk.services.guilds.require_feature(interaction.guild_id or 0, Feature.TICKETING)
     await TicketModal(department).show(interaction)
 
 
-class OpenTicketButton(discord.ui.DynamicItem[discord.ui.Button], template=r"panel:open"):
+class OpenTicketButton(PersistentButton, template=r"panel:open"):
     def __init__(self) -> None:
         super().__init__(
-            discord.ui.Button(
-                label="Open a ticket",
-                emoji="🎫",
-                style=discord.ButtonStyle.primary,
-                custom_id="panel:open",
-            )
+            "panel:open", label="Open a ticket", emoji="🎫", style=discord.ButtonStyle.primary
         )
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> Any:
+    def from_match(cls, match: re.Match[str], item: discord.ui.Button) -> Self:
         return cls()
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> Any:
-        await open_modal(interaction, Department.TECHNICAL_SUPPORT)
+    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
+        await open_modal(desk, interaction, Department.TECHNICAL_SUPPORT)
 
 
 class DepartmentPicker(discord.ui.DynamicItem[discord.ui.Select], template=r"panel:department"):
+    """A select, not a button, so not a PersistentButton; persistent all the same."""
+
     def __init__(self) -> None:
         super().__init__(
             discord.ui.Select(
@@ -113,4 +108,6 @@ class DepartmentPicker(discord.ui.DynamicItem[discord.ui.Select], template=r"pan
     async def callback(self, interaction: discord.Interaction) -> Any:
         values = (interaction.data or {}).get("values") or ["0"]
         index = id_digits(str(values[0])) or 0  # a forged value picks the default
-        await open_modal(interaction, DEPARTMENTS[min(index, len(DEPARTMENTS) - 1)])
+        await open_modal(
+            desk_of(interaction), interaction, DEPARTMENTS[min(index, len(DEPARTMENTS) - 1)]
+        )

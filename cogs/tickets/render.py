@@ -6,7 +6,7 @@ from datetime import datetime
 
 import discord
 
-from cogs.shared.common import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, clip
+from cogs.shared.text import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, clip
 from core.models import AuthorKind, Page, Reply, Status, Ticket, TicketStats
 
 STATUS_MARK = {

@@ -11,9 +11,9 @@ import logging
 
 import discord
 
-from cogs.admin.diagnosis import missing_permissions
-from cogs.shared.common import NO_PINGS, give_back, split_text
 from cogs.shared.desk import TicketDesk, is_gone
+from cogs.shared.permissions import missing_permissions
+from cogs.shared.text import NO_PINGS, give_back, split_text
 from core.models import StoredReply
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ import weakref
 import discord
 from discord.ext import commands
 
-from cogs.shared.common import member_is_staff
+from cogs.shared.actors import member_is_staff
 from cogs.shared.desk import TicketDesk, is_gone
 from core.models import Attachment, Ticket
 
