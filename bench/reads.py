@@ -27,7 +27,7 @@ from core.models import Actor, Department, Status
 from core.tickets import TicketService
 from storage.database import Database
 
-# /ticket view shows five replies a page (cogs/pages.py, the embed limit); not imported so
+# /ticket view shows five replies a page (cogs/tickets/pages.py, the embed limit); not imported so
 # that the benchmark of the domain does not load discord.py.
 VIEW_PAGE_SIZE = 5
 WARM_UP = 50

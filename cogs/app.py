@@ -1,4 +1,9 @@
-"""The bot: builds the cogs from the services, syncs commands, turns errors into replies."""
+"""The bot: builds the cogs from the services, syncs commands, turns errors into replies.
+
+Each feature package registers its own cogs and persistent buttons (`register` in its
+`__init__.py`); this module only calls them, and passes `/ticket suggest` from the AI
+package to the ticket commands, so that neither package imports the other both ways.
+"""
 
 from __future__ import annotations
 
@@ -8,30 +13,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.admin import AdminCommands, ForgetConfirm
-from cogs.ai import AIReplies
-from cogs.ai_buttons import AI_DYNAMIC_ITEMS
-from cogs.common import NO_PINGS
-from cogs.components import DYNAMIC_ITEMS
-from cogs.desk import TicketDesk
-from cogs.diagnosis import diagnose_config
-from cogs.errors import report_error
-from cogs.feedback import FEEDBACK_ITEMS
-from cogs.forms import FORM_ITEMS, FormCommands
-from cogs.modals import ModalRouter
-from cogs.ownership import require_own_options
-from cogs.panel import DepartmentPicker, OpenTicketButton
-from cogs.startup import (
+from cogs import admin, ai, forms, lifecycle, tickets
+from cogs.admin.diagnosis import diagnose_config
+from cogs.ai.replies import suggest_reply
+from cogs.runtime.startup import (
     StartupFailure,
     commands_refused,
     desk_intents,
     dev_guild_elsewhere,
     invite_url,
 )
-from cogs.thread_gone import ThreadGone
-from cogs.threads import ThreadMirror
-from cogs.tickets import TicketCommands
-from cogs.upkeep import Upkeep
+from cogs.shared.desk import TicketDesk
+from cogs.shared.errors import report_error
+from cogs.shared.modals import ModalRouter
+from cogs.shared.ownership import require_own_options
+from cogs.shared.text import NO_PINGS
 from core.services import Services
 from core.settings import Settings
 
@@ -68,26 +64,16 @@ class TicketBot(commands.Bot):
         self._first_ready_seen = False
 
     async def setup_hook(self) -> None:
-        await self.add_cog(TicketCommands(self.desk))
-        await self.add_cog(AdminCommands(self.desk))
-        await self.add_cog(FormCommands(self.desk))
-        await self.add_cog(ThreadMirror(self.desk))
-        await self.add_cog(AIReplies(self.desk))
-        await self.add_cog(Upkeep(self.desk))
-        await self.add_cog(ThreadGone(self.desk))
-        # Every modal's submit, including ones shown before a restart (see cogs/modals.py).
+        # /ticket, /admin, /forms: the order the command groups were always synced in.
+        await tickets.register(self, self.desk, suggest=suggest_reply)
+        await admin.register(self, self.desk)
+        await forms.register(self, self.desk)
+        await ai.register(self, self.desk)
+        await lifecycle.register(self, self.desk)
+        # Every modal's submit, including ones shown before a restart (cogs/shared/modals.py).
         await self.add_cog(ModalRouter())
         for extra in getattr(self, "extra_cogs", ()):
             await self.add_cog(extra)
-        self.add_dynamic_items(
-            *DYNAMIC_ITEMS,
-            *FEEDBACK_ITEMS,
-            *AI_DYNAMIC_ITEMS,
-            *FORM_ITEMS,
-            ForgetConfirm,
-            OpenTicketButton,
-            DepartmentPicker,
-        )
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
