@@ -97,6 +97,10 @@ class AIReplies(commands.Cog):
             async with contextlib.aclosing(self.ai.stream(plan.request)) as deltas:
                 async for delta in deltas:
                     await stream.feed(delta)
+            if not stream.messages:
+                await stream.feed("")  # an empty answer still gets its message
+            # On record before the member sees it finished: a restart in between loses nothing.
+            await self._record(ticket, stream)
             await stream.finish(view=answer_buttons(ticket.id))
         except AIUnavailable as error:
             await self._keep_partial(ticket, stream)
@@ -105,7 +109,8 @@ class AIReplies(commands.Cog):
         except discord.HTTPException as error:
             log.warning("could not post the AI answer in ticket %s: %s", ticket.id, error)
             await self._hand_off(ticket, "could not post the answer", FAILED)
-            return
+
+    async def _record(self, ticket: Ticket, stream: AnswerStream) -> None:
         await self.ai.record_answer(
             ticket.id,
             author_id=self.desk.bot.user.id if self.desk.bot.user else 0,
@@ -119,12 +124,7 @@ class AIReplies(commands.Cog):
             return
         with contextlib.suppress(discord.HTTPException):
             await stream.finish(note=INTERRUPTED)
-        await self.ai.record_answer(
-            ticket.id,
-            author_id=self.desk.bot.user.id if self.desk.bot.user else 0,
-            text=stream.text,
-            message_id=stream.messages[0].id,
-        )
+        await self._record(ticket, stream)
 
     async def _hand_off(self, ticket: Ticket, reason: str, told: str) -> None:
         # `reason` is a fixed phrase from the responder: it never holds the API key.
