@@ -1,4 +1,5 @@
-"""Composition root: Settings -> Database -> services -> TicketBot -> cogs.
+"""Composition root: Settings -> store -> services -> TicketBot -> cogs (wiring.py picks
+the store and the clock).
 
 Run with `python bot.py`; `python bot.py --check` checks the whole set-up and exits.
 Nothing here runs at import time. Every way start-up can fail ends with one line on
@@ -51,19 +52,18 @@ async def run(settings: Settings) -> None:
     from cogs.runtime.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
     from cogs.runtime.seams import apply_discord_endpoints
     from cogs.runtime.startup import desk_intents, explain
-    from core.services import build_services
-    from storage.database import Database, MigrationError
+    from wiring import MigrationError, build, open_store
 
     apply_discord_endpoints(settings.DISCORD_API_BASE, settings.DISCORD_GATEWAY_URL)
     quiet_reconnect_tracebacks()
     try:
-        database = await Database.open(settings.DATABASE_PATH)
+        store = await open_store(settings)
     except MigrationError as error:
         raise Stop(f"Database error: {error}", 3) from None
     token = settings.DISCORD_TOKEN.get_secret_value().strip()
     patience = settings.DISCORD_RETRY_SECONDS
     try:
-        services = build_services(database, settings)
+        services = build(store, settings)
         try:
             await wait_for_discord(token, patience)
             bot = build_bot(settings, services)
@@ -77,7 +77,7 @@ async def run(settings: Settings) -> None:
         finally:
             await services.ai.aclose()  # the AI client's HTTP connections
     finally:
-        await database.close()
+        await store.close()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.schema import create_schema, seed_guilds
 from bench.timed_fake import TimedFake
-from storage.rows import to_db_time
+from storage.sqlite.rows import to_db_time
 from tests.e2e.bot_process import BotProcess
 from tests.fakes.discord.messages import add_thread_member, create_message
 from tests.fakes.discord.rest_channels import _new_thread

@@ -25,7 +25,8 @@ from core.clock import SystemClock
 from core.guilds import GuildService
 from core.models import Actor, Department, Status
 from core.tickets import TicketService
-from storage.database import Database
+from storage.sqlite.database import Database
+from storage.sqlite.store import SqliteStore
 
 # /ticket view shows five replies a page (cogs/tickets/pages.py, the embed limit); not imported so
 # that the benchmark of the domain does not load discord.py.
@@ -136,10 +137,11 @@ def _replay(path: Path, pragmas: dict[str, int], batches: list[list[str]]) -> li
 
 
 async def measure_reads(path: Path, sizes: Sizes) -> list[ReadFigure]:
-    database = await Database.open(path)
+    store = await SqliteStore.open(path)
+    database = store.database
     try:
         clock = SystemClock()
-        tickets = TicketService(database, GuildService(database, clock), clock)
+        tickets = TicketService(store, GuildService(store, clock), clock)
         pragmas = await bot_pragmas(database)
         figures = []
         for name, calls in _requests(tickets, path, sizes).items():
@@ -159,4 +161,4 @@ async def measure_reads(path: Path, sizes: Sizes) -> list[ReadFigure]:
             )
         return figures
     finally:
-        await database.close()
+        await store.close()

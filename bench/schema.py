@@ -7,9 +7,9 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.database import Database
-from storage.migrations import MIGRATIONS_DIR, discover
-from storage.rows import to_db_time
+from storage.sqlite.database import Database
+from storage.sqlite.migrations import MIGRATIONS_DIR, discover
+from storage.sqlite.rows import to_db_time
 
 # Pragmas that shape speed; the raw baseline copies whatever the bot's connection uses.
 SPEED_PRAGMAS = ("synchronous", "foreign_keys", "cache_size", "mmap_size", "temp_store")

@@ -21,8 +21,9 @@ from core.clock import SystemClock
 from core.guilds import GuildService
 from core.models import Actor
 from core.tickets import TicketService
-from storage.database import Database
-from storage.rows import to_db_time
+from storage.sqlite.database import Database
+from storage.sqlite.rows import to_db_time
+from storage.sqlite.store import SqliteStore
 
 GUILDS = [10**17 + n for n in range(10)]
 MESSAGE = "It started smoking after the firmware update and now the tray is stuck. " * 3
@@ -92,9 +93,9 @@ def _raw_run(path: Path, count: int, pragmas: dict[str, int]) -> tuple[float, li
 
 
 async def _service_run(path: Path, count: int, callers: int) -> tuple[float, list[float]]:
-    database = await Database.open(path)
+    store = await SqliteStore.open(path)
     clock = SystemClock()
-    tickets = TicketService(database, GuildService(database, clock), clock)
+    tickets = TicketService(store, GuildService(store, clock), clock)
     numbers = iter(range(count))
     latencies: list[float] = []
 
@@ -111,7 +112,7 @@ async def _service_run(path: Path, count: int, callers: int) -> tuple[float, lis
         await asyncio.gather(*(member() for _ in range(callers)))
         elapsed = time.perf_counter() - started
     finally:
-        await database.close()
+        await store.close()
     return elapsed, latencies
 
 

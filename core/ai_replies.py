@@ -36,10 +36,8 @@ from core.models import (
     Ticket,
     is_staff,
 )
+from core.ports import Store
 from core.tickets import TicketService
-from storage import ai as usage_repo
-from storage import tickets as ticket_repo
-from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +71,7 @@ class AnswerPlan:
 class AIReplyService:
     def __init__(
         self,
-        db: Database,
+        store: Store,
         guilds: GuildService,
         tickets: TicketService,
         responder: AIResponder | None,
@@ -82,7 +80,7 @@ class AIReplyService:
         per_ticket_cap: int = PER_TICKET_CAP,
         per_guild_daily_cap: int = PER_GUILD_DAILY_CAP,
     ) -> None:
-        self._db = db
+        self._store = store
         self._guilds = guilds
         self._tickets = tickets
         self._responder = responder
@@ -103,7 +101,7 @@ class AIReplyService:
 
     async def plan_answer(self, ticket_id: int) -> AnswerPlan:
         """Decide whether the AI answers this ticket now; reserves one answer of the day."""
-        ticket = await ticket_repo.get_ticket(self._db.reader, ticket_id)
+        ticket = await self._store.reads.tickets.get(ticket_id)
         if ticket is None:
             return AnswerPlan(Outcome.QUIET, reason="no such ticket")
         quiet = await self._quiet_reason(ticket)
@@ -210,12 +208,12 @@ class AIReplyService:
     async def _reserve_daily(self, guild_id: int) -> bool:
         day = self._clock.now().astimezone(UTC).date().isoformat()
         cap = self.per_guild_daily_cap
-        return await self._db.write(
-            lambda conn: usage_repo.reserve_daily_answer(conn, guild_id, day, cap)
+        return await self._store.write(
+            lambda uow: uow.ai_usage.reserve_daily_answer(guild_id, day, cap)
         )
 
     async def _request_for(self, ticket: Ticket, *, mode: str) -> AIRequest:
-        replies, _ = await ticket_repo.list_replies(self._db.reader, ticket.id)
+        replies, _ = await self._store.reads.replies.page(ticket.id)
         config = await self._guilds.config(ticket.guild_id)
         return AIRequest(
             subject=ticket.subject,

@@ -33,8 +33,8 @@ class OffsetFileClock:
     """System time plus an offset in seconds read from a file.
 
     Lets end-to-end tests move the running bot's time forward (inactivity reminders,
-    auto-close) by writing a number, with no real waiting. Only used when the
-    TICKETDESK_CLOCK_OFFSET_FILE environment variable is set.
+    auto-close) by writing a number, with no real waiting. Only chosen (in wiring.py)
+    when the TEST_CLOCK_OFFSET_FILE setting is set.
     """
 
     def __init__(self, path: Path) -> None:

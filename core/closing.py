@@ -11,13 +11,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-import aiosqlite
-
 from core.clock import Clock
 from core.models import ALL_CLOSE_PARTS, AuthorKind, ClosePart, CloseWork, Reply, Ticket
-from storage import closing as repo
-from storage import tickets as ticket_repo
-from storage.database import Database
+from core.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -34,33 +30,34 @@ def pause_after(attempts: int) -> timedelta:
 
 
 class CloseService:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
         self._clock = clock
 
     async def pending(self, ticket_id: int) -> CloseWork | None:
-        return await repo.get(self._db.reader, ticket_id)
+        return await self._store.reads.close_work.get(ticket_id)
 
     async def claim_due(self, limit: int = 50) -> list[CloseWork]:
         """Closes whose Discord side is unfinished and due for another attempt."""
         now = self._clock.now()
-        if not await repo.any_due(self._db.reader, now):  # the usual case: no write at all
+        if not await self._store.reads.close_work.any_due(now):  # usual: no write at all
             return []
-        return await self._db.write(lambda conn: repo.claim_due(conn, now, now + LEASE, limit))
+        return await self._store.write(
+            lambda uow: uow.close_work.claim_due(now, now + LEASE, limit)
+        )
 
     async def done(self, ticket_id: int, part: ClosePart) -> bool:
         """Record a part as done; False when the ticket was reopened meanwhile (stop)."""
-        return await self._db.write(
-            lambda conn: repo.mark_done(conn, ticket_id, part, ALL_CLOSE_PARTS)
+        return await self._store.write(
+            lambda uow: uow.close_work.mark_done(ticket_id, part, ALL_CLOSE_PARTS)
         )
 
     async def note_posted(self, ticket_id: int, line: str, message_id: int) -> None:
         """Keep the closing line in the record; the same message twice is stored once."""
         now = self._clock.now()
 
-        async def work(conn: aiosqlite.Connection) -> None:
-            await ticket_repo.insert_reply(
-                conn,
+        async def work(uow: UnitOfWork) -> None:
+            await uow.replies.insert(
                 ticket_id=ticket_id,
                 author_id=0,
                 author_kind=AuthorKind.SYSTEM,
@@ -69,7 +66,7 @@ class CloseService:
                 now=now,
             )
 
-        await self._db.write(work)
+        await self._store.write(work)
 
     async def failed(self, work: CloseWork, error: str) -> None:
         """Try the rest again later; after about two days, give up and say so in the log."""
@@ -80,16 +77,16 @@ class CloseService:
                 work.attempts,
                 error,
             )
-            await self._db.write(lambda conn: repo.cancel(conn, work.ticket_id))
+            await self._store.write(lambda uow: uow.close_work.cancel(work.ticket_id))
             return
         due = self._clock.now() + pause_after(work.attempts)
-        await self._db.write(lambda conn: repo.retry_at(conn, work.ticket_id, due, error))
+        await self._store.write(lambda uow: uow.close_work.retry_at(work.ticket_id, due, error))
 
     async def forget(self, ticket_id: int) -> None:
-        await self._db.write(lambda conn: repo.cancel(conn, ticket_id))
+        await self._store.write(lambda uow: uow.close_work.cancel(ticket_id))
 
     async def ticket(self, ticket_id: int) -> Ticket | None:
-        return await ticket_repo.get_ticket(self._db.reader, ticket_id)
+        return await self._store.reads.tickets.get(ticket_id)
 
     async def record(self, ticket_id: int) -> tuple[Ticket, list[Reply]] | None:
         """The ticket and its whole conversation for the transcript.
@@ -97,8 +94,8 @@ class CloseService:
         No flag check: the close was allowed when it happened, and an admin switching
         ticketing off afterwards must not leave it half done.
         """
-        ticket = await ticket_repo.get_ticket(self._db.reader, ticket_id)
+        ticket = await self._store.reads.tickets.get(ticket_id)
         if ticket is None:
             return None
-        replies, _ = await ticket_repo.list_replies(self._db.reader, ticket_id)
+        replies, _ = await self._store.reads.replies.page(ticket_id)
         return ticket, replies

@@ -5,23 +5,21 @@ from __future__ import annotations
 from core.clock import Clock
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.models import Status, Ticket
+from core.ports import Store
 from core.validation import clean_text, is_row_id
-from storage import lifecycle as repo
-from storage import tickets as ticket_repo
-from storage.database import Database
 
 COMMENT_MAX = 1000
 
 
 class FeedbackService:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
         self._clock = clock
 
     async def _owned_closed(self, user_id: int, ticket_id: int) -> Ticket:
         ticket = None
         if is_row_id(ticket_id):
-            ticket = await ticket_repo.get_ticket(self._db.reader, ticket_id)
+            ticket = await self._store.reads.tickets.get(ticket_id)
         if ticket is None:
             raise NotFound(f"Ticket #{ticket_id} was not found.")
         if ticket.owner_id != user_id:
@@ -34,27 +32,26 @@ class FeedbackService:
         if not 1 <= rating <= 5:
             raise InvalidInput("rating", "must be between 1 and 5")
         ticket = await self._owned_closed(user_id, ticket_id)
-        await self._store(ticket, user_id, rating=rating, comment=None)
+        await self._save(ticket, user_id, rating=rating, comment=None)
 
     async def comment(self, user_id: int, ticket_id: int, text: object) -> None:
         comment = clean_text("comment", text, max_length=COMMENT_MAX, multiline=True)
         ticket = await self.check_comment(user_id, ticket_id)
-        await self._store(ticket, user_id, rating=None, comment=comment)
+        await self._save(ticket, user_id, rating=None, comment=comment)
 
     async def check_comment(self, user_id: int, ticket_id: int) -> Ticket:
         """Refuse a comment before the member writes it (unknown ticket, not rated yet)."""
         ticket = await self._owned_closed(user_id, ticket_id)
-        if await repo.feedback_of(self._db.reader, ticket.id) is None:
+        if await self._store.reads.feedback.of(ticket.id) is None:
             raise InvalidInput("comment", "pick a rating from 1 to 5 first")
         return ticket
 
-    async def _store(
+    async def _save(
         self, ticket: Ticket, user_id: int, *, rating: int | None, comment: str | None
     ) -> None:
         now = self._clock.now()
-        await self._db.write(
-            lambda conn: repo.upsert_feedback(
-                conn,
+        await self._store.write(
+            lambda uow: uow.feedback.upsert(
                 ticket_id=ticket.id,
                 guild_id=ticket.guild_id,
                 user_id=user_id,
@@ -65,4 +62,4 @@ class FeedbackService:
         )
 
     async def of(self, ticket_id: int) -> tuple[int, str | None] | None:
-        return await repo.feedback_of(self._db.reader, ticket_id)
+        return await self._store.reads.feedback.of(ticket_id)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 
-import aiosqlite
-
 from core.access import ServerIds, foreign_ids
 from core.clock import Clock
 from core.errors import (
@@ -25,10 +23,8 @@ from core.form_models import Form, FormAvailability, Submission, SubmissionStatu
 from core.form_schema import DefinitionInvalid, FormDefinition, parse_definition
 from core.guilds import GuildService, ensure_enabled, require_admin
 from core.models import Actor, Feature, GuildConfig, Page, is_staff
+from core.ports import Reads, Store, UnitOfWork
 from core.validation import clamp_page, clean_text, is_row_id, parse_choice
-from storage import forms as repo
-from storage import guilds as guild_repo
-from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +49,8 @@ def _submission_not_found(submission_id: int) -> NotFound:
 
 
 class FormService:
-    def __init__(self, db: Database, guilds: GuildService, clock: Clock) -> None:
-        self._db = db
+    def __init__(self, store: Store, guilds: GuildService, clock: Clock) -> None:
+        self._store = store
         self._guilds = guilds
         self._clock = clock
 
@@ -69,8 +65,8 @@ class FormService:
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
         definition = _own_ids(parse_definition(raw_definition), actor, server)
         now = self._clock.now()
-        form = await self._db.write(
-            lambda conn: repo.insert_form(conn, actor.guild_id, definition, now)
+        form = await self._store.write(
+            lambda uow: uow.forms.insert(actor.guild_id, definition, now)
         )
         log.info("form %s created in guild %s", form.id, form.guild_id)
         return form
@@ -92,14 +88,14 @@ class FormService:
         definition = _own_ids(parse_definition(raw_definition), actor, server)
         now = self._clock.now()
 
-        async def work(conn: aiosqlite.Connection) -> Form:
-            current = await self._load(conn, actor, form_id)
+        async def work(uow: UnitOfWork) -> Form:
+            current = await self._load(uow, actor, form_id)
             final = definition
             if "active" not in definition.model_fields_set:
                 final = definition.model_copy(update={"active": current.active})
-            return await repo.replace_definition(conn, form_id, final, now) or current
+            return await uow.forms.replace_definition(form_id, final, now) or current
 
-        form = await self._db.write(work)
+        form = await self._store.write(work)
         log.info("form %s updated in guild %s", form.id, form.guild_id)
         return form
 
@@ -109,31 +105,31 @@ class FormService:
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
         now = self._clock.now()
 
-        async def work(conn: aiosqlite.Connection) -> Form:
-            current = await self._load(conn, actor, form_id)
+        async def work(uow: UnitOfWork) -> Form:
+            current = await self._load(uow, actor, form_id)
             if current.active == active:
                 return current
-            return await repo.set_active(conn, form_id, active, now) or current
+            return await uow.forms.set_active(form_id, active, now) or current
 
-        return await self._db.write(work)
+        return await self._store.write(work)
 
     async def delete(self, actor: Actor, form_id: int) -> int:
         """Delete a form and its submissions; return how many submissions went with it."""
         require_admin(actor)
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
 
-        async def work(conn: aiosqlite.Connection) -> int:
-            await self._load(conn, actor, form_id)
-            return await repo.delete_form(conn, form_id)
+        async def work(uow: UnitOfWork) -> int:
+            await self._load(uow, actor, form_id)
+            return await uow.forms.delete(form_id)
 
-        removed = await self._db.write(work)
+        removed = await self._store.write(work)
         log.info("form %s deleted in guild %s (%s submissions)", form_id, actor.guild_id, removed)
         return removed
 
     # -- reading forms -----------------------------------------------------------------
 
-    async def _load(self, conn: aiosqlite.Connection, actor: Actor, form_id: int) -> Form:
-        form = await repo.get_form(conn, form_id) if is_row_id(form_id) else None
+    async def _load(self, reads: Reads, actor: Actor, form_id: int) -> Form:
+        form = await reads.forms.get(form_id) if is_row_id(form_id) else None
         if form is None or form.guild_id != actor.guild_id:
             raise _form_not_found(form_id)
         return form
@@ -141,7 +137,7 @@ class FormService:
     async def get(self, actor: Actor, form_id: int) -> Form:
         """Any member may read an open form; staff and admins also closed ones."""
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
-        form = await self._load(self._db.reader, actor, form_id)
+        form = await self._load(self._store.reads, actor, form_id)
         if not form.active and not is_staff(actor):
             raise Forbidden(_closed(form))
         return form
@@ -150,7 +146,7 @@ class FormService:
         """Every form of the guild, open or closed (staff: for edit/open/close pickers)."""
         require_staff(actor)
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
-        return await repo.list_forms(self._db.reader, actor.guild_id)
+        return await self._store.reads.forms.of_guild(actor.guild_id)
 
     async def list_for_member(
         self, actor: Actor, member_role_ids: Iterable[int]
@@ -160,10 +156,9 @@ class FormService:
         Staff also see closed forms, marked as closed."""
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
         roles = set(member_role_ids)
-        forms = await repo.list_forms(
-            self._db.reader, actor.guild_id, active_only=not is_staff(actor)
-        )
-        counts = await repo.counts_for_user(self._db.reader, actor.guild_id, actor.user_id)
+        reads = self._store.reads
+        forms = await reads.forms.of_guild(actor.guild_id, active_only=not is_staff(actor))
+        counts = await reads.submissions.counts_for_user(actor.guild_id, actor.user_id)
         return [self._availability(actor, form, roles, counts.get(form.id, 0)) for form in forms]
 
     async def eligible_forms(
@@ -209,11 +204,11 @@ class FormService:
     # -- members: submitting -----------------------------------------------------------
 
     async def _check(
-        self, conn: aiosqlite.Connection, actor: Actor, form_id: int, roles: set[int]
+        self, reads: Reads, actor: Actor, form_id: int, roles: set[int]
     ) -> FormAvailability:
-        ensure_enabled(await guild_repo.get_flags(conn, actor.guild_id), Feature.APPLICATIONS)
-        form = await self._load(conn, actor, form_id)
-        used = await repo.count_for_user(conn, form.id, actor.user_id)
+        ensure_enabled(await reads.guilds.flags(actor.guild_id), Feature.APPLICATIONS)
+        form = await self._load(reads, actor, form_id)
+        used = await reads.submissions.count_for_user(form.id, actor.user_id)
         availability = self._availability(actor, form, roles, used)
         if availability.reason is not None:
             used_up = availability.reason == _used_up(form, used)
@@ -224,7 +219,7 @@ class FormService:
         self, actor: Actor, form_id: int, role_ids: Iterable[int]
     ) -> FormAvailability:
         """Before opening the modals: may this member submit this form now?"""
-        return await self._check(self._db.reader, actor, form_id, set(role_ids))
+        return await self._check(self._store.reads, actor, form_id, set(role_ids))
 
     async def submit(
         self,
@@ -237,18 +232,17 @@ class FormService:
         answers; the form's rules are checked again inside the write."""
         roles = set(role_ids)
         # Fast refusals from committed data, before queueing a write.
-        checked = await self._check(self._db.reader, actor, form_id, roles)
+        checked = await self._check(self._store.reads, actor, form_id, roles)
         cleaned = validate_answers(checked.form.definition, answers)
         now = self._clock.now()
 
-        async def work(conn: aiosqlite.Connection) -> Submission:
-            fresh = await self._check(conn, actor, form_id, roles)
+        async def work(uow: UnitOfWork) -> Submission:
+            fresh = await self._check(uow, actor, form_id, roles)
             final = cleaned
             if fresh.form.updated_at != checked.form.updated_at:
                 # Edited meanwhile: the answers must fit the questions being stored against.
                 final = validate_answers(fresh.form.definition, answers)
-            return await repo.insert_submission(
-                conn,
+            return await uow.submissions.insert(
                 form_id=form_id,
                 guild_id=actor.guild_id,
                 user_id=actor.user_id,
@@ -256,7 +250,7 @@ class FormService:
                 now=now,
             )
 
-        submission = await self._db.write(work)
+        submission = await self._store.write(work)
         log.info("submission %s to form %s in guild %s", submission.id, form_id, actor.guild_id)
         return submission
 
@@ -264,8 +258,8 @@ class FormService:
         self, submission_id: int, channel_id: int, message_id: int
     ) -> Submission:
         """Remember where the front end posted a submission for review."""
-        submission = await self._db.write(
-            lambda conn: repo.set_review_message(conn, submission_id, channel_id, message_id)
+        submission = await self._store.write(
+            lambda uow: uow.submissions.set_review_message(submission_id, channel_id, message_id)
         )
         if submission is None:
             raise _submission_not_found(submission_id)
@@ -285,29 +279,27 @@ class FormService:
         require_staff(actor)
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
         wanted = None if status is None else parse_choice("status", status, SubmissionStatus, None)
-        form = await self._load(self._db.reader, actor, form_id)
+        form = await self._load(self._store.reads, actor, form_id)
         page = clamp_page(page)
-        items, total = await repo.list_submissions(
-            self._db.reader, form.id, status=wanted, offset=page * page_size, limit=page_size
+        items, total = await self._store.reads.submissions.page(
+            form.id, status=wanted, offset=page * page_size, limit=page_size
         )
         return Page(items=tuple(items), page=page, page_size=page_size, total=total)
 
     async def get_submission(self, actor: Actor, submission_id: int) -> Submission:
         """Staff see any submission of their guild; a member only their own."""
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
-        submission = await self._submission(self._db.reader, actor, submission_id)
+        submission = await self._submission(self._store.reads, actor, submission_id)
         if submission.user_id != actor.user_id and not is_staff(actor):
             raise Forbidden(
                 f"Submission #{submission_id} is someone else's; only staff can see it."
             )
         return submission
 
-    async def _submission(
-        self, conn: aiosqlite.Connection, actor: Actor, submission_id: int
-    ) -> Submission:
+    async def _submission(self, reads: Reads, actor: Actor, submission_id: int) -> Submission:
         found = None
         if is_row_id(submission_id):
-            found = await repo.get_submission(conn, submission_id)
+            found = await reads.submissions.get(submission_id)
         if found is None or found.guild_id != actor.guild_id:
             raise _submission_not_found(submission_id)
         return found
@@ -325,12 +317,11 @@ class FormService:
         status = SubmissionStatus.ACCEPTED if accept else SubmissionStatus.REJECTED
         now = self._clock.now()
 
-        async def work(conn: aiosqlite.Connection) -> Submission:
-            current = await self._submission(conn, actor, submission_id)
+        async def work(uow: UnitOfWork) -> Submission:
+            current = await self._submission(uow, actor, submission_id)
             if current.user_id == actor.user_id and not actor.is_admin:
                 raise Forbidden("You can't review your own submission; ask another staff member.")
-            decided = await repo.decide(
-                conn,
+            decided = await uow.submissions.decide(
                 submission_id,
                 status=status,
                 reviewer_id=actor.user_id,
@@ -341,7 +332,7 @@ class FormService:
                 raise InvalidTransition(_already_reviewed(current))
             return decided
 
-        submission = await self._db.write(work)
+        submission = await self._store.write(work)
         log.info("submission %s %s by %s", submission.id, status, actor.user_id)
         return submission
 

@@ -6,8 +6,7 @@ from core.access import ServerIds, require_own_ids
 from core.clock import Clock
 from core.errors import FeatureDisabled, Forbidden, InvalidInput
 from core.models import Actor, Department, Feature, FeatureFlags, GuildConfig
-from storage import guilds as repo
-from storage.database import Database
+from core.ports import Store, UnitOfWork
 
 FEATURE_LABELS = {
     Feature.TICKETING: "Ticketing",
@@ -47,8 +46,8 @@ def require_admin(actor: Actor) -> None:
 
 
 class GuildService:
-    def __init__(self, db: Database, clock: Clock, *, ai_configured: bool = False) -> None:
-        self._db = db
+    def __init__(self, store: Store, clock: Clock, *, ai_configured: bool = False) -> None:
+        self._store = store
         self._clock = clock
         self._ai_configured = ai_configured
 
@@ -57,10 +56,10 @@ class GuildService:
         return self._ai_configured
 
     async def config(self, guild_id: int) -> GuildConfig:
-        return await repo.get_config(self._db.reader, guild_id)
+        return await self._store.reads.guilds.config(guild_id)
 
     async def flags(self, guild_id: int) -> FeatureFlags:
-        return await repo.get_flags(self._db.reader, guild_id)
+        return await self._store.reads.guilds.flags(guild_id)
 
     async def require_feature(self, guild_id: int, feature: Feature) -> None:
         ensure_enabled(await self.flags(guild_id), feature)
@@ -89,9 +88,8 @@ class GuildService:
         )
         now = self._clock.now()
 
-        async def work(conn):
-            await repo.update_settings(
-                conn,
+        async def work(uow: UnitOfWork) -> GuildConfig:
+            await uow.guilds.update_settings(
                 actor.guild_id,
                 now,
                 ticket_channel_id=ticket_channel_id,
@@ -99,9 +97,9 @@ class GuildService:
                 log_channel_id=log_channel_id,
                 review_channel_id=review_channel_id,
             )
-            return await repo.get_config(conn, actor.guild_id)
+            return await uow.guilds.config(actor.guild_id)
 
-        return await self._db.write(work)
+        return await self._store.write(work)
 
     async def set_department_role(
         self, actor: Actor, department: Department, role_id: int, *, server: ServerIds
@@ -109,11 +107,11 @@ class GuildService:
         require_admin(actor)
         require_own_ids(server, roles={"role": role_id})
 
-        async def work(conn):
-            await repo.set_department_role(conn, actor.guild_id, department, role_id)
-            return await repo.get_config(conn, actor.guild_id)
+        async def work(uow: UnitOfWork) -> GuildConfig:
+            await uow.guilds.set_department_role(actor.guild_id, department, role_id)
+            return await uow.guilds.config(actor.guild_id)
 
-        return await self._db.write(work)
+        return await self._store.write(work)
 
     async def set_feature(self, actor: Actor, feature: Feature, enabled: bool) -> FeatureFlags:
         require_admin(actor)
@@ -125,11 +123,11 @@ class GuildService:
                 "then try again.",
             )
 
-        async def work(conn):
-            await repo.set_flag(conn, actor.guild_id, feature, enabled)
-            return await repo.get_flags(conn, actor.guild_id)
+        async def work(uow: UnitOfWork) -> FeatureFlags:
+            await uow.guilds.set_flag(actor.guild_id, feature, enabled)
+            return await uow.guilds.flags(actor.guild_id)
 
-        return await self._db.write(work)
+        return await self._store.write(work)
 
     async def set_limits(self, actor: Actor, **limits: int | None) -> GuildConfig:
         require_admin(actor)
@@ -140,12 +138,12 @@ class GuildService:
                 raise InvalidInput(name, f"must be between {low} and {high}")
         now = self._clock.now()
 
-        async def work(conn):
+        async def work(uow: UnitOfWork) -> GuildConfig:
             if changes:
-                await repo.update_settings(conn, actor.guild_id, now, **changes)
-            return await repo.get_config(conn, actor.guild_id)
+                await uow.guilds.update_settings(actor.guild_id, now, **changes)
+            return await uow.guilds.config(actor.guild_id)
 
-        return await self._db.write(work)
+        return await self._store.write(work)
 
     async def set_ai_knowledge(self, actor: Actor, text: str | None) -> GuildConfig:
         require_admin(actor)
@@ -153,12 +151,12 @@ class GuildService:
             raise InvalidInput("knowledge", f"must be at most {AI_KNOWLEDGE_MAX} characters")
         now = self._clock.now()
 
-        async def work(conn):
-            await repo.update_settings(conn, actor.guild_id, now, ai_knowledge=text or None)
-            return await repo.get_config(conn, actor.guild_id)
+        async def work(uow: UnitOfWork) -> GuildConfig:
+            await uow.guilds.update_settings(actor.guild_id, now, ai_knowledge=text or None)
+            return await uow.guilds.config(actor.guild_id)
 
-        return await self._db.write(work)
+        return await self._store.write(work)
 
     async def forget(self, actor: Actor) -> dict[str, int]:
         require_admin(actor)
-        return await self._db.write(lambda conn: repo.forget_guild(conn, actor.guild_id))
+        return await self._store.write(lambda uow: uow.guilds.forget(actor.guild_id))

@@ -1,22 +1,21 @@
-"""The set of services the front ends use, built once in bot.py."""
+"""The set of services the front ends use, built once by the wiring module (wiring.py)
+from a store it chose; nothing here knows which store that is."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from core.ai import OpenAIResponder
 from core.ai_replies import AIReplyService
-from core.clock import Clock, OffsetFileClock, SystemClock
+from core.clock import Clock
 from core.closing import CloseService
 from core.feedback import FeedbackService
 from core.forms import FormService
 from core.guilds import GuildService
+from core.ports import Store
 from core.settings import Settings
 from core.tickets import TicketService
 from core.upkeep import InactivityService
-from storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -29,12 +28,6 @@ class Services:
     inactivity: InactivityService
     ai: AIReplyService
     closing: CloseService
-
-
-def make_clock() -> Clock:
-    # End-to-end tests move the bot's time through a file; production uses the system clock.
-    offset_file = os.environ.get("TICKETDESK_CLOCK_OFFSET_FILE")
-    return OffsetFileClock(Path(offset_file)) if offset_file else SystemClock()
 
 
 def make_responder(settings: Settings) -> OpenAIResponder | None:
@@ -51,18 +44,17 @@ def make_responder(settings: Settings) -> OpenAIResponder | None:
     )
 
 
-def build_services(db: Database, settings: Settings, clock: Clock | None = None) -> Services:
-    clock = clock or make_clock()
-    guilds = GuildService(db, clock, ai_configured=settings.ai_configured)
-    tickets = TicketService(db, guilds, clock, ai_configured=settings.ai_configured)
-    forms = FormService(db, guilds, clock)
+def build_services(store: Store, settings: Settings, clock: Clock) -> Services:
+    guilds = GuildService(store, clock, ai_configured=settings.ai_configured)
+    tickets = TicketService(store, guilds, clock, ai_configured=settings.ai_configured)
+    forms = FormService(store, guilds, clock)
     return Services(
         clock=clock,
         guilds=guilds,
         tickets=tickets,
         forms=forms,
-        feedback=FeedbackService(db, clock),
-        inactivity=InactivityService(db, tickets, clock),
-        ai=AIReplyService(db, guilds, tickets, make_responder(settings), clock),
-        closing=CloseService(db, clock),
+        feedback=FeedbackService(store, clock),
+        inactivity=InactivityService(store, tickets, clock),
+        ai=AIReplyService(store, guilds, tickets, make_responder(settings), clock),
+        closing=CloseService(store, clock),
     )

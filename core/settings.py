@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
@@ -33,6 +33,28 @@ class Settings(BaseSettings):
     AI_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0, le=600)
     # How long start-up keeps retrying (with backoff) while Discord cannot be reached.
     DISCORD_RETRY_SECONDS: float = Field(default=300.0, gt=0, le=86400)
+    # How often the upkeep sweep runs (reminders, auto-close, unfinished closes); the
+    # end-to-end tests shorten it. TICKETDESK_SWEEP_SECONDS is the older name.
+    SWEEP_INTERVAL_SECONDS: float = Field(
+        default=300.0,
+        gt=0,
+        le=86400,
+        validation_alias=AliasChoices("SWEEP_INTERVAL_SECONDS", "TICKETDESK_SWEEP_SECONDS"),
+    )
+    # How long a half-filled multi-page form is kept between pages, on the monotonic clock;
+    # the end-to-end tests shorten it. TICKETDESK_FORM_SESSION_SECONDS is the older name.
+    FORM_SESSION_SECONDS: float = Field(
+        default=30 * 60.0,
+        gt=0,
+        validation_alias=AliasChoices("FORM_SESSION_SECONDS", "TICKETDESK_FORM_SESSION_SECONDS"),
+    )
+    # TESTS ONLY: the bot's clock runs this file's number of seconds ahead of the system
+    # clock, so end-to-end tests reach reminders and auto-close without waiting. Never set
+    # it in production. TICKETDESK_CLOCK_OFFSET_FILE is the older name.
+    TEST_CLOCK_OFFSET_FILE: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TEST_CLOCK_OFFSET_FILE", "TICKETDESK_CLOCK_OFFSET_FILE"),
+    )
 
     @field_validator("DISCORD_TOKEN")
     @classmethod

@@ -13,22 +13,21 @@ from datetime import datetime
 
 from core.clock import Clock
 from core.models import Ticket
+from core.ports import Store
 from core.tickets import TicketService
-from storage import lifecycle as repo
-from storage.database import Database
 
 NO_REPLY = "no reply"
 BATCH = 500
 
 
 class InactivityService:
-    def __init__(self, db: Database, tickets: TicketService, clock: Clock) -> None:
-        self._db = db
+    def __init__(self, store: Store, tickets: TicketService, clock: Clock) -> None:
+        self._store = store
         self._tickets = tickets
         self._clock = clock
 
     async def due_reminders(self, limit: int = BATCH) -> list[Ticket]:
-        return await repo.due_for_reminder(self._db.reader, self._clock.now(), limit)
+        return await self._store.reads.inactivity.due_for_reminder(self._clock.now(), limit)
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -37,10 +36,10 @@ class InactivityService:
         """After the reminder went out (at `sent_at`, from which the auto-close counts);
         False if a reply or another sweep got there first."""
         when = sent_at or self._clock.now()
-        return await self._db.write(lambda conn: repo.mark_reminded(conn, ticket, when))
+        return await self._store.write(lambda uow: uow.inactivity.mark_reminded(ticket, when))
 
     async def due_closes(self, limit: int = BATCH) -> list[Ticket]:
-        return await repo.due_for_close(self._db.reader, self._clock.now(), limit)
+        return await self._store.reads.inactivity.due_for_close(self._clock.now(), limit)
 
     async def close_if_due(self, ticket_id: int) -> Ticket | None:
         """Close with "no reply" if still due; None when a reply came in since it was picked."""

@@ -34,3 +34,42 @@ def test_domain_layers_do_not_import_discord(package):
 def test_storage_does_not_import_front_end():
     for path in (ROOT / "storage").rglob("*.py"):
         assert not any(m.split(".")[0] == "cogs" for m in imported_modules(path)), path
+
+
+# What each layer must never import (any module under these names, lazy imports included):
+# core is the domain behind its ports, storage implements the ports, and only the wiring
+# (wiring.py, called by bot.py) picks implementations.
+FORBIDDEN = {
+    "core": {"storage", "aiosqlite", "sqlite3", "asyncpg", "cogs", "discord", "wiring", "bot"},
+    "storage": {"cogs", "discord", "wiring", "bot"},
+}
+
+
+@pytest.mark.parametrize(("package", "forbidden"), sorted(FORBIDDEN.items()))
+def test_layers_import_only_what_they_may(package, forbidden):
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            m for m in imported_modules(path) if m.split(".")[0] in forbidden
+        )
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+# `python bot.py --check` reads the database without opening it for writing: the one
+# storage import the front end may make.
+FRONT_END_STORAGE_IMPORTS = {"storage.sqlite.health"}
+
+
+def test_only_the_wiring_chooses_the_store():
+    offenders = {}
+    for path in ROOT.rglob("*.py"):
+        relative = path.relative_to(ROOT)
+        top = relative.parts[0]
+        if top in {"storage", "tests", "bench", "bot.py", "wiring.py"} or top.startswith("."):
+            continue  # (dot folders: virtual environments such as CI's .venv-ci)
+        allowed = FRONT_END_STORAGE_IMPORTS if relative.parts[0] == "cogs" else set()
+        found = {m for m in imported_modules(path) if m.split(".")[0] == "storage"} - allowed
+        if found:
+            offenders[str(relative)] = sorted(found)
+    assert offenders == {}

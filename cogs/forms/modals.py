@@ -290,7 +290,7 @@ def _pages_named(pages: list[int]) -> str:
 class FormFlow:
     def __init__(self, desk: TicketDesk, store: SessionStore | None = None) -> None:
         self.desk = desk
-        self.store = store or SessionStore()
+        self.store = store or SessionStore(desk.bot.settings.FORM_SESSION_SECONDS)
 
     async def start(self, interaction: discord.Interaction, form_id: int) -> None:
         """`/forms submit`: check the member may apply, then open the first page."""

@@ -8,7 +8,6 @@ abandoned form never counts against the member's limit; it simply expires.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +16,10 @@ from typing import Any
 from core.form_models import Form
 from core.form_schema import Question
 
-# End-to-end tests shorten this to watch a session run out in real time (it is measured
-# on the monotonic clock, which the tests' offset clock cannot move).
-SESSION_TTL_SECONDS = float(os.environ.get("TICKETDESK_FORM_SESSION_SECONDS", 30 * 60))
+# The default of the FORM_SESSION_SECONDS setting. End-to-end tests shorten it to watch a
+# session run out in real time (it is measured on the monotonic clock, which the tests'
+# offset clock cannot move).
+SESSION_TTL_SECONDS = 30 * 60.0
 # While a page is open the member may be typing a long answer: time spent there does not
 # count against SESSION_TTL_SECONDS, up to this bound (a page closed unsent is forgotten).
 TYPING_TTL_SECONDS = 24 * 60 * 60

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Awaitable, Callable
 
 import discord
@@ -23,17 +22,10 @@ from core.models import Actor, Ticket
 
 log = logging.getLogger(__name__)
 
-DEFAULT_INTERVAL_SECONDS = 300.0
 
-
-def sweep_interval() -> float:
-    # Tests shorten the interval so reminders happen without real waiting.
-    try:
-        return max(
-            0.05, float(os.environ.get("TICKETDESK_SWEEP_SECONDS", DEFAULT_INTERVAL_SECONDS))
-        )
-    except ValueError:
-        return DEFAULT_INTERVAL_SECONDS
+def sweep_interval(seconds: float) -> float:
+    # Tests shorten the interval (SWEEP_INTERVAL_SECONDS) so reminders happen without waiting.
+    return max(0.05, seconds)
 
 
 class Upkeep(commands.Cog):
@@ -50,7 +42,7 @@ class Upkeep(commands.Cog):
 
     async def _run(self) -> None:
         await self.desk.bot.wait_until_ready()
-        interval = sweep_interval()
+        interval = sweep_interval(self.desk.bot.settings.SWEEP_INTERVAL_SECONDS)
         while not self.desk.bot.is_closed():
             try:
                 await self.run_once()

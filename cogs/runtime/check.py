@@ -31,7 +31,7 @@ from core.ai import AIUnavailable
 from core.models import GuildConfig
 from core.services import make_responder
 from core.settings import Settings
-from storage.health import DatabaseHealth, inspect_database, read_configs
+from storage.sqlite.health import DatabaseHealth, inspect_database, read_configs
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,6 @@
-"""Services against a real SQLite file, with a clock that only moves when told to."""
+"""Services against a real SQLite file (the SQLite store), and again against the in-memory
+store of tests/fakes/store/ (a second implementation of core's ports, so core can't come
+to lean on SQLite), with a clock that only moves when told to."""
 
 from __future__ import annotations
 
@@ -10,19 +12,23 @@ from core.access import ServerIds
 from core.clock import ManualClock
 from core.guilds import GuildService
 from core.models import Actor
+from core.ports import Store
 from core.tickets import TicketService
-from storage.database import Database
+from storage.sqlite.store import SqliteStore
+from tests.fakes.store import MemoryStore
 
 GUILD = 1000
 STAFF_ROLE = 2000
 TICKET_CHANNEL = 3000
 
 
-@pytest.fixture
-async def db(tmp_path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "desk.db")
-    yield database
-    await database.close()
+@pytest.fixture(params=["sqlite", "memory"])
+async def store(request, tmp_path) -> AsyncIterator[Store]:
+    opened = (
+        await SqliteStore.open(tmp_path / "desk.db") if request.param == "sqlite" else MemoryStore()
+    )
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture
@@ -31,13 +37,13 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def guilds(db: Database, clock: ManualClock) -> GuildService:
-    return GuildService(db, clock, ai_configured=True)
+def guilds(store: Store, clock: ManualClock) -> GuildService:
+    return GuildService(store, clock, ai_configured=True)
 
 
 @pytest.fixture
-def tickets(db: Database, guilds: GuildService, clock: ManualClock) -> TicketService:
-    return TicketService(db, guilds, clock, ai_configured=True)
+def tickets(store: Store, guilds: GuildService, clock: ManualClock) -> TicketService:
+    return TicketService(store, guilds, clock, ai_configured=True)
 
 
 def member(user_id: int = 1, guild_id: int = GUILD) -> Actor:

@@ -81,8 +81,8 @@ async def test_setup_refuses_another_servers_ids(guilds: GuildService):
     assert not (await guilds.config(GUILD)).is_set_up
 
 
-async def test_form_ids_must_be_the_servers_own(guilds: GuildService, db, clock):
-    forms = FormService(db, guilds, clock)
+async def test_form_ids_must_be_the_servers_own(guilds: GuildService, store, clock):
+    forms = FormService(store, guilds, clock)
     definition = json.dumps(
         {
             "title": "Beta",

@@ -13,8 +13,8 @@ from core.clock import ManualClock
 from core.errors import FeatureDisabled, Forbidden, InvalidTransition, LimitReached
 from core.guilds import GuildService
 from core.models import Actor, AuthorKind, Feature, Priority, Status
+from core.ports import Store
 from core.tickets import TicketService
-from storage.database import Database
 from tests.core.conftest import admin, member, staff
 from tests.fakes.openai import FakeOpenAI
 
@@ -39,14 +39,14 @@ async def responder(fake: FakeOpenAI) -> AsyncIterator[OpenAIResponder]:
 
 @pytest.fixture
 def ai(
-    db: Database,
+    store: Store,
     guilds: GuildService,
     tickets: TicketService,
     responder: OpenAIResponder,
     clock: ManualClock,
 ) -> AIReplyService:
     return AIReplyService(
-        db, guilds, tickets, responder, clock, per_ticket_cap=2, per_guild_daily_cap=3
+        store, guilds, tickets, responder, clock, per_ticket_cap=2, per_guild_daily_cap=3
     )
 
 
@@ -259,12 +259,12 @@ async def test_failures_come_out_as_one_exception(
 
 async def test_no_responder_means_quiet(
     set_up: None,
-    db: Database,
+    store: Store,
     guilds: GuildService,
     tickets: TicketService,
     clock: ManualClock,
 ) -> None:
     await guilds.set_feature(admin(), Feature.AI, True)
-    service = AIReplyService(db, guilds, tickets, None, clock)
+    service = AIReplyService(store, guilds, tickets, None, clock)
     ticket = await open_ticket(tickets)
     assert (await service.plan_answer(ticket.id)).outcome is Outcome.QUIET

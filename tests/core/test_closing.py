@@ -12,8 +12,8 @@ pytestmark = pytest.mark.usefixtures("set_up")
 
 
 @pytest.fixture
-def closing(db, clock) -> CloseService:
-    return CloseService(db, clock)
+def closing(store, clock) -> CloseService:
+    return CloseService(store, clock)
 
 
 async def closed_ticket(tickets):

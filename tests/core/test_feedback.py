@@ -12,8 +12,8 @@ pytestmark = pytest.mark.usefixtures("set_up")
 
 
 @pytest.fixture
-def feedback(db, clock) -> FeedbackService:
-    return FeedbackService(db, clock)
+def feedback(store, clock) -> FeedbackService:
+    return FeedbackService(store, clock)
 
 
 async def closed_ticket(tickets, user_id=1):

@@ -21,7 +21,8 @@ from core.form_models import SubmissionStatus
 from core.forms import FormService
 from core.guilds import GuildService
 from core.models import Feature, GuildConfig
-from storage.database import Database
+from core.ports import Store
+from storage.sqlite.store import SqliteStore
 from tests.core.conftest import GUILD, admin, member, server, staff
 
 MOD_ROLE = 777
@@ -46,8 +47,8 @@ ANSWERS = {"name": "Jane", "age": "30"}
 
 
 @pytest.fixture
-def forms(db: Database, guilds: GuildService, clock) -> FormService:
-    return FormService(db, guilds, clock)
+def forms(store: Store, guilds: GuildService, clock) -> FormService:
+    return FormService(store, guilds, clock)
 
 
 async def test_admin_creates_a_form_and_a_member_sees_it(forms: FormService) -> None:
@@ -278,14 +279,14 @@ async def test_review_channel_and_message_are_remembered(forms: FormService) -> 
 
 async def test_forms_survive_reopening_the_database(tmp_path, guilds: GuildService, clock) -> None:
     path = tmp_path / "t.db"
-    db = await Database.open(path)
+    store = await SqliteStore.open(path)
     try:
-        form = await FormService(db, guilds, clock).create(admin(), definition())
+        form = await FormService(store, guilds, clock).create(admin(), definition())
     finally:
-        await db.close()
-    db = await Database.open(path)
+        await store.close()
+    store = await SqliteStore.open(path)
     try:
-        again = await FormService(db, guilds, clock).get(member(), form.id)
+        again = await FormService(store, guilds, clock).get(member(), form.id)
         assert again.definition == form.definition
     finally:
-        await db.close()
+        await store.close()

@@ -17,6 +17,7 @@ from core.errors import (
     NotFound,
 )
 from core.models import AuthorKind, Department, Feature, Priority, Status
+from storage.sqlite.store import SqliteStore
 from tests.core.conftest import admin, member, staff
 
 pytestmark = pytest.mark.usefixtures("set_up")
@@ -110,13 +111,15 @@ async def test_racing_creates_of_one_member_make_one_ticket(tickets, guilds):
     assert all(isinstance(r, LimitReached) for r in results if isinstance(r, Exception))
 
 
-async def test_two_hundred_concurrent_creates_all_commit(tickets, guilds, db):
+async def test_two_hundred_concurrent_creates_all_commit(tickets, guilds, store):
     await guilds.set_limits(admin(), max_open_tickets=50)
     made = await asyncio.gather(*(open_ticket(tickets, member(user_id=1 + n)) for n in range(200)))
     ids = {t.id for t in made}
     assert len(ids) == 200
-    async with db.reader.execute("SELECT COUNT(*) FROM tickets") as cursor:
-        assert (await cursor.fetchone())[0] == 200
+    if isinstance(store, SqliteStore):  # the rows themselves
+        async with store.database.reader.execute("SELECT COUNT(*) FROM tickets") as cursor:
+            assert (await cursor.fetchone())[0] == 200
+    assert [(await store.reads.tickets.get(i)) is not None for i in ids] == [True] * 200
 
 
 async def test_member_and_staff_messages_move_status(tickets):

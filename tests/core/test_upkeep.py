@@ -41,8 +41,8 @@ class Sweeper:
 
 
 @pytest.fixture
-def inactivity(db, tickets, clock) -> Sweeper:
-    return Sweeper(InactivityService(db, tickets, clock))
+def inactivity(store, tickets, clock) -> Sweeper:
+    return Sweeper(InactivityService(store, tickets, clock))
 
 
 async def waiting_on_member(tickets, user_id=1):

@@ -53,15 +53,15 @@ def test_create_never_raises_unexpected_errors(tmp_path_factory, subject, messag
     from core.clock import ManualClock
     from core.guilds import GuildService
     from core.tickets import TicketService
-    from storage.database import Database
+    from storage.sqlite.store import SqliteStore
     from tests.core.conftest import admin, member, server
 
     async def scenario():
-        db = await Database.open(tmp_path_factory.mktemp("p") / "desk.db")
+        store = await SqliteStore.open(tmp_path_factory.mktemp("p") / "desk.db")
         try:
             clock = ManualClock()
-            guilds = GuildService(db, clock)
-            tickets = TicketService(db, guilds, clock)
+            guilds = GuildService(store, clock)
+            tickets = TicketService(store, guilds, clock)
             await guilds.setup(
                 admin(),
                 ticket_channel_id=1,
@@ -76,6 +76,6 @@ def test_create_never_raises_unexpected_errors(tmp_path_factory, subject, messag
                 return
             assert 1 <= len(ticket.subject) <= SUBJECT_MAX
         finally:
-            await db.close()
+            await store.close()
 
     asyncio.run(scenario())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.migrations import discover
+from storage.sqlite.migrations import discover
 from tests.e2e.exits import Exit, dead_port, run_to_exit
 from tests.e2e.helpers import set_up
 from tests.fakes.discord import FakeDiscord

@@ -13,8 +13,8 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from storage.database import Database, MigrationError
-from storage.migrations import apply_migrations, discover
+from storage.sqlite.database import Database, MigrationError
+from storage.sqlite.migrations import apply_migrations, discover
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,7 +92,7 @@ async def test_a_failing_write_does_not_spoil_its_batch(tmp_path):
 CRASHER = textwrap.dedent(
     """
     import asyncio, sys
-    from storage.database import Database
+    from storage.sqlite.database import Database
 
     async def main():
         db = await Database.open(sys.argv[1])

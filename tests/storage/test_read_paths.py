@@ -6,19 +6,17 @@ import itertools
 from datetime import UTC, datetime
 
 from core.models import Department, Priority, Status
-from storage import guilds as guild_repo
-from storage import lifecycle as lifecycle_repo
-from storage import tickets as repo
-from storage.database import Database
-from storage.rows import fetch_one, fetch_value
+from storage.sqlite.rows import fetch_one, fetch_value
+from storage.sqlite.store import SqliteStore
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-async def _ticket(db: Database, guild: int, owner: int, priority: Priority, department: Department):
-    return await db.write(
-        lambda conn: repo.insert_ticket(
-            conn,
+async def _ticket(
+    store: SqliteStore, guild: int, owner: int, priority: Priority, department: Department
+):
+    return await store.write(
+        lambda uow: uow.tickets.insert(
             guild_id=guild,
             owner_id=owner,
             subject="s",
@@ -32,27 +30,26 @@ async def _ticket(db: Database, guild: int, owner: int, priority: Priority, depa
 
 
 async def test_list_totals_and_median_counts_follow_every_change(tmp_path):
-    db = await Database.open(tmp_path / "desk.db")
+    store = await SqliteStore.open(tmp_path / "desk.db")
     try:
         made = []
         for n, (priority, department) in enumerate(
             itertools.product(list(Priority), list(Department))
         ):
-            made.append(await _ticket(db, 1 + n % 2, 10 + n % 3, priority, department))
+            made.append(await _ticket(store, 1 + n % 2, 10 + n % 3, priority, department))
         for ticket in made[::3]:  # answered, then some re-triaged, one closed, one deleted
-            await db.write(
-                lambda c, t=ticket: repo.update_ticket(c, t.id, first_response_seconds=60.0)
+            await store.write(
+                lambda uow, t=ticket: uow.tickets.update(t.id, first_response_seconds=60.0)
             )
-        await db.write(lambda c: repo.update_ticket(c, made[0].id, status=Status.CLOSED))
-        await db.write(lambda c: repo.update_ticket(c, made[1].id, department=Department.SALES))
-        await db.write(lambda c: repo.delete_ticket(c, made[3].id))
+        await store.write(lambda uow: uow.tickets.update(made[0].id, status=Status.CLOSED))
+        await store.write(lambda uow: uow.tickets.update(made[1].id, department=Department.SALES))
+        await store.write(lambda uow: uow.tickets.delete(made[3].id))
 
-        conn = db.reader
+        reads, conn = store.reads, store.database.reader
         for guild, status, department, owner in itertools.product(
             (1, 2), (None, Status.OPEN, Status.CLOSED), (None, Department.SALES), (None, 10)
         ):
-            _, total = await repo.list_tickets(
-                conn,
+            _, total = await reads.tickets.page(
                 guild_id=guild,
                 owner_id=owner,
                 status=status,
@@ -83,12 +80,11 @@ async def test_list_totals_and_median_counts_follow_every_change(tmp_path):
                 conn, "SELECT n FROM response_counts WHERE guild_id = ?", (guild,)
             )
             assert kept == answered
-            assert await repo.median_first_response(conn, guild) == (60.0 if answered else None)
+            assert await reads.tickets.median_first_response(guild) == (60.0 if answered else None)
 
         for ticket, rating in ((made[0], 5), (made[2], 2), (made[4], 4), (made[5], 1)):
-            await db.write(
-                lambda c, t=ticket, r=rating: lifecycle_repo.upsert_feedback(
-                    c,
+            await store.write(
+                lambda uow, t=ticket, r=rating: uow.feedback.upsert(
                     ticket_id=t.id,
                     guild_id=t.guild_id,
                     user_id=t.owner_id,
@@ -97,29 +93,29 @@ async def test_list_totals_and_median_counts_follow_every_change(tmp_path):
                     now=NOW,
                 )
             )
-        await db.write(  # a changed rating, a comment only, a ticket (and its rating) deleted
-            lambda c: lifecycle_repo.upsert_feedback(
-                c, ticket_id=made[2].id, guild_id=1, user_id=1, rating=3, comment=None, now=NOW
+        await store.write(  # a changed rating, a comment only, a ticket (and its rating) deleted
+            lambda uow: uow.feedback.upsert(
+                ticket_id=made[2].id, guild_id=1, user_id=1, rating=3, comment=None, now=NOW
             )
         )
-        await db.write(
-            lambda c: lifecycle_repo.upsert_feedback(
-                c, ticket_id=made[4].id, guild_id=1, user_id=1, rating=None, comment="ok", now=NOW
+        await store.write(
+            lambda uow: uow.feedback.upsert(
+                ticket_id=made[4].id, guild_id=1, user_id=1, rating=None, comment="ok", now=NOW
             )
         )
-        await db.write(lambda c: repo.delete_ticket(c, made[5].id))
+        await store.write(lambda uow: uow.tickets.delete(made[5].id))
         for guild in (1, 2):
             row = await fetch_one(
                 conn, "SELECT COUNT(*), AVG(rating) FROM feedback WHERE guild_id = ?", (guild,)
             )
             expected = (row[0], row[1]) if row[0] else (0, None)
-            assert await lifecycle_repo.rating_summary(conn, guild) == expected
+            assert await reads.feedback.rating_summary(guild) == expected
 
-        removed = await db.write(lambda c: guild_repo.forget_guild(c, 1))
+        removed = await store.write(lambda uow: uow.guilds.forget(1))
         assert removed["response_counts"] == 1
         assert removed["rating_counts"] == 1
         assert (
             await fetch_value(conn, "SELECT COUNT(*) FROM response_counts WHERE guild_id = 1") == 0
         )
     finally:
-        await db.close()
+        await store.close()

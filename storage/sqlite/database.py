@@ -1,5 +1,8 @@
 """One SQLite database: a write connection behind a group-commit queue, a read connection.
 
+This is the connection layer under the SQLite store (store.py), which hands each write's
+connection to the repositories as a unit of work.
+
 Writes are serialised through a single writer task. Every write waiting at one moment is
 committed in one transaction (group commit), each inside its own SAVEPOINT so a failing
 write rolls back alone and its caller gets its own error. A write is acknowledged only
@@ -19,7 +22,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from storage.migrations import MIGRATIONS_DIR, apply_migrations
+from core.ports.store import MigrationError
+from storage.sqlite.migrations import MIGRATIONS_DIR, apply_migrations
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +33,6 @@ WriteWork = Callable[[aiosqlite.Connection], Awaitable[T]]
 # Enough to batch a burst of members without starving the read side for long.
 MAX_BATCH = 256
 BUSY_TIMEOUT_MS = 5000
-
-
-class MigrationError(Exception):
-    """A migration failed; it was rolled back and start-up must stop."""
 
 
 @dataclass
@@ -50,6 +50,9 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     await connection.execute("PRAGMA foreign_keys = ON")
     await connection.execute("PRAGMA synchronous = NORMAL")
     return connection
+
+
+__all__ = ["Database", "MigrationError"]
 
 
 class Database:

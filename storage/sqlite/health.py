@@ -12,8 +12,8 @@ from urllib.parse import quote
 import aiosqlite
 
 from core.models import GuildConfig
-from storage.guilds import get_config
-from storage.migrations import discover
+from storage.sqlite.guilds import SqliteGuilds
+from storage.sqlite.migrations import discover
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ async def read_configs(path: Path, guild_ids: list[int]) -> dict[int, GuildConfi
     """Each server's saved setup, from a read-only connection."""
     async with aiosqlite.connect(_read_only(path), uri=True) as connection:
         connection.row_factory = aiosqlite.Row
-        return {guild_id: await get_config(connection, guild_id) for guild_id in guild_ids}
+        guilds = SqliteGuilds(connection)
+        return {guild_id: await guilds.config(guild_id) for guild_id in guild_ids}
 
 
 def _read_only(path: Path) -> str:

@@ -1,4 +1,4 @@
-"""Small helpers shared by the repositories: timestamps and row fetching."""
+"""Small helpers shared by the repositories: timestamps, row fetching, the base class."""
 
 from __future__ import annotations
 
@@ -35,3 +35,13 @@ async def fetch_all(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] 
 async def fetch_value(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
     row = await fetch_one(conn, sql, params)
     return None if row is None else row[0]
+
+
+class Repository:
+    """A repository bound to one connection: the writer's inside a unit of work (see
+    store.py), or the read connection for `store.reads`."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._conn = connection

@@ -1,0 +1,152 @@
+"""Ports for tickets and their replies: what a store must provide, as protocols.
+
+Each port comes in two parts: `...Reads` (what the services read, from committed data
+through `Store.reads`, or inside a unit of work) and `...Repository` (the reads plus
+the writes, only ever reached through a `UnitOfWork`). Models go in and out, never rows,
+SQL or connections, so any backend can implement them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol, TypedDict, Unpack
+
+from core.models import (
+    Attachment,
+    AuthorKind,
+    Department,
+    Priority,
+    Reply,
+    Status,
+    Ticket,
+)
+
+# (ticket id, thread id, every message of the thread handled up to this id, or None)
+LiveThread = tuple[int, int, int | None]
+
+
+class TicketChanges(TypedDict, total=False):
+    """The fields of a ticket a service may change; anything else is a programming error."""
+
+    status: Status
+    priority: Priority
+    department: Department
+    thread_id: int | None
+    claimed_by: int | None
+    ai_active: bool
+    ai_replies: int
+    first_response_seconds: float | None
+    updated_at: datetime
+    status_changed_at: datetime
+    reminded_at: datetime | None
+    closed_at: datetime | None
+    closed_by: int | None
+    close_reason: str | None
+
+
+class TicketReads(Protocol):
+    async def get(self, ticket_id: int) -> Ticket | None: ...
+
+    async def by_thread(self, thread_id: int) -> Ticket | None: ...
+
+    async def owner_activity(self, guild_id: int, owner_id: int) -> tuple[int, Ticket | None]:
+        """How many unclosed tickets the member has in the guild, and their latest ticket."""
+        ...
+
+    async def page(
+        self,
+        *,
+        guild_id: int,
+        owner_id: int | None,
+        status: Status | None,
+        department: Department | None,
+        priority: Priority | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[Ticket], int]:
+        """Newest first, each filter applied when not None; and the total matching."""
+        ...
+
+    async def status_counts(self, guild_id: int) -> list[tuple[Status, Department, Priority, int]]:
+        """How many tickets of the guild there are per (status, department, priority), > 0."""
+        ...
+
+    async def median_first_response(self, guild_id: int) -> float | None:
+        """Median seconds to the first staff answer over the guild's answered tickets."""
+        ...
+
+    async def live_threads(self, *, after_id: int, limit: int) -> list[LiveThread]:
+        """Unclosed tickets with a thread, by ticket id above `after_id`, at most `limit`."""
+        ...
+
+    async def unclosed_threads(self, guild_id: int) -> list[tuple[int, int]]:
+        """(ticket id, thread id) of the guild's unclosed tickets that have a thread."""
+        ...
+
+
+class TicketRepository(TicketReads, Protocol):
+    async def insert(
+        self,
+        *,
+        guild_id: int,
+        owner_id: int,
+        subject: str,
+        message: str,
+        priority: Priority,
+        department: Department,
+        ai_active: bool,
+        now: datetime,
+    ) -> Ticket:
+        """A new ticket, status open, created/updated/status-changed at `now`."""
+        ...
+
+    async def update(self, ticket_id: int, **changes: Unpack[TicketChanges]) -> Ticket:
+        """Apply the changes; raises LookupError if the ticket is gone."""
+        ...
+
+    async def delete(self, ticket_id: int) -> None:
+        """The ticket and its replies (and whatever else hangs off it)."""
+        ...
+
+    async def advance_mirror(self, thread_id: int, message_id: int) -> None:
+        """Every message of this ticket thread up to `message_id` is handled; never moves back."""
+        ...
+
+    async def delete_threadless_before(self, cutoff: datetime) -> int:
+        """Remove tickets created before `cutoff` that never got a thread; how many."""
+        ...
+
+
+class ReplyReads(Protocol):
+    async def page(
+        self, ticket_id: int, *, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[Reply], int]:
+        """A ticket's replies oldest first (all of them when `limit` is None), and the total."""
+        ...
+
+
+class ReplyRepository(ReplyReads, Protocol):
+    async def insert(
+        self,
+        *,
+        ticket_id: int,
+        author_id: int,
+        author_kind: AuthorKind,
+        body: str,
+        attachments: Sequence[Attachment] = (),
+        message_id: int | None,
+        now: datetime,
+    ) -> Reply | None:
+        """Store a reply; None when a reply with this message id is already stored, so the
+        same Discord message mirrored twice is stored once."""
+        ...
+
+    async def set_message(self, reply_id: int, message_id: int) -> None: ...
+
+    async def delete(self, reply_id: int) -> None: ...
+
+    async def edit(self, message_id: int, body: str, now: datetime) -> Reply | None:
+        """Follow an edit; None (nothing changed) when no such reply or its ticket is
+        closed: a closed ticket's record is final."""
+        ...

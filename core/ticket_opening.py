@@ -1,0 +1,152 @@
+"""Opening a ticket: the member's limits, the ticket and its first reply, its thread."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from core.clock import Clock
+from core.errors import LimitReached, NotConfigured
+from core.guilds import GuildService, ensure_enabled
+from core.models import (
+    Actor,
+    AuthorKind,
+    Department,
+    Feature,
+    Priority,
+    Ticket,
+)
+from core.ports import Store, UnitOfWork
+from core.validation import (
+    MESSAGE_MAX,
+    SUBJECT_MAX,
+    clean_text,
+    parse_choice,
+)
+
+log = logging.getLogger(__name__)
+
+NOT_SET_UP = (
+    "Tickets aren't set up on this server yet. Ask an admin to run `/admin setup` "
+    "(it picks the channel for ticket threads and the staff role)."
+)
+
+
+class TicketOpening:
+    def __init__(
+        self, store: Store, guilds: GuildService, clock: Clock, *, ai_configured: bool = False
+    ) -> None:
+        self._store = store
+        self._guilds = guilds
+        self._clock = clock
+        self._ai_configured = ai_configured
+
+    async def create(
+        self,
+        actor: Actor,
+        *,
+        subject: object,
+        message: object,
+        priority: object = None,
+        department: object = None,
+    ) -> Ticket:
+        subject_text = clean_text("subject", subject, max_length=SUBJECT_MAX, multiline=False)
+        message_text = clean_text("message", message, max_length=MESSAGE_MAX, multiline=True)
+        chosen_priority = parse_choice("priority", priority, Priority, Priority.MEDIUM)
+        chosen_department = parse_choice(
+            "department", department, Department, Department.TECHNICAL_SUPPORT
+        )
+        now = self._clock.now()
+
+        async def work(uow: UnitOfWork) -> Ticket:
+            # Read the rules inside the unit of work so racing creates see each other.
+            flags = await uow.guilds.flags(actor.guild_id)
+            ensure_enabled(flags, Feature.TICKETING)
+            config = await uow.guilds.config(actor.guild_id)
+            if not config.is_set_up:
+                raise NotConfigured(NOT_SET_UP)
+            open_count, latest = await uow.tickets.owner_activity(actor.guild_id, actor.user_id)
+            self._check_member_limits(open_count, config.max_open_tickets)
+            self._check_cooldown(latest, config.cooldown_seconds, now)
+            ai_on = (
+                self._ai_configured
+                and flags.is_on(Feature.AI)
+                and chosen_priority is not Priority.URGENT
+            )
+            ticket = await uow.tickets.insert(
+                guild_id=actor.guild_id,
+                owner_id=actor.user_id,
+                subject=subject_text,
+                message=message_text,
+                priority=chosen_priority,
+                department=chosen_department,
+                ai_active=ai_on,
+                now=now,
+            )
+            # The opening message is the first reply, so the stored conversation is whole.
+            await uow.replies.insert(
+                ticket_id=ticket.id,
+                author_id=actor.user_id,
+                author_kind=AuthorKind.MEMBER,
+                body=message_text,
+                message_id=None,
+                now=now,
+            )
+            return ticket
+
+        ticket = await self._store.write(work)
+        log.info("ticket %s created in guild %s", ticket.id, ticket.guild_id)
+        return ticket
+
+    @staticmethod
+    def _check_member_limits(open_count: int, cap: int) -> None:
+        if open_count >= cap:
+            raise LimitReached(
+                f"You already have {open_count} open tickets here (the limit is {cap}). "
+                "Add to one of them with `/ticket reply`, or close one with `/ticket close`; "
+                "see them with `/ticket list`."
+            )
+
+    @staticmethod
+    def _check_cooldown(latest: Ticket | None, cooldown: int, now: datetime) -> None:
+        if cooldown <= 0 or latest is None:
+            return
+        waited = (now - latest.created_at).total_seconds()
+        if waited < cooldown:
+            left = max(1, round(cooldown - waited))
+            raise LimitReached(
+                f"You just opened ticket {latest.ref}. Add to it there, or wait {left} "
+                "seconds before opening another one."
+            )
+
+    async def attach_thread(
+        self, ticket_id: int, thread_id: int, opening_message_id: int | None = None
+    ) -> Ticket:
+        async def work(uow: UnitOfWork) -> Ticket:
+            ticket = await uow.tickets.update(ticket_id, thread_id=thread_id)
+            # A thread's messages all have ids above the thread's own: nothing before it.
+            await uow.tickets.advance_mirror(thread_id, thread_id)
+            if opening_message_id is not None:
+                replies, _ = await uow.replies.page(ticket_id, limit=1)
+                if replies and replies[0].message_id is None:
+                    await uow.replies.set_message(replies[0].id, opening_message_id)
+            return ticket
+
+        return await self._store.write(work)
+
+    async def discard(self, ticket_id: int) -> None:
+        """Remove a ticket whose thread could not be made, so nothing half-made is left."""
+        await self._store.write(lambda uow: uow.tickets.delete(ticket_id))
+        log.info("ticket %s discarded: its thread could not be created", ticket_id)
+
+    async def discard_orphans(self, older_than: timedelta = timedelta(minutes=10)) -> int:
+        """Drop tickets left without a thread by a crash mid-create.
+
+        The member is only told about a ticket once its thread exists, so these were never
+        shown to anyone; the age margin keeps creates in flight safe.
+        """
+        cutoff = self._clock.now() - older_than
+        removed = await self._store.write(lambda uow: uow.tickets.delete_threadless_before(cutoff))
+        if removed:
+            log.info("removed %s tickets whose thread was never created", removed)
+        return removed

@@ -1,0 +1,87 @@
+"""What every ticket operation shares: loading a ticket with the permission check, and
+adding a reply with the status change SPEC §2 ties to it. Functions over the ports, so
+each part of TicketService (and the unit of work it runs in) uses the same rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from core.errors import (
+    Forbidden,
+    NotFound,
+)
+from core.lifecycle import Event, next_status
+from core.models import (
+    Actor,
+    Attachment,
+    AuthorKind,
+    Reply,
+    Status,
+    Ticket,
+    is_staff,
+)
+from core.ports import TicketChanges, TicketReads, UnitOfWork
+from core.validation import is_row_id
+
+
+async def load_ticket(tickets: TicketReads, actor: Actor, ticket_id: int) -> Ticket:
+    """The ticket if it is in the actor's guild and theirs (or they are staff)."""
+    ticket = None
+    if is_row_id(ticket_id):
+        ticket = await tickets.get(ticket_id)
+    if ticket is None or ticket.guild_id != actor.guild_id:
+        raise NotFound(f"Ticket #{ticket_id} was not found. `/ticket list` shows your tickets.")
+    if ticket.owner_id != actor.user_id and not is_staff(actor):
+        raise Forbidden(
+            f"Ticket #{ticket_id} belongs to someone else; only its owner and staff can see it."
+        )
+    return ticket
+
+
+async def add_reply(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    *,
+    author_id: int,
+    kind: AuthorKind,
+    body: str,
+    attachments: Sequence[Attachment],
+    message_id: int | None,
+    now: datetime,
+) -> tuple[Ticket, Reply] | None:
+    """Store a reply and move the ticket as it says; None if the message is already stored."""
+    reply = await uow.replies.insert(
+        ticket_id=ticket.id,
+        author_id=author_id,
+        author_kind=kind,
+        body=body,
+        attachments=attachments,
+        message_id=message_id,
+        now=now,
+    )
+    if reply is None:  # this Discord message is already stored
+        return None
+    if kind is AuthorKind.SYSTEM or ticket.status is Status.CLOSED:
+        return ticket, reply
+    event = Event.MEMBER_REPLY if kind is AuthorKind.MEMBER else Event.STAFF_REPLY
+    changes: TicketChanges = {"updated_at": now}
+    status = next_status(ticket, event)
+    if status is not ticket.status:
+        changes["status"] = status
+        changes["status_changed_at"] = now
+        changes["reminded_at"] = None
+    if event is Event.STAFF_REPLY and ticket.first_response_seconds is None:
+        changes["first_response_seconds"] = (now - ticket.created_at).total_seconds()
+    if kind is AuthorKind.STAFF and ticket.ai_active:
+        changes["ai_active"] = False  # human takeover: the AI stays quiet from now on
+    return await uow.tickets.update(ticket.id, **changes), reply
+
+
+def author_kind_for(actor: Actor, ticket: Ticket) -> AuthorKind:
+    """Who the actor speaks as in this ticket: its owner, staff, or nobody allowed to."""
+    if actor.user_id == ticket.owner_id:
+        return AuthorKind.MEMBER
+    if is_staff(actor):
+        return AuthorKind.STAFF
+    raise Forbidden(f"Only the owner of ticket {ticket.ref} and staff can reply to it.")

@@ -1,0 +1,84 @@
+"""The SQLite store: core.ports.Store over one database file (database.py).
+
+Reads go to the read connection: under WAL they see committed data only and never wait
+for the writer. A unit of work is the repositories bound to the write connection, run by
+the single writer task inside its own SAVEPOINT of a group-committed transaction.
+
+The guarantee of core.ports.store holds because there is exactly one writer: units of
+work run one after another on one connection, so nothing commits between a check inside
+`work` (a count, a status) and the write that depends on it. No locks are needed; the
+cost is that `work` must be quick (it only talks to the database).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import aiosqlite
+
+from core.ports.store import Work
+from storage.sqlite.ai import SqliteAIUsage
+from storage.sqlite.closing import SqliteCloseWork
+from storage.sqlite.database import Database
+from storage.sqlite.forms import SqliteForms, SqliteSubmissions
+from storage.sqlite.guilds import SqliteGuilds
+from storage.sqlite.lifecycle import SqliteFeedback, SqliteInactivity
+from storage.sqlite.migrations import MIGRATIONS_DIR
+from storage.sqlite.tickets import SqliteReplies, SqliteTickets
+
+T = TypeVar("T")
+
+
+class SqliteRepositories:
+    """Every repository bound to one connection: core.ports.UnitOfWork on the write
+    connection, core.ports.Reads on the read connection."""
+
+    __slots__ = (
+        "ai_usage",
+        "close_work",
+        "feedback",
+        "forms",
+        "guilds",
+        "inactivity",
+        "replies",
+        "submissions",
+        "tickets",
+    )
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self.tickets = SqliteTickets(connection)
+        self.replies = SqliteReplies(connection)
+        self.guilds = SqliteGuilds(connection)
+        self.forms = SqliteForms(connection)
+        self.submissions = SqliteSubmissions(connection)
+        self.inactivity = SqliteInactivity(connection)
+        self.close_work = SqliteCloseWork(connection)
+        self.feedback = SqliteFeedback(connection)
+        self.ai_usage = SqliteAIUsage(connection)
+
+
+class SqliteStore:
+    """core.ports.Store on SQLite; `open` applies pending migrations first."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._reads = SqliteRepositories(database.reader)
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrations_dir: Path = MIGRATIONS_DIR) -> SqliteStore:
+        """Raises core.ports.MigrationError when a migration fails (it is rolled back)."""
+        return cls(await Database.open(path, migrations_dir=migrations_dir))
+
+    async def close(self) -> None:
+        """Lets queued writes finish, then closes both connections."""
+        await self.database.close()
+
+    @property
+    def reads(self) -> SqliteRepositories:
+        return self._reads
+
+    async def write(self, work: Work[T]) -> T:
+        # The write connection is handed over only inside the writer's SAVEPOINT, so the
+        # repositories are bound to it there (a handful of small objects per write).
+        return await self.database.write(lambda connection: work(SqliteRepositories(connection)))

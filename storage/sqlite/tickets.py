@@ -1,0 +1,316 @@
+"""Tickets and replies on SQLite (core.ports.tickets): SQL in, frozen models out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Unpack
+
+from core.models import (
+    Attachment,
+    AuthorKind,
+    Department,
+    Priority,
+    Reply,
+    Status,
+    Ticket,
+)
+from core.ports.tickets import LiveThread, TicketChanges
+from storage.sqlite.rows import (
+    Repository,
+    fetch_all,
+    fetch_one,
+    fetch_value,
+    from_db_time,
+    to_db_time,
+)
+
+# Columns a service may change with `update`: the port names them.
+UPDATABLE = TicketChanges.__optional_keys__
+
+
+def ticket_from_row(row: Any) -> Ticket:
+    return Ticket(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        owner_id=row["owner_id"],
+        subject=row["subject"],
+        message=row["message"],
+        status=Status(row["status"]),
+        priority=Priority(row["priority"]),
+        department=Department(row["department"]),
+        thread_id=row["thread_id"],
+        claimed_by=row["claimed_by"],
+        ai_active=bool(row["ai_active"]),
+        ai_replies=row["ai_replies"],
+        first_response_seconds=row["first_response_seconds"],
+        created_at=from_db_time(row["created_at"]),
+        updated_at=from_db_time(row["updated_at"]),
+        status_changed_at=from_db_time(row["status_changed_at"]),
+        reminded_at=from_db_time(row["reminded_at"]),
+        closed_at=from_db_time(row["closed_at"]),
+        closed_by=row["closed_by"],
+        close_reason=row["close_reason"],
+    )
+
+
+def reply_from_row(row: Any) -> Reply:
+    return Reply(
+        id=row["id"],
+        ticket_id=row["ticket_id"],
+        author_id=row["author_id"],
+        author_kind=AuthorKind(row["author_kind"]),
+        body=row["body"],
+        attachments=tuple(Attachment(**item) for item in json.loads(row["attachments"])),
+        message_id=row["message_id"],
+        created_at=from_db_time(row["created_at"]),
+        edited_at=from_db_time(row["edited_at"]),
+    )
+
+
+class SqliteTickets(Repository):
+    """core.ports.TicketRepository (and TicketReads, on the read connection)."""
+
+    async def insert(
+        self,
+        *,
+        guild_id: int,
+        owner_id: int,
+        subject: str,
+        message: str,
+        priority: Priority,
+        department: Department,
+        ai_active: bool,
+        now: datetime,
+    ) -> Ticket:
+        stamp = to_db_time(now)
+        row = await fetch_one(
+            self._conn,
+            "INSERT INTO tickets (guild_id, owner_id, subject, message, status, priority,"
+            " department, ai_active, created_at, updated_at, status_changed_at)"
+            " VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?) RETURNING *",
+            (
+                guild_id,
+                owner_id,
+                subject,
+                message,
+                priority,
+                department,
+                int(ai_active),
+                stamp,
+                stamp,
+                stamp,
+            ),
+        )
+        return ticket_from_row(row)
+
+    async def update(self, ticket_id: int, **changes: Unpack[TicketChanges]) -> Ticket:
+        unknown = set(changes) - UPDATABLE
+        if unknown:
+            raise ValueError(f"not updatable: {sorted(unknown)}")
+        values = [to_db_time(v) if isinstance(v, datetime) else v for v in changes.values()]
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        row = await fetch_one(
+            self._conn,
+            f"UPDATE tickets SET {assignments} WHERE id = ? RETURNING *",
+            (*values, ticket_id),
+        )
+        if row is None:
+            raise LookupError(f"ticket {ticket_id} vanished")
+        return ticket_from_row(row)
+
+    async def delete(self, ticket_id: int) -> None:
+        await self._conn.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        row = await fetch_one(self._conn, "SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        return None if row is None else ticket_from_row(row)
+
+    async def by_thread(self, thread_id: int) -> Ticket | None:
+        row = await fetch_one(self._conn, "SELECT * FROM tickets WHERE thread_id = ?", (thread_id,))
+        return None if row is None else ticket_from_row(row)
+
+    async def owner_activity(self, guild_id: int, owner_id: int) -> tuple[int, Ticket | None]:
+        """A member's unclosed-ticket count and latest ticket, in one statement (one thread
+        hop)."""
+        row = await fetch_one(
+            self._conn,
+            "SELECT (SELECT COUNT(*) FROM tickets WHERE guild_id = :guild AND owner_id = :owner"
+            " AND status != 'closed') AS unclosed, latest.* FROM (SELECT 1)"
+            " LEFT JOIN (SELECT * FROM tickets WHERE guild_id = :guild AND owner_id = :owner"
+            " ORDER BY id DESC LIMIT 1) AS latest",
+            {"guild": guild_id, "owner": owner_id},
+        )
+        latest = None if row["id"] is None else ticket_from_row(row)
+        return row["unclosed"], latest
+
+    async def page(
+        self,
+        *,
+        guild_id: int,
+        owner_id: int | None,
+        status: Status | None,
+        department: Department | None,
+        priority: Priority | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[Ticket], int]:
+        where, params = ["guild_id = ?"], [guild_id]
+        for column, value in (
+            ("owner_id", owner_id),
+            ("status", status),
+            ("department", department),
+            ("priority", priority),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        clause = " AND ".join(where)
+        rows = await fetch_all(
+            self._conn,
+            f"SELECT * FROM tickets WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        if owner_id is None:
+            # Without an owner the filters are all columns of ticket_counts, kept exact by
+            # triggers: summing at most 64 counters beats counting 40,000 index entries.
+            total = await fetch_value(
+                self._conn, f"SELECT COALESCE(SUM(n), 0) FROM ticket_counts WHERE {clause}", params
+            )
+        else:
+            total = await fetch_value(
+                self._conn, f"SELECT COUNT(*) FROM tickets WHERE {clause}", params
+            )
+        return [ticket_from_row(row) for row in rows], total
+
+    async def status_counts(self, guild_id: int) -> list[tuple[Status, Department, Priority, int]]:
+        rows = await fetch_all(
+            self._conn,
+            "SELECT status, department, priority, n FROM ticket_counts"
+            " WHERE guild_id = ? AND n > 0",
+            (guild_id,),
+        )
+        return [(Status(row[0]), Department(row[1]), Priority(row[2]), row[3]) for row in rows]
+
+    async def median_first_response(self, guild_id: int) -> float | None:
+        # Kept by triggers (migration 0005): counting the index would read every entry.
+        count = await fetch_value(
+            self._conn, "SELECT n FROM response_counts WHERE guild_id = ?", (guild_id,)
+        )
+        if not count:
+            return None
+        # Lower and upper middle via the partial index; average them for an even count.
+        rows = await fetch_all(
+            self._conn,
+            "SELECT first_response_seconds FROM tickets"
+            " WHERE guild_id = ? AND first_response_seconds IS NOT NULL"
+            " ORDER BY first_response_seconds LIMIT ? OFFSET ?",
+            (guild_id, 2 - count % 2, (count - 1) // 2),
+        )
+        values = [row[0] for row in rows]
+        return sum(values) / len(values)
+
+    async def live_threads(self, *, after_id: int, limit: int) -> list[LiveThread]:
+        """(ticket id, thread id, mirrored up to) of unclosed tickets with a thread.
+
+        "Mirrored up to" is `mirrored_to`, or for tickets older than it the newest stored
+        message. Paged by ticket id and kept to three columns: catching up after a restart
+        walks every live ticket, and 50,000 full ticket models at once would cost ~150 MB.
+        """
+        rows = await fetch_all(
+            self._conn,
+            "SELECT id, thread_id, COALESCE(mirrored_to,"
+            " (SELECT MAX(message_id) FROM replies WHERE ticket_id = tickets.id))"
+            " FROM tickets WHERE status != 'closed' AND thread_id IS NOT NULL AND id > ?"
+            " ORDER BY id LIMIT ?",
+            (after_id, limit),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    async def unclosed_threads(self, guild_id: int) -> list[tuple[int, int]]:
+        rows = await fetch_all(
+            self._conn,
+            "SELECT id, thread_id FROM tickets WHERE guild_id = ? AND status != 'closed'"
+            " AND thread_id IS NOT NULL ORDER BY id",
+            (guild_id,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def advance_mirror(self, thread_id: int, message_id: int) -> None:
+        await self._conn.execute(
+            "UPDATE tickets SET mirrored_to = ? WHERE thread_id = ?"
+            " AND (mirrored_to IS NULL OR mirrored_to < ?)",
+            (message_id, thread_id, message_id),
+        )
+
+    async def delete_threadless_before(self, cutoff: datetime) -> int:
+        """Remove tickets whose thread was never made (the bot stopped mid-create)."""
+        cursor = await self._conn.execute(
+            "DELETE FROM tickets WHERE thread_id IS NULL AND created_at < ?",
+            (to_db_time(cutoff),),
+        )
+        return cursor.rowcount
+
+
+class SqliteReplies(Repository):
+    """core.ports.ReplyRepository (and ReplyReads, on the read connection)."""
+
+    async def insert(
+        self,
+        *,
+        ticket_id: int,
+        author_id: int,
+        author_kind: AuthorKind,
+        body: str,
+        attachments: Sequence[Attachment] = (),
+        message_id: int | None,
+        now: datetime,
+    ) -> Reply | None:
+        row = await fetch_one(
+            self._conn,
+            "INSERT INTO replies (ticket_id, author_id, author_kind, body, attachments,"
+            " message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (message_id) DO NOTHING RETURNING *",
+            (
+                ticket_id,
+                author_id,
+                author_kind,
+                body,
+                json.dumps([a.model_dump() for a in attachments]),
+                message_id,
+                to_db_time(now),
+            ),
+        )
+        return None if row is None else reply_from_row(row)
+
+    async def set_message(self, reply_id: int, message_id: int) -> None:
+        await self._conn.execute(
+            "UPDATE replies SET message_id = ? WHERE id = ?", (message_id, reply_id)
+        )
+
+    async def delete(self, reply_id: int) -> None:
+        await self._conn.execute("DELETE FROM replies WHERE id = ?", (reply_id,))
+
+    async def edit(self, message_id: int, body: str, now: datetime) -> Reply | None:
+        row = await fetch_one(
+            self._conn,
+            "UPDATE replies SET body = ?, edited_at = ? WHERE message_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM tickets WHERE tickets.id = replies.ticket_id"
+            " AND tickets.status = 'closed') RETURNING *",
+            (body, to_db_time(now), message_id),
+        )
+        return None if row is None else reply_from_row(row)
+
+    async def page(
+        self, ticket_id: int, *, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[Reply], int]:
+        rows = await fetch_all(
+            self._conn,
+            "SELECT * FROM replies WHERE ticket_id = ? ORDER BY id LIMIT ? OFFSET ?",
+            (ticket_id, -1 if limit is None else limit, offset),  # SQLite: -1 is no limit
+        )
+        total = await fetch_value(
+            self._conn, "SELECT COUNT(*) FROM replies WHERE ticket_id = ?", (ticket_id,)
+        )
+        return [reply_from_row(row) for row in rows], total
