@@ -48,9 +48,9 @@ class Stop(Exception):
 
 async def run(settings: Settings) -> None:
     from cogs.app import build_bot
-    from cogs.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
-    from cogs.seams import apply_discord_endpoints
-    from cogs.startup import desk_intents, explain
+    from cogs.runtime.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
+    from cogs.runtime.seams import apply_discord_endpoints
+    from cogs.runtime.startup import desk_intents, explain
     from core.services import build_services
     from storage.database import Database, MigrationError
 
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2)
     settings = load_settings()
     if args == ["--check"]:
-        from cogs.check import check
+        from cogs.runtime.check import check
 
         # The report is the output; only warnings and worse go to the log meanwhile.
         configure_logging(max(settings.LOG_LEVEL, "WARNING", key=logging.getLevelName))

@@ -8,30 +8,30 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.admin import AdminCommands, ForgetConfirm
-from cogs.ai import AIReplies
-from cogs.ai_buttons import AI_DYNAMIC_ITEMS
-from cogs.common import NO_PINGS
-from cogs.components import DYNAMIC_ITEMS
-from cogs.desk import TicketDesk
-from cogs.diagnosis import diagnose_config
-from cogs.errors import report_error
-from cogs.feedback import FEEDBACK_ITEMS
-from cogs.forms import FORM_ITEMS, FormCommands
-from cogs.modals import ModalRouter
-from cogs.ownership import require_own_options
-from cogs.panel import DepartmentPicker, OpenTicketButton
-from cogs.startup import (
+from cogs.admin.commands import AdminCommands, ForgetConfirm
+from cogs.admin.diagnosis import diagnose_config
+from cogs.ai.buttons import AI_DYNAMIC_ITEMS
+from cogs.ai.replies import AIReplies
+from cogs.forms.commands import FORM_ITEMS, FormCommands
+from cogs.lifecycle.close_buttons import DYNAMIC_ITEMS
+from cogs.lifecycle.feedback import FEEDBACK_ITEMS
+from cogs.lifecycle.upkeep import Upkeep
+from cogs.runtime.startup import (
     StartupFailure,
     commands_refused,
     desk_intents,
     dev_guild_elsewhere,
     invite_url,
 )
-from cogs.thread_gone import ThreadGone
-from cogs.threads import ThreadMirror
-from cogs.tickets import TicketCommands
-from cogs.upkeep import Upkeep
+from cogs.shared.common import NO_PINGS
+from cogs.shared.desk import TicketDesk
+from cogs.shared.errors import report_error
+from cogs.shared.modals import ModalRouter
+from cogs.shared.ownership import require_own_options
+from cogs.tickets.commands import TicketCommands
+from cogs.tickets.panel import DepartmentPicker, OpenTicketButton
+from cogs.tickets.thread_gone import ThreadGone
+from cogs.tickets.threads import ThreadMirror
 from core.services import Services
 from core.settings import Settings
 

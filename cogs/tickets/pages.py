@@ -1,0 +1,104 @@
+"""Paged views (/ticket list, /ticket view) rebuilt from the state a button carries."""
+
+from __future__ import annotations
+
+import discord
+
+from cogs.lifecycle.close_buttons import PageButton, pager
+from cogs.shared.custom_ids import id_in
+from cogs.shared.desk import TicketDesk
+from cogs.tickets import render
+from core.models import Department, is_staff
+from core.validation import id_digits, parse_choice
+
+DEPARTMENTS = list(Department)
+# Replies a page; a page too long for one embed is shown in parts (render.view_embeds).
+VIEW_PAGE_SIZE = 5
+LAST_PART = "e"  # "the last part of that page", for Previous from a page's first part
+
+
+def list_state(status: str | None, department: str | None, priority: str | None) -> str:
+    """Filters packed into a custom_id: `status.department-index.priority`."""
+    dept = ""
+    if department:
+        dept = str(DEPARTMENTS.index(parse_choice("department", department, Department, None)))
+    return f"{status or ''}.{dept}.{priority or ''}"
+
+
+def parse_list_state(state: str) -> tuple[str | None, str | None, str | None]:
+    status, dept, priority = ([*state.split("."), "", "", ""])[:3]
+    department = (
+        DEPARTMENTS[index].value
+        if (index := id_digits(dept)) is not None and index < len(DEPARTMENTS)
+        else None
+    )
+    return status or None, department, priority or None
+
+
+def describe_filters(status: str | None, department: str | None, priority: str | None) -> str:
+    return ", ".join(str(v) for v in (status, department, priority) if v)
+
+
+async def render_page(
+    desk: TicketDesk, interaction: discord.Interaction, kind: str, page: int, state: str
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    actor, _ = await desk.actor(interaction)
+    if kind == "list":
+        status, department, priority = parse_list_state(state)
+        result = await desk.services.tickets.list(
+            actor, status=status, department=department, priority=priority, page=page
+        )
+        embed = render.list_embed(
+            result, everyone=is_staff(actor), filters=describe_filters(status, department, priority)
+        )
+        return embed, pager("list", result.page, result.page_count, state)
+    ticket_id, part = parse_view_state(state)
+    ticket, replies = await desk.services.tickets.view(
+        actor, ticket_id, page=page, page_size=VIEW_PAGE_SIZE
+    )
+    parts = render.view_embeds(ticket, replies)
+    index = len(parts) - 1 if part is None else min(part, len(parts) - 1)
+    return parts[index], view_pager(ticket.id, replies.page, index, len(parts), replies.has_next)
+
+
+def view_state(ticket_id: int, part: int | str = 0) -> str:
+    """What a view's buttons carry besides the page: `ticket_id.part`."""
+    return f"{ticket_id}.{part}"
+
+
+def parse_view_state(state: str) -> tuple[int, int | None]:
+    """(ticket id, part of the page; None for its last part). Buttons sent before pages
+    had parts carry only the ticket id."""
+    ticket, _, part = state.partition(".")
+    number = id_in(ticket)  # a custom_id can be forged: a mangled id reads as no ticket
+    if part == LAST_PART:
+        return number, None
+    return number, int(part) if part.isascii() and part.isdigit() else 0
+
+
+def view_pager(
+    ticket_id: int, page: int, part: int, parts: int, more_pages: bool
+) -> discord.ui.View | None:
+    """Previous and Next walk the parts of a page, then on to the next or previous page."""
+    has_previous = page > 0 or part > 0
+    has_next = part + 1 < parts or more_pages
+    if not (has_previous or has_next):
+        return None
+    here = (page, view_state(ticket_id, part))
+    if part > 0:
+        previous = (page, view_state(ticket_id, part - 1))
+    elif page > 0:
+        previous = (page - 1, view_state(ticket_id, LAST_PART))
+    else:
+        previous = here
+    if part + 1 < parts:
+        following = (page, view_state(ticket_id, part + 1))
+    elif more_pages:
+        following = (page + 1, view_state(ticket_id, 0))
+    else:
+        following = here
+    # A disabled button points where we are; the other never does, so custom_ids differ.
+    view = discord.ui.View(timeout=None)
+    view.add_item(PageButton("view", *previous, label="◀ Previous", disabled=not has_previous))
+    view.add_item(PageButton("view", *following, label="Next ▶", disabled=not has_next))
+    return view

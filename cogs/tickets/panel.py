@@ -1,0 +1,116 @@
+"""The ticket panel: a button (or a department pick) that opens a modal, then a ticket."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from cogs.shared.custom_ids import ANY, page_in
+from cogs.shared.desk import TicketDesk
+from cogs.shared.errors import guarded
+from cogs.shared.modals import NONCE, RoutedModal, Submitted, nonce
+from core.models import Department
+from core.validation import id_digits
+
+DEPARTMENTS = list(Department)
+
+
+def panel_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(OpenTicketButton())
+    view.add_item(DepartmentPicker())
+    return view
+
+
+class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NONCE}"):
+    """Subject and message for a new ticket; answered by the router, never kept."""
+
+    subject: discord.ui.TextInput = discord.ui.TextInput(
+        label="Subject", placeholder="A short title", max_length=100, custom_id="subject"
+    )
+    message: discord.ui.TextInput = discord.ui.TextInput(
+        label="What do you need help with?",
+        style=discord.TextStyle.paragraph,
+        max_length=4000,
+        custom_id="message",
+    )
+
+    def __init__(self, department: Department) -> None:
+        super().__init__(
+            title=f"New ticket · {department.value}",
+            custom_id=f"panel:modal:{DEPARTMENTS.index(department)}:{nonce()}",
+        )
+
+    @classmethod
+    async def submitted(
+        cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
+    ) -> None:
+        desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
+        department = DEPARTMENTS[min(page_in(match["department"]), len(DEPARTMENTS) - 1)]
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await desk.open_ticket(
+            interaction,
+            subject=values.text("subject"),
+            message=values.text("message"),
+            priority=None,
+            department=department.value,
+        )
+
+
+async def open_modal(interaction: discord.Interaction, department: Department) -> None:
+    desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
+    # Refuse before the member types anything when tickets are switched off here.
+    from core.models import Feature
+
+    await desk.services.guilds.require_feature(interaction.guild_id or 0, Feature.TICKETING)
+    await TicketModal(department).show(interaction)
+
+
+class OpenTicketButton(discord.ui.DynamicItem[discord.ui.Button], template=r"panel:open"):
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Open a ticket",
+                emoji="🎫",
+                style=discord.ButtonStyle.primary,
+                custom_id="panel:open",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> Any:
+        return cls()
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> Any:
+        await open_modal(interaction, Department.TECHNICAL_SUPPORT)
+
+
+class DepartmentPicker(discord.ui.DynamicItem[discord.ui.Select], template=r"panel:department"):
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id="panel:department",
+                placeholder="…or pick a department",
+                options=[
+                    discord.SelectOption(label=d.value, value=str(i))
+                    for i, d in enumerate(DEPARTMENTS)
+                ],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Select, match: re.Match[str], /
+    ) -> Any:
+        return cls()
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> Any:
+        values = (interaction.data or {}).get("values") or ["0"]
+        index = id_digits(str(values[0])) or 0  # a forged value picks the default
+        await open_modal(interaction, DEPARTMENTS[min(index, len(DEPARTMENTS) - 1)])
