@@ -15,6 +15,7 @@ import aiosqlite
 
 from core.clock import Clock
 from core.models import ALL_CLOSE_PARTS, AuthorKind, ClosePart, CloseWork, Reply, Ticket
+from core.policy import SYSTEM_USER_ID
 from storage import closing as repo
 from storage import tickets as ticket_repo
 from storage.database import Database
@@ -62,7 +63,7 @@ class CloseService:
             await ticket_repo.insert_reply(
                 conn,
                 ticket_id=ticket_id,
-                author_id=0,
+                author_id=SYSTEM_USER_ID,
                 author_kind=AuthorKind.SYSTEM,
                 body=line,
                 message_id=message_id,

@@ -53,8 +53,9 @@ def make_responder(settings: Settings) -> OpenAIResponder | None:
 
 def build_services(db: Database, settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or make_clock()
+    # Whether AI is configured is known once, by GuildService; the others ask it.
     guilds = GuildService(db, clock, ai_configured=settings.ai_configured)
-    tickets = TicketService(db, guilds, clock, ai_configured=settings.ai_configured)
+    tickets = TicketService(db, guilds, clock)
     forms = FormService(db, guilds, clock)
     return Services(
         clock=clock,

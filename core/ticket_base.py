@@ -22,32 +22,27 @@ from core.models import (
     Reply,
     Status,
     Ticket,
-    is_staff,
 )
+from core.policy import is_staff
 from core.validation import is_row_id
 from storage import tickets as repo
 from storage.database import Database
 
 
 class TicketServiceBase:
-    def __init__(
-        self, db: Database, guilds: GuildService, clock: Clock, *, ai_configured: bool = False
-    ) -> None:
+    def __init__(self, db: Database, guilds: GuildService, clock: Clock) -> None:
         self._db = db
         self._guilds = guilds
         self._clock = clock
-        self._ai_configured = ai_configured
 
     async def _load(self, conn: aiosqlite.Connection, actor: Actor, ticket_id: int) -> Ticket:
         ticket = None
         if is_row_id(ticket_id):
             ticket = await repo.get_ticket(conn, ticket_id)
         if ticket is None or ticket.guild_id != actor.guild_id:
-            raise NotFound(f"Ticket #{ticket_id} was not found. `/ticket list` shows your tickets.")
+            raise NotFound("ticket.not_found", ticket_id=ticket_id)
         if ticket.owner_id != actor.user_id and not is_staff(actor):
-            raise Forbidden(
-                f"Ticket #{ticket_id} belongs to someone else; only its owner and staff can see it."
-            )
+            raise Forbidden("ticket.not_yours", ticket_id=ticket_id)
         return ticket
 
     async def _add_reply(
@@ -94,4 +89,4 @@ class TicketServiceBase:
             return AuthorKind.MEMBER
         if is_staff(actor):
             return AuthorKind.STAFF
-        raise Forbidden(f"Only the owner of ticket {ticket.ref} and staff can reply to it.")
+        raise Forbidden("ticket.reply_not_allowed", ticket_id=ticket.id)

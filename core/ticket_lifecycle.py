@@ -22,8 +22,8 @@ from core.models import (
     Reply,
     Status,
     Ticket,
-    is_staff,
 )
+from core.policy import SYSTEM_USER_ID, is_staff, require_staff
 from core.ticket_base import TicketServiceBase
 from core.validation import (
     REASON_MAX,
@@ -55,7 +55,7 @@ class TicketLifecycle(TicketServiceBase):
         async def work(conn: aiosqlite.Connection) -> Ticket:
             ticket = await self._load(conn, actor, ticket_id)
             if staff_only and not is_staff(actor):
-                raise Forbidden(f"Only staff can {event.value} tickets.")
+                raise Forbidden("staff_only.ticket_event", event=event.value)
             status = next_status(ticket, event)
             ticket = await repo.update_ticket(
                 conn,
@@ -126,7 +126,7 @@ class TicketLifecycle(TicketServiceBase):
                 updated_at=now,
                 reminded_at=None,
                 closed_at=now,
-                closed_by=0,
+                closed_by=SYSTEM_USER_ID,
                 close_reason=THREAD_GONE,
                 ai_active=False,
             )
@@ -143,7 +143,7 @@ class TicketLifecycle(TicketServiceBase):
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
         ticket = await self._load(self._db.reader, actor, ticket_id)
         if not is_staff(actor):
-            raise Forbidden(f"Only staff can {Event.REOPEN.value} tickets.")
+            raise Forbidden("staff_only.ticket_event", event=Event.REOPEN.value)
         next_status(ticket, Event.REOPEN)
         return ticket
 
@@ -161,36 +161,34 @@ class TicketLifecycle(TicketServiceBase):
             close_reason=None,
         )
 
-    async def _triage(self, actor: Actor, ticket_id: int, what: str, **changes: object) -> Ticket:
+    async def _triage(self, actor: Actor, ticket_id: int, code: str, **changes: object) -> Ticket:
+        """`code` says what only staff may do, for the refusal ("staff_only.…")."""
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
-        if not is_staff(actor):
-            raise Forbidden(f"Only staff can {what}.")
+        require_staff(actor, code)
         now = self._clock.now()
 
         async def work(conn: aiosqlite.Connection) -> Ticket:
             ticket = await self._load(conn, actor, ticket_id)
             if ticket.status is Status.CLOSED:
-                raise InvalidInput(
-                    "ticket", f"{ticket.ref} is closed; reopen it first with `/ticket reopen`"
-                )
+                raise InvalidInput("ticket", "ticket.closed_reopen_first", ticket_id=ticket.id)
             return await repo.update_ticket(conn, ticket.id, updated_at=now, **changes)
 
         return await self._db.write(work)
 
     async def claim(self, actor: Actor, ticket_id: int) -> Ticket:
-        return await self._triage(actor, ticket_id, "claim tickets", claimed_by=actor.user_id)
+        return await self._triage(actor, ticket_id, "staff_only.claim", claimed_by=actor.user_id)
 
     async def set_priority(self, actor: Actor, ticket_id: int, level: object) -> Ticket:
         priority = parse_choice("level", level, Priority, None)
         if priority is None:
-            raise InvalidInput("level", "must be one of urgent, high, medium, low")
-        return await self._triage(actor, ticket_id, "change priority", priority=priority)
+            raise InvalidInput("level", "input.one_of", choices=[p.value for p in Priority])
+        return await self._triage(actor, ticket_id, "staff_only.priority", priority=priority)
 
     async def set_department(self, actor: Actor, ticket_id: int, name: object) -> Ticket:
         department = parse_choice("name", name, Department, None)
         if department is None:
-            raise InvalidInput("name", "must be one of " + ", ".join(d.value for d in Department))
-        return await self._triage(actor, ticket_id, "change department", department=department)
+            raise InvalidInput("name", "input.one_of", choices=[d.value for d in Department])
+        return await self._triage(actor, ticket_id, "staff_only.department", department=department)
 
     # -- AI answers and the hand-off to staff (SPEC §4) --------------------------------
 

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from core.errors import (
-    Forbidden,
     LimitReached,
     NotConfigured,
 )
@@ -28,8 +27,8 @@ from core.models import (
     StoredReply,
     Ticket,
     TicketStats,
-    is_staff,
 )
+from core.policy import SYSTEM_USER_ID, is_staff, require_staff
 from core.ticket_lifecycle import TicketLifecycle
 from core.validation import (
     MESSAGE_MAX,
@@ -45,11 +44,6 @@ from storage import tickets as repo
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
-
-NOT_SET_UP = (
-    "Tickets aren't set up on this server yet. Ask an admin to run `/admin setup` "
-    "(it picks the channel for ticket threads and the staff role)."
-)
 
 
 class TicketService(TicketLifecycle):
@@ -80,15 +74,11 @@ class TicketService(TicketLifecycle):
             ensure_enabled(flags, Feature.TICKETING)
             config = await guild_repo.get_config(conn, actor.guild_id)
             if not config.is_set_up:
-                raise NotConfigured(NOT_SET_UP)
+                raise NotConfigured("ticket.not_set_up")
             open_count, latest = await repo.owner_activity(conn, actor.guild_id, actor.user_id)
             self._check_member_limits(open_count, config.max_open_tickets)
             self._check_cooldown(latest, config.cooldown_seconds, now)
-            ai_on = (
-                self._ai_configured
-                and flags.is_on(Feature.AI)
-                and chosen_priority is not Priority.URGENT
-            )
+            ai_on = self._guilds.ai_on(flags) and chosen_priority is not Priority.URGENT
             ticket = await repo.insert_ticket(
                 conn,
                 guild_id=actor.guild_id,
@@ -119,11 +109,7 @@ class TicketService(TicketLifecycle):
     @staticmethod
     def _check_member_limits(open_count: int, cap: int) -> None:
         if open_count >= cap:
-            raise LimitReached(
-                f"You already have {open_count} open tickets here (the limit is {cap}). "
-                "Add to one of them with `/ticket reply`, or close one with `/ticket close`; "
-                "see them with `/ticket list`."
-            )
+            raise LimitReached("ticket.open_limit", open_count=open_count, limit=cap)
 
     @staticmethod
     def _check_cooldown(latest: Ticket | None, cooldown: int, now: datetime) -> None:
@@ -132,10 +118,7 @@ class TicketService(TicketLifecycle):
         waited = (now - latest.created_at).total_seconds()
         if waited < cooldown:
             left = max(1, round(cooldown - waited))
-            raise LimitReached(
-                f"You just opened ticket {latest.ref}. Add to it there, or wait {left} "
-                "seconds before opening another one."
-            )
+            raise LimitReached("ticket.cooldown", ticket_id=latest.id, seconds=left)
 
     async def attach_thread(
         self, ticket_id: int, thread_id: int, opening_message_id: int | None = None
@@ -174,6 +157,11 @@ class TicketService(TicketLifecycle):
     async def get(self, actor: Actor, ticket_id: int) -> Ticket:
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
         return await self._load(self._db.reader, actor, ticket_id)
+
+    async def require_enabled(self, guild_id: int) -> None:
+        """Refuse when ticketing is off in the guild, so a front end can refuse before a
+        member types anything (the operations check it again themselves)."""
+        await self._guilds.require_feature(guild_id, Feature.TICKETING)
 
     async def by_thread(self, thread_id: int) -> Ticket | None:
         return await repo.get_ticket_by_thread(self._db.reader, thread_id)
@@ -224,8 +212,7 @@ class TicketService(TicketLifecycle):
 
     async def stats(self, actor: Actor) -> TicketStats:
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
-        if not is_staff(actor):
-            raise Forbidden("Only staff can see ticket statistics.")
+        require_staff(actor, "staff_only.stats")
         by_status = dict.fromkeys(Status, 0)
         by_department = dict.fromkeys(Department, 0)
         by_priority = dict.fromkeys(Priority, 0)
@@ -390,7 +377,7 @@ class TicketService(TicketLifecycle):
             reply = await repo.insert_reply(
                 conn,
                 ticket_id=ticket_id,
-                author_id=0,
+                author_id=SYSTEM_USER_ID,
                 author_kind=AuthorKind.SYSTEM,
                 body=body,
                 message_id=message_id,

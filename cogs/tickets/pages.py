@@ -8,7 +8,8 @@ from cogs.lifecycle.close_buttons import PageButton, pager
 from cogs.shared.custom_ids import id_in
 from cogs.shared.desk import TicketDesk
 from cogs.tickets import render
-from core.models import Department, is_staff
+from core.models import Department
+from core.policy import is_staff
 from core.validation import id_digits, parse_choice
 
 DEPARTMENTS = list(Department)

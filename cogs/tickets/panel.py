@@ -62,9 +62,7 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NO
 async def open_modal(interaction: discord.Interaction, department: Department) -> None:
     desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
     # Refuse before the member types anything when tickets are switched off here.
-    from core.models import Feature
-
-    await desk.services.guilds.require_feature(interaction.guild_id or 0, Feature.TICKETING)
+    await desk.services.tickets.require_enabled(interaction.guild_id or 0)
     await TicketModal(department).show(interaction)
 
 

@@ -37,7 +37,7 @@ def guilds(db: Database, clock: ManualClock) -> GuildService:
 
 @pytest.fixture
 def tickets(db: Database, guilds: GuildService, clock: ManualClock) -> TicketService:
-    return TicketService(db, guilds, clock, ai_configured=True)
+    return TicketService(db, guilds, clock)
 
 
 def member(user_id: int = 1, guild_id: int = GUILD) -> Actor:
