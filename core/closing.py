@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from core.clock import Clock
 from core.models import ALL_CLOSE_PARTS, AuthorKind, ClosePart, CloseWork, Reply, Ticket
+from core.policy import SYSTEM_USER_ID
 from core.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class CloseService:
         async def work(uow: UnitOfWork) -> None:
             await uow.replies.insert(
                 ticket_id=ticket_id,
-                author_id=0,
+                author_id=SYSTEM_USER_ID,
                 author_kind=AuthorKind.SYSTEM,
                 body=line,
                 message_id=message_id,

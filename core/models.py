@@ -57,17 +57,13 @@ FEATURE_DEFAULTS: dict[Feature, bool] = {
 
 
 class Actor(Frozen):
-    """Who is acting; front ends build it with `core.access.member_actor` (the one rule)."""
+    """Who is acting; built by `core.policy` (`member_actor`, `system_actor`), the one rule.
+    Read it through `core.policy.is_staff` / `is_admin`, never these fields directly."""
 
     user_id: int
     guild_id: int
     is_staff: bool = False
     is_admin: bool = False
-
-
-def is_staff(actor: Actor) -> bool:
-    """Staff powers; an admin counts as staff (SPEC §3). See `core.access.member_actor`."""
-    return actor.is_staff or actor.is_admin
 
 
 class Ticket(Frozen):

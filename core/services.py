@@ -45,8 +45,9 @@ def make_responder(settings: Settings) -> OpenAIResponder | None:
 
 
 def build_services(store: Store, settings: Settings, clock: Clock) -> Services:
+    # Whether AI is configured is known once, by GuildService; the others ask it.
     guilds = GuildService(store, clock, ai_configured=settings.ai_configured)
-    tickets = TicketService(store, guilds, clock, ai_configured=settings.ai_configured)
+    tickets = TicketService(store, guilds, clock)
     forms = FormService(store, guilds, clock)
     return Services(
         clock=clock,

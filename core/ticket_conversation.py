@@ -20,6 +20,7 @@ from core.models import (
     StoredReply,
     Ticket,
 )
+from core.policy import SYSTEM_USER_ID
 from core.ports import Store, UnitOfWork
 from core.ticket_rules import add_reply, author_kind_for, load_ticket
 from core.validation import MESSAGE_MAX, clean_text
@@ -173,7 +174,7 @@ class TicketConversation:
         async def work(uow: UnitOfWork) -> Reply:
             reply = await uow.replies.insert(
                 ticket_id=ticket_id,
-                author_id=0,
+                author_id=SYSTEM_USER_ID,
                 author_kind=AuthorKind.SYSTEM,
                 body=body,
                 message_id=message_id,

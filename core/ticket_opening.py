@@ -26,20 +26,12 @@ from core.validation import (
 
 log = logging.getLogger(__name__)
 
-NOT_SET_UP = (
-    "Tickets aren't set up on this server yet. Ask an admin to run `/admin setup` "
-    "(it picks the channel for ticket threads and the staff role)."
-)
-
 
 class TicketOpening:
-    def __init__(
-        self, store: Store, guilds: GuildService, clock: Clock, *, ai_configured: bool = False
-    ) -> None:
+    def __init__(self, store: Store, guilds: GuildService, clock: Clock) -> None:
         self._store = store
         self._guilds = guilds
         self._clock = clock
-        self._ai_configured = ai_configured
 
     async def create(
         self,
@@ -64,15 +56,11 @@ class TicketOpening:
             ensure_enabled(flags, Feature.TICKETING)
             config = await uow.guilds.config(actor.guild_id)
             if not config.is_set_up:
-                raise NotConfigured(NOT_SET_UP)
+                raise NotConfigured("ticket.not_set_up")
             open_count, latest = await uow.tickets.owner_activity(actor.guild_id, actor.user_id)
             self._check_member_limits(open_count, config.max_open_tickets)
             self._check_cooldown(latest, config.cooldown_seconds, now)
-            ai_on = (
-                self._ai_configured
-                and flags.is_on(Feature.AI)
-                and chosen_priority is not Priority.URGENT
-            )
+            ai_on = self._guilds.ai_on(flags) and chosen_priority is not Priority.URGENT
             ticket = await uow.tickets.insert(
                 guild_id=actor.guild_id,
                 owner_id=actor.user_id,
@@ -101,11 +89,7 @@ class TicketOpening:
     @staticmethod
     def _check_member_limits(open_count: int, cap: int) -> None:
         if open_count >= cap:
-            raise LimitReached(
-                f"You already have {open_count} open tickets here (the limit is {cap}). "
-                "Add to one of them with `/ticket reply`, or close one with `/ticket close`; "
-                "see them with `/ticket list`."
-            )
+            raise LimitReached("ticket.open_limit", open_count=open_count, limit=cap)
 
     @staticmethod
     def _check_cooldown(latest: Ticket | None, cooldown: int, now: datetime) -> None:
@@ -114,10 +98,7 @@ class TicketOpening:
         waited = (now - latest.created_at).total_seconds()
         if waited < cooldown:
             left = max(1, round(cooldown - waited))
-            raise LimitReached(
-                f"You just opened ticket {latest.ref}. Add to it there, or wait {left} "
-                "seconds before opening another one."
-            )
+            raise LimitReached("ticket.cooldown", ticket_id=latest.id, seconds=left)
 
     async def attach_thread(
         self, ticket_id: int, thread_id: int, opening_message_id: int | None = None

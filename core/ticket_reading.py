@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core.errors import Forbidden
 from core.guilds import GuildService
 from core.models import (
     Actor,
@@ -14,8 +13,8 @@ from core.models import (
     Status,
     Ticket,
     TicketStats,
-    is_staff,
 )
+from core.policy import is_staff, require_staff
 from core.ports import LiveThread, Store
 from core.ticket_rules import load_ticket
 from core.validation import clamp_page, parse_choice
@@ -27,6 +26,11 @@ class TicketReading:
     def __init__(self, store: Store, guilds: GuildService) -> None:
         self._store = store
         self._guilds = guilds
+
+    async def require_enabled(self, guild_id: int) -> None:
+        """Refuse when ticketing is off in the guild, so a front end can refuse before a
+        member types anything (the operations check it again themselves)."""
+        await self._guilds.require_feature(guild_id, Feature.TICKETING)
 
     async def get(self, actor: Actor, ticket_id: int) -> Ticket:
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
@@ -80,8 +84,7 @@ class TicketReading:
 
     async def stats(self, actor: Actor) -> TicketStats:
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
-        if not is_staff(actor):
-            raise Forbidden("Only staff can see ticket statistics.")
+        require_staff(actor, "staff_only.stats")
         reads = self._store.reads
         by_status = dict.fromkeys(Status, 0)
         by_department = dict.fromkeys(Department, 0)

@@ -19,8 +19,8 @@ from core.models import (
     Reply,
     Status,
     Ticket,
-    is_staff,
 )
+from core.policy import is_staff
 from core.ports import TicketChanges, TicketReads, UnitOfWork
 from core.validation import is_row_id
 
@@ -31,11 +31,9 @@ async def load_ticket(tickets: TicketReads, actor: Actor, ticket_id: int) -> Tic
     if is_row_id(ticket_id):
         ticket = await tickets.get(ticket_id)
     if ticket is None or ticket.guild_id != actor.guild_id:
-        raise NotFound(f"Ticket #{ticket_id} was not found. `/ticket list` shows your tickets.")
+        raise NotFound("ticket.not_found", ticket_id=ticket_id)
     if ticket.owner_id != actor.user_id and not is_staff(actor):
-        raise Forbidden(
-            f"Ticket #{ticket_id} belongs to someone else; only its owner and staff can see it."
-        )
+        raise Forbidden("ticket.not_yours", ticket_id=ticket_id)
     return ticket
 
 
@@ -84,4 +82,4 @@ def author_kind_for(actor: Actor, ticket: Ticket) -> AuthorKind:
         return AuthorKind.MEMBER
     if is_staff(actor):
         return AuthorKind.STAFF
-    raise Forbidden(f"Only the owner of ticket {ticket.ref} and staff can reply to it.")
+    raise Forbidden("ticket.reply_not_allowed", ticket_id=ticket.id)

@@ -29,10 +29,8 @@ __all__ = ["PAGE_SIZE", "TicketService"]
 
 
 class TicketService:
-    def __init__(
-        self, store: Store, guilds: GuildService, clock: Clock, *, ai_configured: bool = False
-    ) -> None:
-        self.opening = TicketOpening(store, guilds, clock, ai_configured=ai_configured)
+    def __init__(self, store: Store, guilds: GuildService, clock: Clock) -> None:
+        self.opening = TicketOpening(store, guilds, clock)
         self.reading = TicketReading(store, guilds)
         self.conversation = TicketConversation(store, guilds, clock)
         self.lifecycle = TicketLifecycle(store, guilds, clock)
@@ -45,6 +43,7 @@ class TicketService:
         self.discard = self.opening.discard
         self.discard_orphans = self.opening.discard_orphans
 
+        self.require_enabled = self.reading.require_enabled
         self.get = self.reading.get
         self.by_thread = self.reading.by_thread
         self.view = self.reading.view

@@ -15,10 +15,11 @@ from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
 from cogs.shared.ownership import missing_parts, server_ids
 from cogs.shared.text import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, NO_PINGS, clip, send_ephemeral
+from cogs.shared.wording import FEATURE_LABELS
 from cogs.tickets.panel import panel_view
 from core.errors import InvalidInput
-from core.guilds import FEATURE_LABELS, require_admin
 from core.models import Department, Feature, FeatureFlags, GuildConfig
+from core.policy import require_admin
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ class AdminCommands(
             department = Department(name)
         except ValueError:
             raise InvalidInput(
-                "name", "must be one of " + ", ".join(d.value for d in Department)
+                "name", "input.one_of", choices=[d.value for d in Department]
             ) from None
         config = await self.guilds.set_department_role(
             actor, department, role.id, server=server_ids(interaction.guild)
@@ -167,7 +168,7 @@ class AdminCommands(
         try:
             feature = Feature(name)
         except ValueError:
-            raise InvalidInput("name", "must be one of ticketing, applications, ai") from None
+            raise InvalidInput("name", "input.one_of", choices=[f.value for f in Feature]) from None
         flags = await self.guilds.set_feature(actor, feature, enabled)
         state = "on" if flags.is_on(feature) else "off"
         await send_ephemeral(
@@ -232,7 +233,7 @@ class AdminCommands(
         _, config = await self._admin(interaction)
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
-            raise InvalidInput("channel", "must be a text channel")
+            raise InvalidInput("channel", "admin.not_text_channel")
         embed = discord.Embed(
             title="Need help?",
             description="Press **Open a ticket** and tell us what's wrong. A private thread "
@@ -283,7 +284,7 @@ class ForgetConfirm(TargetButton, prefix="admin:forget"):
     async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, _ = await desk.actor(interaction)
         if actor.guild_id != self.target_id:
-            raise InvalidInput("server", "this button belongs to another server")
+            raise InvalidInput("server", "admin.other_server")
         removed = await desk.services.guilds.forget(actor)
         count = removed.get("tickets", 0)
         await interaction.response.edit_message(

@@ -17,16 +17,14 @@ async def read_knowledge_file(attachment: discord.Attachment) -> str:
     name = attachment.filename.lower()
     is_text = (attachment.content_type or "").startswith("text/")
     if not (is_text or name.endswith(KNOWLEDGE_SUFFIXES)):
-        raise InvalidInput("file", "must be a plain-text file (.txt or .md)")
+        raise InvalidInput("file", "knowledge.not_text_file")
     if attachment.size > KNOWLEDGE_MAX_BYTES:
-        raise InvalidInput("file", f"must be at most {AI_KNOWLEDGE_MAX} characters")
+        raise InvalidInput("file", "input.max_characters", max=AI_KNOWLEDGE_MAX)
     try:
         text = (await attachment.read()).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("file", "must be UTF-8 text") from None
+        raise InvalidInput("file", "knowledge.not_utf8") from None
     text = text.strip()
     if not text:
-        raise InvalidInput(
-            "file", "is empty; to remove the knowledge, run the command without a file"
-        )
+        raise InvalidInput("file", "knowledge.empty")
     return text

@@ -21,12 +21,12 @@ from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
 from cogs.shared.ownership import server_ids
 from cogs.shared.text import COLOUR_OPEN, clip, send_ephemeral
+from cogs.shared.wording import say
 from core.errors import DomainError, InvalidInput
 from core.form_models import Form
 from core.form_schema import RAW_MAX_BYTES, definition_json
 from core.form_template import template_json
-from core.guilds import require_admin
-from core.models import Feature
+from core.policy import require_admin
 from core.validation import id_digits
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def parse_form_id(value: str) -> int:
     # Strict ASCII digits; a number no form has is answered "not found" by the service.
     number = id_digits(value.strip().removeprefix("#"))
     if number is None:
-        raise InvalidInput("form", "pick a form from the list (or give its number, like 3)")
+        raise InvalidInput("form", "form.pick")
     return number
 
 
@@ -53,9 +53,7 @@ def _choice(form: Form) -> app_commands.Choice[str]:
 
 async def _definition_bytes(attachment: discord.Attachment) -> bytes:
     if attachment.size > RAW_MAX_BYTES:
-        raise InvalidInput(
-            "definition", f"too large (at most {RAW_MAX_BYTES // 1000} KB); is it the right file?"
-        )
+        raise InvalidInput("definition", "definition.file_too_large", kb=RAW_MAX_BYTES // 1000)
     return await attachment.read()
 
 
@@ -133,7 +131,7 @@ class FormCommands(
             lines.append(
                 f"Apply with `/forms submit form:{form.id}`"
                 if item.eligible
-                else f"⛔ {item.reason}"
+                else f"⛔ {say(item.reason) if item.reason else ''}"
             )
             blocks.append("\n".join(lines))
         text = "\n\n".join(blocks) or "There are no forms to fill in on this server right now."
@@ -159,7 +157,7 @@ class FormCommands(
     @app_commands.command(name="template", description="Get an example form definition file")
     async def template(self, interaction: discord.Interaction) -> None:
         actor, _ = await self._admin(interaction)
-        await self.desk.services.guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        await self.forms.require_enabled(actor.guild_id)
         file = discord.File(io.BytesIO(template_json().encode()), filename="form-template.json")
         await send_ephemeral(
             interaction,

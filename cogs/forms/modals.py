@@ -26,6 +26,7 @@ from cogs.shared.desk import TicketDesk
 from cogs.shared.modals import NONCE, RoutedModal, nonce
 from cogs.shared.submitted import Submitted
 from cogs.shared.text import NO_PINGS, Typed, clip, give_back, send_ephemeral
+from cogs.shared.wording import error_text, say
 from core.errors import DomainError
 from core.form_answers import FILES_MAX, FormAnswersInvalid, validate_answers
 from core.form_schema import TEXT_MAX, Question, QuestionKind
@@ -235,7 +236,9 @@ def _next_view(form_id: int, *, fix: bool) -> discord.ui.View:
 
 
 def describe_errors(error: FormAnswersInvalid) -> str:
-    lines = [f"• **{clip(error.labels[qid], 45)}**: {rule}" for qid, rule in error.errors.items()]
+    lines = [
+        f"• **{clip(error.labels[qid], 45)}**: {say(rule)}" for qid, rule in error.errors.items()
+    ]
     return "\n".join(lines)
 
 
@@ -373,7 +376,7 @@ class FormFlow:
                 actor, form_id, member_role_ids(interaction)
             )
         except DomainError as refusal:
-            await self.refuse(interaction, str(refusal), values.typed())
+            await self.refuse(interaction, error_text(refusal), values.typed())
             return None
         return self.store.start(actor.user_id, availability.form)
 
@@ -403,7 +406,7 @@ class FormFlow:
             known = {q.id for q in session.form.questions}
             if not set(bad.errors) <= known:  # the form was edited meanwhile
                 self.store.finish(session.user_id, session.form.id)
-                await self.refuse(interaction, str(bad), typed_answers(session))
+                await self.refuse(interaction, error_text(bad), typed_answers(session))
                 return
             session.ask_again(list(bad.errors))
             await self._ask_to_fix(interaction, session, bad)
@@ -411,7 +414,7 @@ class FormFlow:
         except DomainError as refusal:
             # Closed, limit reached, role changed...: the answers stay in the session too,
             # so `/forms submit` brings them back while it lasts.
-            await self.refuse(interaction, str(refusal), typed_answers(session))
+            await self.refuse(interaction, error_text(refusal), typed_answers(session))
             return
         self.store.finish(session.user_id, session.form.id)
         form = session.form  # as the member saw it; the review channel rarely changes

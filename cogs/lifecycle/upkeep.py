@@ -18,7 +18,8 @@ from discord.ext import commands
 from cogs.lifecycle.close_work import finish_recorded_closes, thread_unless_gone
 from cogs.lifecycle.closing import finish_close
 from cogs.shared.desk import TicketDesk
-from core.models import Actor, Ticket
+from core.models import Ticket
+from core.policy import system_actor
 
 log = logging.getLogger(__name__)
 
@@ -90,5 +91,4 @@ class Upkeep(commands.Cog):
         if closed is None:
             return  # a reply came in since this sweep picked it
         config = await self.desk.services.guilds.config(closed.guild_id)
-        system = Actor(user_id=0, guild_id=closed.guild_id, is_staff=True)
-        await finish_close(self.desk, system, config, closed)
+        await finish_close(self.desk, system_actor(closed.guild_id), config, closed)

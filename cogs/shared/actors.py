@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import discord
 
-from core.access import member_actor
-from core.models import Actor, GuildConfig, is_staff
+from core.models import Actor, GuildConfig
+from core.policy import is_staff, member_actor
 
 
 def actor_for(interaction: discord.Interaction, config: GuildConfig) -> Actor:
-    """Who is acting; the rule is `core.access.member_actor`, the services decide the rest.
+    """Who is acting; the rule is `core.policy.member_actor`, the services decide the rest.
 
     Never `interaction.permissions`: those are the member's permissions in the channel the
     command runs in, overwrites included, and a channel overwrite must not make anyone staff.

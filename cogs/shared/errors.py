@@ -12,6 +12,7 @@ from discord import app_commands
 
 from cogs.shared.submitted import Submitted
 from cogs.shared.text import Typed, refuse
+from cogs.shared.wording import error_text
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ async def report_error(
     whatever the interaction carries)."""
     original = getattr(error, "original", error)
     if isinstance(original, DomainError):
-        text = str(original)
+        text = error_text(original)
     elif isinstance(original, app_commands.CheckFailure | app_commands.TransformerError):
         text = f"That can't be done here: {original}"
     else:

@@ -35,10 +35,6 @@ PriorityChoice = Literal["urgent", "high", "medium", "low"]
 DepartmentChoice = Literal["Technical Support", "Billing", "Sales", "Security"]
 StatusChoice = Literal["open", "pending", "resolved", "closed"]
 
-NOT_IN_TICKET = (
-    "Run this inside a ticket's thread, or give the ticket number (e.g. `ticket_id:42`)."
-)
-
 
 # `/ticket suggest`: draft a reply for the ticket with this number (cogs/ai/replies.py).
 SuggestReply = Callable[[TicketDesk, discord.Interaction, int], Awaitable[None]]
@@ -61,16 +57,14 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
             ticket = await self.tickets.by_thread(interaction.channel.id)
             if ticket is not None and ticket.guild_id == interaction.guild_id:
                 return ticket.id
-        raise InvalidInput("ticket_id", NOT_IN_TICKET)
+        raise InvalidInput("ticket_id", "ticket.which")
 
     async def _here_only(self, interaction: discord.Interaction, what: str) -> int:
         if isinstance(interaction.channel, discord.Thread):
             ticket = await self.tickets.by_thread(interaction.channel.id)
             if ticket is not None and ticket.guild_id == interaction.guild_id:
                 return ticket.id
-        raise InvalidInput(
-            "ticket", f"`/ticket {what}` works inside a ticket's thread; run it there."
-        )
+        raise InvalidInput("ticket", "ticket.here_only", command=what)
 
     @app_commands.command(name="create", description="Open a support ticket")
     @app_commands.describe(

@@ -12,7 +12,8 @@ from cogs.shared.custom_ids import ANY, id_in, page_in
 from cogs.shared.desk import TicketDesk
 from cogs.shared.pager import NEXT, PREVIOUS, page_label, pager, two_way
 from cogs.tickets import render
-from core.models import Department, is_staff
+from core.models import Department
+from core.policy import is_staff
 from core.validation import id_digits, parse_choice
 
 DEPARTMENTS = list(Department)

@@ -14,7 +14,7 @@ from cogs.shared.errors import guarded
 from cogs.shared.modals import NONCE, RoutedModal, nonce
 from cogs.shared.submitted import Submitted
 from cogs.tickets.opening import TicketOpener
-from core.models import Department, Feature
+from core.models import Department
 from core.validation import id_digits
 
 DEPARTMENTS = list(Department)
@@ -65,7 +65,7 @@ async def open_modal(
     desk: TicketDesk, interaction: discord.Interaction, department: Department
 ) -> None:
     # Refuse before the member types anything when tickets are switched off here.
-    await desk.services.guilds.require_feature(interaction.guild_id or 0, Feature.TICKETING)
+    await desk.services.tickets.require_enabled(interaction.guild_id or 0)
     await TicketModal(department).show(interaction)
 
 

@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from cogs.lifecycle.closing import finish_close
 from cogs.shared.desk import TicketDesk
-from core.models import Actor
+from core.policy import system_actor
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,6 @@ class ThreadGone(commands.Cog):
                 return
             log.info("ticket %s closed: its thread %s was deleted", ticket.id, thread_id)
             config = await self.desk.services.guilds.config(ticket.guild_id)
-            system = Actor(user_id=0, guild_id=ticket.guild_id, is_staff=True)
-            await finish_close(self.desk, system, config, ticket)
+            await finish_close(self.desk, system_actor(ticket.guild_id), config, ticket)
         except Exception:
             log.exception("could not close the ticket of deleted thread %s", thread_id)

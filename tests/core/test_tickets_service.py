@@ -19,6 +19,7 @@ from core.errors import (
 from core.models import AuthorKind, Department, Feature, Priority, Status
 from storage.sqlite.store import SqliteStore
 from tests.core.conftest import admin, member, staff
+from tests.core.said import raises_worded, words
 
 pytestmark = pytest.mark.usefixtures("set_up")
 
@@ -74,7 +75,7 @@ async def test_create_validation_names_field_and_rule(tickets, fields, field, ru
         await open_ticket(tickets, **fields)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: ")
-    assert rule in str(caught.value)
+    assert rule in words(caught.value)
 
 
 async def test_limits_at_edges_are_accepted(tickets):
@@ -83,19 +84,19 @@ async def test_limits_at_edges_are_accepted(tickets):
 
 
 async def test_create_without_setup_says_to_run_admin_setup(tickets):
-    with pytest.raises(NotConfigured, match="/admin setup"):
+    with raises_worded(NotConfigured, match="/admin setup"):
         await tickets.create(member(guild_id=555), subject="a", message="b")
 
 
 async def test_open_ticket_cap_and_cooldown(tickets, guilds, clock):
     await guilds.set_limits(admin(), max_open_tickets=2, cooldown_seconds=60)
     first = await open_ticket(tickets)
-    with pytest.raises(LimitReached, match=f"You just opened ticket {first.ref}"):
+    with raises_worded(LimitReached, match=f"You just opened ticket {first.ref}"):
         await open_ticket(tickets)
     clock.advance(seconds=61)
     await open_ticket(tickets)
     clock.advance(seconds=61)
-    with pytest.raises(LimitReached, match="limit is 2"):
+    with raises_worded(LimitReached, match="limit is 2"):
         await open_ticket(tickets)
     await tickets.close(member(), first.id)
     await open_ticket(tickets)
@@ -190,14 +191,14 @@ async def test_refused_transitions(tickets, path, event, message):
     ticket = await open_ticket(tickets)
     for step in path:
         ticket = await getattr(tickets, step)(staff(), ticket.id)
-    with pytest.raises(InvalidTransition, match=message):
+    with raises_worded(InvalidTransition, match=message):
         await getattr(tickets, event)(staff(), ticket.id)
 
 
 async def test_reply_to_closed_ticket_is_refused(tickets):
     ticket = await open_ticket(tickets)
     await tickets.close(member(), ticket.id, "sorted")
-    with pytest.raises(InvalidTransition, match="reopen"):
+    with raises_worded(InvalidTransition, match="reopen"):
         await tickets.reply(member(), ticket.id, "one more thing")
 
 
@@ -259,7 +260,7 @@ async def test_reopen_is_staff_only(tickets):
 
 @pytest.mark.parametrize("bad_id", [0, -1, 999_999, 2**70])
 async def test_unknown_ticket_names_the_id(tickets, bad_id):
-    with pytest.raises(NotFound, match=f"#{bad_id}"):
+    with raises_worded(NotFound, match=f"#{bad_id}"):
         await tickets.view(member(), bad_id)
 
 
@@ -285,7 +286,7 @@ async def test_list_visibility_filters_and_pages(tickets, guilds):
     billing = await tickets.list(staff(), department="billing")
     assert [t.subject for t in billing.items] == ["bob's"]
     assert (await tickets.list(staff(), priority="high", status="open")).total == 12
-    with pytest.raises(InvalidInput, match="status"):
+    with raises_worded(InvalidInput, match="status"):
         await tickets.list(staff(), status="lost")
 
 
@@ -346,7 +347,7 @@ async def test_ticketing_flag_off_refuses_with_spec_message(tickets, guilds, fea
     }
     with pytest.raises(FeatureDisabled) as caught:
         await calls[feature_call]()
-    assert str(caught.value) == (
+    assert words(caught.value) == (
         "Ticketing is disabled on this server. An admin can turn it on with "
         "`/admin feature name:ticketing enabled:True`."
     )
