@@ -17,6 +17,7 @@ from core.models import (
     Ticket,
 )
 from core.ports import Store, UnitOfWork
+from core.support_hours import mark_if_outside_hours
 from core.validation import (
     MESSAGE_MAX,
     SUBJECT_MAX,
@@ -80,6 +81,7 @@ class TicketOpening:
                 message_id=None,
                 now=now,
             )
+            await mark_if_outside_hours(uow, ticket)  # for the statistics
             return ticket
 
         ticket = await self._store.write(work)

@@ -29,6 +29,14 @@ from typing import Protocol, TypeVar
 
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository
+from core.ports.staff import (
+    CloseRequestReads,
+    CloseRequestRepository,
+    ParticipantReads,
+    ParticipantRepository,
+    SupportHoursReads,
+    SupportHoursRepository,
+)
 from core.ports.tickets import ReplyReads, ReplyRepository, TicketReads, TicketRepository
 from core.ports.upkeep import (
     AIUsageRepository,
@@ -62,6 +70,12 @@ class Reads(Protocol):
     def close_work(self) -> CloseWorkReads: ...
     @property
     def feedback(self) -> FeedbackReads: ...
+    @property
+    def participants(self) -> ParticipantReads: ...
+    @property
+    def close_requests(self) -> CloseRequestReads: ...
+    @property
+    def support_hours(self) -> SupportHoursReads: ...
 
 
 class UnitOfWork(Reads, Protocol):
@@ -84,6 +98,12 @@ class UnitOfWork(Reads, Protocol):
     def close_work(self) -> CloseWorkRepository: ...
     @property
     def feedback(self) -> FeedbackRepository: ...
+    @property
+    def participants(self) -> ParticipantRepository: ...
+    @property
+    def close_requests(self) -> CloseRequestRepository: ...
+    @property
+    def support_hours(self) -> SupportHoursRepository: ...
     @property
     def ai_usage(self) -> AIUsageRepository: ...
 

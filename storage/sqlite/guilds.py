@@ -83,6 +83,7 @@ class SqliteGuilds(Repository):
             "department_roles",
             "guild_settings",
             "ai_daily_usage",
+            "support_hours",  # people added and close requests go with their tickets
         ):
             cursor = await self._conn.execute(
                 f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,)

@@ -15,6 +15,7 @@ from core.models import (
     Reply,
     Ticket,
 )
+from core.staff_models import CloseRequest, Participant, ParticipantKind, SupportHours
 
 
 @dataclass
@@ -32,6 +33,11 @@ class Tables:
     close_work: dict[int, tuple[CloseWork, str | None]] = field(default_factory=dict)
     feedback: dict[int, tuple[int, int, int, str | None]] = field(default_factory=dict)
     ai_usage: dict[tuple[int, str], int] = field(default_factory=dict)
+    # The staff tools (tests/fakes/store/staff.py).
+    participants: dict[tuple[int, ParticipantKind, int], Participant] = field(default_factory=dict)
+    close_requests: dict[int, CloseRequest] = field(default_factory=dict)
+    hours: dict[int, SupportHours] = field(default_factory=dict)
+    opened_outside: dict[int, int] = field(default_factory=dict)  # ticket id -> guild id
     last_id: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> Tables:
@@ -47,6 +53,11 @@ class Tables:
         self.mirrored_to.pop(ticket_id, None)
         self.close_work.pop(ticket_id, None)
         self.feedback.pop(ticket_id, None)
+        self.opened_outside.pop(ticket_id, None)
+        for key in [k for k in self.participants if k[0] == ticket_id]:
+            del self.participants[key]
+        for request_id in [r.id for r in self.close_requests.values() if r.ticket_id == ticket_id]:
+            del self.close_requests[request_id]
         for reply_id in [r.id for r in self.replies.values() if r.ticket_id == ticket_id]:
             del self.replies[reply_id]
 

@@ -57,6 +57,7 @@ class MemoryGuilds(MemoryRepository):
             for key in [k for k in table if k[0] == guild_id]:
                 del table[key]
         removed["guild_settings"] = int(data.settings.pop(guild_id, None) is not None)
+        removed["support_hours"] = int(data.hours.pop(guild_id, None) is not None)
         return removed
 
 
