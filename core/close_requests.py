@@ -105,6 +105,10 @@ class CloseRequestService:
 
         await self._store.write(work)
 
+    async def withdraw(self, request_id: int) -> None:
+        """Take back a request the front end could not put to the owner."""
+        await self._store.write(lambda uow: uow.close_requests.delete(request_id))
+
     async def get(self, request_id: int) -> CloseRequest | None:
         return await self._store.reads.close_requests.get(request_id)
 

@@ -10,12 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.admin.diagnosis import Diagnosis, diagnose_config
+from cogs.admin.hours import HoursCommands
 from cogs.ai.knowledge import read_knowledge_file
 from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
 from cogs.shared.ownership import missing_parts, server_ids
 from cogs.shared.text import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, NO_PINGS, clip, send_ephemeral
 from cogs.shared.wording import FEATURE_LABELS
+from cogs.tickets.hours_line import describe_hours
 from cogs.tickets.panel import panel_view
 from core.errors import InvalidInput
 from core.models import Department, Feature, FeatureFlags, GuildConfig
@@ -69,7 +71,10 @@ def describe_diagnosis(diagnosis: Diagnosis) -> str:
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 class AdminCommands(
-    commands.GroupCog, group_name="admin", group_description="Set up the ticket desk"
+    HoursCommands,  # /admin hours, /admin hours-clear (cogs/admin/hours.py)
+    commands.GroupCog,
+    group_name="admin",
+    group_description="Set up the ticket desk",
 ):
     def __init__(self, desk: TicketDesk) -> None:
         self.desk = desk
@@ -181,6 +186,7 @@ class AdminCommands(
         actor, config = await self._admin(interaction)
         flags = await self.guilds.flags(actor.guild_id)
         summary = describe_config(config, flags, self.guilds.ai_configured)
+        summary += "\n" + describe_hours(await self.desk.services.hours.of(actor.guild_id))
         summary += missing_parts(config, interaction.guild)
         if config.is_set_up and interaction.guild is not None:
             summary += describe_diagnosis(diagnose_config(interaction.guild, config))

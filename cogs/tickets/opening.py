@@ -16,6 +16,7 @@ from cogs.shared.desk import TicketDesk
 from cogs.shared.permissions import members_cannot_use, missing_permissions
 from cogs.shared.text import Typed, clip, refuse, send_ephemeral
 from cogs.tickets import render
+from cogs.tickets.hours_line import staff_away_line
 from core.models import GuildConfig, Ticket
 
 log = logging.getLogger(__name__)
@@ -220,8 +221,12 @@ class TicketOpener:
         if role_id is not None:
             mentions.append(f"<@&{role_id}>")
             roles.append(discord.Object(role_id))
+        content = f"{' '.join(mentions)} New ticket {ticket.ref}."
+        away = await staff_away_line(self.desk, ticket)  # outside support hours only
+        if away is not None:
+            content += f"\n{away}"
         return await thread.send(
-            content=f"{' '.join(mentions)} New ticket {ticket.ref}.",
+            content=content,
             embed=render.opening_embed(ticket),
             view=ticket_controls(ticket),
             allowed_mentions=discord.AllowedMentions(
