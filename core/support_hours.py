@@ -99,7 +99,7 @@ def parse_minute(field: str, value: object, *, end: bool = False) -> int:
 def parse_range(days: object, start: object, end: object) -> HoursRange:
     start_minute = parse_minute("start", start)
     end_minute = parse_minute("end", end, end=True)
-    if end_minute % (24 * 60) == start_minute:
+    if end_minute == start_minute:  # 00:00-24:00 is a whole day; 09:00-09:00 is unclear
         raise InvalidInput("end", "hours.empty_range")
     return HoursRange(days=parse_days(days), start_minute=start_minute, end_minute=end_minute)
 
