@@ -78,9 +78,9 @@ async def add_member(
             await people.withdraw(ticket.id, ParticipantKind.MEMBER, member.id)
         await send_ephemeral(interaction, f"I can't reach the thread of ticket {ticket.ref}.")
         return
-    line = f"👥 {member.mention} was added to ticket {ticket.ref} by <@{actor.user_id}>."
-    await _say_in_thread(thread, line, users=[member])
     if new:
+        line = f"👥 {member.mention} was added to ticket {ticket.ref} by <@{actor.user_id}>."
+        await _say_in_thread(thread, line, users=[member])
         await desk.log_event(config, line)
         done = (
             f"Added {member.mention} to ticket {ticket.ref}: they can read and reply like its "

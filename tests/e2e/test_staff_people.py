@@ -21,6 +21,10 @@ async def test_an_added_member_joins_replies_and_cannot_close(desk):
     assert bob.id in said.mentioned_user_ids and staff.mention in said.text
     await desk.next_message("logs", "was added to ticket #1")
     assert rows(desk, PEOPLE, (1,)) == [("member", bob.id, staff.id)]
+    again = await desk.member("admin").slash("ticket add member", member="bob", ticket_id="1")
+    assert "already added" in again.text
+    assert rows(desk, PEOPLE, (1,)) == [("member", bob.id, staff.id)]
+    assert len([m for m in desk.messages(thread) if "was added to ticket" in m.text]) == 1
 
     # Bob talks in the thread like the owner: stored as a member reply.
     await bob.say(thread, "Same here, mine is smoking too")
