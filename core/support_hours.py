@@ -4,7 +4,7 @@ A guild has one IANA time zone (through `zoneinfo`, so daylight saving is right)
 number of ranges up to `MAX_RANGES` ("mon-fri 09:00-17:00", "sat 10:00-14:00"). Each call
 of `set_hours` adds a range, or with `replace` starts over; `clear` removes them all (no
 hours set: staff count as always in). A ticket opened outside the hours is flagged when it
-is created, in the same unit of work, so statistics can count them later.
+is created (`outside_hours`), so statistics can count them later.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.clock import Clock
 from core.errors import InvalidInput
-from core.models import Actor, Ticket
+from core.models import Actor
 from core.policy import require_admin
-from core.ports import Store, UnitOfWork
+from core.ports import Reads, Store, UnitOfWork
 from core.staff_models import HoursRange, SupportHours
 
 MAX_RANGES = 14  # two a day is plenty; more is almost surely a mistake
@@ -139,14 +139,14 @@ def staff_back_at(hours: SupportHours, moment: datetime) -> datetime | None:
     return min(start for start, _ in spans if start > moment)
 
 
-async def mark_if_outside_hours(uow: UnitOfWork, ticket: Ticket) -> bool:
-    """Flag a ticket just created outside its guild's hours (inside the create's unit of
-    work, so the flag and the ticket commit together); whether it was."""
-    hours = await uow.support_hours.of(ticket.guild_id)
-    if staff_back_at(hours, ticket.created_at) is None:
-        return False
-    await uow.support_hours.mark_opened_outside(ticket.id)
-    return True
+async def outside_hours(reads: Reads, guild_id: int, moment: datetime) -> bool:
+    """Whether a ticket opened at `moment` comes in outside the guild's hours.
+
+    Read from committed data before the create's unit of work, off the single writer that
+    every create queues on; the ticket is then flagged in that unit of work only when it
+    is outside. An admin changing the hours at that very moment can only tilt a statistic.
+    """
+    return staff_back_at(await reads.support_hours.of(guild_id), moment) is not None
 
 
 class SupportHoursService:

@@ -17,7 +17,7 @@ from core.models import (
     Ticket,
 )
 from core.ports import Store, UnitOfWork
-from core.support_hours import mark_if_outside_hours
+from core.support_hours import outside_hours
 from core.validation import (
     MESSAGE_MAX,
     SUBJECT_MAX,
@@ -50,6 +50,7 @@ class TicketOpening:
             "department", department, Department, Department.TECHNICAL_SUPPORT
         )
         now = self._clock.now()
+        outside = await outside_hours(self._store.reads, actor.guild_id, now)
 
         async def work(uow: UnitOfWork) -> Ticket:
             # Read the rules inside the unit of work so racing creates see each other.
@@ -81,7 +82,8 @@ class TicketOpening:
                 message_id=None,
                 now=now,
             )
-            await mark_if_outside_hours(uow, ticket)  # for the statistics
+            if outside:  # for the statistics
+                await uow.support_hours.mark_opened_outside(ticket.id)
             return ticket
 
         ticket = await self._store.write(work)
