@@ -23,12 +23,12 @@ import logging
 from datetime import timedelta
 
 from core.clock import Clock
+from core.desk_tool_models import CloseRequest
 from core.errors import FeatureDisabled, Forbidden, InvalidInput, InvalidTransition, NotFound
 from core.guilds import GuildService
 from core.models import Actor, AuthorKind, Feature, Status, Ticket
 from core.policy import SYSTEM_USER_ID, is_staff, require_staff, system_actor
 from core.ports import Reads, Store, UnitOfWork
-from core.staff_models import CloseRequest
 from core.ticket_rules import load_ticket
 from core.tickets import TicketService
 from core.validation import REASON_MAX, clean_text, is_row_id

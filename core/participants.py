@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from core.access import ServerIds, require_own_ids
 from core.clock import Clock
+from core.desk_tool_models import Participant, ParticipantKind
 from core.errors import InvalidInput
 from core.guilds import GuildService
 from core.models import Actor, Feature, Status, Ticket
 from core.policy import require_staff
 from core.ports import Store, UnitOfWork
-from core.staff_models import Participant, ParticipantKind
 from core.ticket_rules import load_ticket
 
 

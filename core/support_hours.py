@@ -14,11 +14,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.clock import Clock
+from core.desk_tool_models import HoursRange, SupportHours
 from core.errors import InvalidInput
 from core.models import Actor
 from core.policy import require_admin
 from core.ports import Reads, Store, UnitOfWork
-from core.staff_models import HoursRange, SupportHours
 
 MAX_RANGES = 14  # two a day is plenty; more is almost surely a mistake
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -16,9 +16,9 @@ from cogs.lifecycle.closing import finish_close
 from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
 from cogs.shared.text import NO_PINGS, clip, send_ephemeral
+from core.desk_tool_models import CloseRequest
 from core.models import Ticket
 from core.policy import system_actor
-from core.staff_models import CloseRequest
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from cogs.shared.desk import TicketDesk
+from core.desk_tool_models import HoursRange, SupportHours
 from core.models import Ticket
-from core.staff_models import HoursRange, SupportHours
 from core.support_hours import DAY_NAMES
 
 

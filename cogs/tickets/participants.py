@@ -17,9 +17,9 @@ import discord
 from cogs.shared.desk import TicketDesk
 from cogs.shared.ownership import server_ids
 from cogs.shared.text import NO_PINGS, send_ephemeral
+from core.desk_tool_models import ParticipantKind
 from core.errors import InvalidInput
 from core.models import Ticket
-from core.staff_models import ParticipantKind
 
 log = logging.getLogger(__name__)
 

@@ -3,13 +3,11 @@
 `Store` (store.py) gives committed reads (`store.reads.tickets.get(...)`) and serialisable
 units of work (`await store.write(work)`, `work(uow)` calling `uow.tickets.update(...)`).
 The repositories are declared per area: tickets.py, guilds.py, forms.py, upkeep.py,
-staff.py.
+desk_tools.py.
 A backend (storage/sqlite today) implements them; core never imports a backend.
 """
 
-from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
-from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
-from core.ports.staff import (
+from core.ports.desk_tools import (
     CloseRequestReads,
     CloseRequestRepository,
     ParticipantReads,
@@ -17,6 +15,8 @@ from core.ports.staff import (
     SupportHoursReads,
     SupportHoursRepository,
 )
+from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
+from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
 from core.ports.store import MigrationError, Reads, Store, UnitOfWork, Work
 from core.ports.tickets import (
     LiveThread,

@@ -27,9 +27,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
-from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
-from core.ports.guilds import GuildReads, GuildRepository
-from core.ports.staff import (
+from core.ports.desk_tools import (
     CloseRequestReads,
     CloseRequestRepository,
     ParticipantReads,
@@ -37,6 +35,8 @@ from core.ports.staff import (
     SupportHoursReads,
     SupportHoursRepository,
 )
+from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
+from core.ports.guilds import GuildReads, GuildRepository
 from core.ports.tickets import ReplyReads, ReplyRepository, TicketReads, TicketRepository
 from core.ports.upkeep import (
     AIUsageRepository,

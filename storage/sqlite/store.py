@@ -21,11 +21,11 @@ from core.ports.store import Work
 from storage.sqlite.ai import SqliteAIUsage
 from storage.sqlite.closing import SqliteCloseWork
 from storage.sqlite.database import Database
+from storage.sqlite.desk_tools import SqliteCloseRequests, SqliteParticipants, SqliteSupportHours
 from storage.sqlite.forms import SqliteForms, SqliteSubmissions
 from storage.sqlite.guilds import SqliteGuilds
 from storage.sqlite.lifecycle import SqliteFeedback, SqliteInactivity
 from storage.sqlite.migrations import MIGRATIONS_DIR
-from storage.sqlite.staff import SqliteCloseRequests, SqliteParticipants, SqliteSupportHours
 from storage.sqlite.tickets import SqliteReplies, SqliteTickets
 
 T = TypeVar("T")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.desk_tool_models import ParticipantKind
 from core.errors import FeatureDisabled, Forbidden, InvalidInput, NotFound
 from core.models import AuthorKind, Feature, Status
 from core.participants import ParticipantService
-from core.staff_models import ParticipantKind
 from tests.core.conftest import GUILD, admin, member, server, staff
 from tests.core.said import raises_worded
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.desk_tool_models import HoursRange, SupportHours
 from core.errors import Forbidden, InvalidInput
-from core.staff_models import HoursRange, SupportHours
 from core.support_hours import (
     MAX_RANGES,
     SupportHoursService,

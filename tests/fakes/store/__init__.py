@@ -14,8 +14,8 @@ from typing import TypeVar
 
 from core.ports import Work
 from tests.fakes.store.data import Box, Tables
+from tests.fakes.store.desk_tools import MemoryCloseRequests, MemoryParticipants, MemorySupportHours
 from tests.fakes.store.forms import MemoryForms, MemoryGuilds, MemorySubmissions
-from tests.fakes.store.staff import MemoryCloseRequests, MemoryParticipants, MemorySupportHours
 from tests.fakes.store.tickets import MemoryReplies, MemoryTickets
 from tests.fakes.store.upkeep import (
     MemoryAIUsage,

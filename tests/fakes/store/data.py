@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from core.desk_tool_models import CloseRequest, Participant, ParticipantKind, SupportHours
 from core.form_models import Form, Submission
 from core.models import (
     FEATURE_DEFAULTS,
@@ -15,7 +16,6 @@ from core.models import (
     Reply,
     Ticket,
 )
-from core.staff_models import CloseRequest, Participant, ParticipantKind, SupportHours
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Tables:
     close_work: dict[int, tuple[CloseWork, str | None]] = field(default_factory=dict)
     feedback: dict[int, tuple[int, int, int, str | None]] = field(default_factory=dict)
     ai_usage: dict[tuple[int, str], int] = field(default_factory=dict)
-    # The staff tools (tests/fakes/store/staff.py).
+    # People added, close requests, support hours (tests/fakes/store/desk_tools.py).
     participants: dict[tuple[int, ParticipantKind, int], Participant] = field(default_factory=dict)
     close_requests: dict[int, CloseRequest] = field(default_factory=dict)
     hours: dict[int, SupportHours] = field(default_factory=dict)

@@ -10,8 +10,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from core.desk_tool_models import (
+    CloseRequest,
+    HoursRange,
+    Participant,
+    ParticipantKind,
+    SupportHours,
+)
 from core.models import Department, Priority, Status, Ticket
-from core.staff_models import CloseRequest, HoursRange, Participant, ParticipantKind, SupportHours
 
 
 class ParticipantReads(Protocol):

@@ -1,12 +1,18 @@
-"""The staff tools in memory (core.ports.staff): people added, close requests, hours."""
+"""The staff tools in memory (core.ports.desk_tools): people added, close requests, hours."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
+from core.desk_tool_models import (
+    CloseRequest,
+    HoursRange,
+    Participant,
+    ParticipantKind,
+    SupportHours,
+)
 from core.models import Department, Priority, Status, Ticket
-from core.staff_models import CloseRequest, HoursRange, Participant, ParticipantKind, SupportHours
 from tests.fakes.store.data import MemoryRepository
 
 

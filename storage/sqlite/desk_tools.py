@@ -1,5 +1,5 @@
-"""The staff tools on SQLite (core.ports.staff): people added to tickets, close requests,
-support hours (migration 0007)."""
+"""Desk tools on SQLite (core.ports.desk_tools): people added to tickets, close requests,
+support hours (migration staff_tools_b)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from core.desk_tool_models import (
+    CloseRequest,
+    HoursRange,
+    Participant,
+    ParticipantKind,
+    SupportHours,
+)
 from core.models import Department, Priority, Status, Ticket
-from core.staff_models import CloseRequest, HoursRange, Participant, ParticipantKind, SupportHours
 from storage.sqlite.rows import (
     Repository,
     fetch_all,
