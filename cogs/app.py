@@ -29,6 +29,7 @@ from cogs.shared.errors import report_error
 from cogs.shared.modals import ModalRouter
 from cogs.shared.ownership import require_own_options
 from cogs.tickets.commands import TicketCommands
+from cogs.tickets.opener import ThreadOpener
 from cogs.tickets.panel import DepartmentPicker, OpenTicketButton
 from cogs.tickets.thread_gone import ThreadGone
 from cogs.tickets.threads import ThreadMirror
@@ -68,6 +69,7 @@ class TicketBot(commands.Bot):
         self._first_ready_seen = False
 
     async def setup_hook(self) -> None:
+        await self.add_cog(ThreadOpener(self.desk))
         await self.add_cog(TicketCommands(self.desk))
         await self.add_cog(AdminCommands(self.desk))
         await self.add_cog(FormCommands(self.desk))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 import aiosqlite
@@ -46,6 +46,19 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 
+# Opening (SPEC §7: a ticket the member was told about survives). A ticket is stored
+# waiting for its thread; an attempt to make the thread holds it for THREAD_LEASE (longer
+# than any one attempt may take), and a failed attempt is retried after a growing pause.
+THREAD_LEASE = timedelta(minutes=15)
+THREAD_RETRY_PAUSES = tuple(timedelta(seconds=s) for s in (2, 10, 30, 120, 600, 1800, 3600))
+
+
+def thread_retry_pause(attempts: int) -> timedelta:
+    """2 s, 10 s, 30 s, 2 min, 10 min, 30 min, then hourly: quick while Discord blinks,
+    gentle while it keeps refusing (an admin has to fix a permission first)."""
+    return THREAD_RETRY_PAUSES[min(max(attempts, 1), len(THREAD_RETRY_PAUSES)) - 1]
+
+
 NOT_SET_UP = (
     "Tickets aren't set up on this server yet. Ask an admin to run `/admin setup` "
     "(it picks the channel for ticket threads and the staff role)."
@@ -65,7 +78,14 @@ class TicketService(TicketLifecycle):
         message: object,
         priority: object = None,
         department: object = None,
+        claim_thread: bool = False,
     ) -> Ticket:
+        """Open a ticket; it waits for its thread (`Ticket.waiting_for_thread`).
+
+        The process holding the guild attaches the thread (`waiting_for_thread`,
+        `attach_thread`). `claim_thread`: the caller makes the first attempt itself, right
+        now, so the ticket is not due for anyone else until THREAD_LEASE has passed.
+        """
         subject_text = clean_text("subject", subject, max_length=SUBJECT_MAX, multiline=False)
         message_text = clean_text("message", message, max_length=MESSAGE_MAX, multiline=True)
         chosen_priority = parse_choice("priority", priority, Priority, Priority.MEDIUM)
@@ -99,6 +119,8 @@ class TicketService(TicketLifecycle):
                 department=chosen_department,
                 ai_active=ai_on,
                 now=now,
+                thread_attempts=1 if claim_thread else 0,
+                thread_retry_at=now + THREAD_LEASE if claim_thread else now,
             )
             # The opening message is the first reply, so the stored conversation is whole.
             await repo.insert_reply(
@@ -137,11 +159,52 @@ class TicketService(TicketLifecycle):
                 "seconds before opening another one."
             )
 
+    # -- its thread -------------------------------------------------------------------
+
+    async def waiting_for_thread(
+        self, guild_ids: Collection[int], *, limit: int = 20, due_only: bool = True
+    ) -> list[Ticket]:
+        """Tickets of these guilds waiting for their thread and due for an attempt, each
+        taken for one attempt (held for THREAD_LEASE, counted in `thread_attempts`).
+
+        Only the process that holds a guild asks for it. `due_only=False` (at start-up)
+        takes them whatever their schedule: an attempt of this process's previous life
+        holds no lease any more, and a restart is a good moment to try again.
+        """
+        if not guild_ids:
+            return []
+        now = self._clock.now()
+        reader = self._db.reader
+        if due_only and not await repo.any_waiting_due(reader, guild_ids, now):
+            return []  # the usual case: no write at all
+        return await self._db.write(
+            lambda conn: repo.claim_waiting(
+                conn,
+                guild_ids,
+                now=now,
+                lease_until=now + THREAD_LEASE,
+                limit=limit,
+                due_only=due_only,
+            )
+        )
+
+    async def still_waiting_for_thread(self, ticket_id: int) -> bool:
+        ticket = await repo.get_ticket(self._db.reader, ticket_id)
+        return ticket is not None and ticket.waiting_for_thread
+
     async def attach_thread(
         self, ticket_id: int, thread_id: int, opening_message_id: int | None = None
-    ) -> Ticket:
-        async def work(conn: aiosqlite.Connection) -> Ticket:
-            ticket = await repo.update_ticket(conn, ticket_id, thread_id=thread_id)
+    ) -> Ticket | None:
+        """The ticket's thread exists, with the member and the opening message: attach it.
+
+        None when the ticket no longer waits for one (it was closed, discarded, or another
+        attempt attached its thread first): the caller removes the thread it made.
+        """
+
+        async def work(conn: aiosqlite.Connection) -> Ticket | None:
+            ticket = await repo.attach_thread(conn, ticket_id, thread_id)
+            if ticket is None:
+                return None
             # A thread's messages all have ids above the thread's own: nothing before it.
             await repo.advance_mirror(conn, thread_id, thread_id)
             if opening_message_id is not None:
@@ -150,24 +213,31 @@ class TicketService(TicketLifecycle):
                     await repo.set_reply_message(conn, replies[0].id, opening_message_id)
             return ticket
 
-        return await self._db.write(work)
+        ticket = await self._db.write(work)
+        if ticket is not None:
+            log.info("ticket %s has its thread %s", ticket_id, thread_id)
+        return ticket
+
+    async def thread_failed(self, ticket: Ticket, error: str) -> Ticket | None:
+        """An attempt to make the ticket's thread failed: it waits on, and the next attempt
+        is due after a pause that grows with the attempts. None if it waits no more."""
+        retry_at = self._clock.now() + thread_retry_pause(ticket.thread_attempts)
+        log.warning(
+            "ticket %s: thread attempt %s failed (%s); next try at %s",
+            ticket.id,
+            ticket.thread_attempts,
+            error,
+            retry_at.isoformat(timespec="seconds"),
+        )
+        return await self._db.write(
+            lambda conn: repo.thread_failed(conn, ticket.id, retry_at, error)
+        )
 
     async def discard(self, ticket_id: int) -> None:
-        """Remove a ticket whose thread could not be made, so nothing half-made is left."""
-        await self._db.write(lambda conn: repo.delete_ticket(conn, ticket_id))
+        """Remove a ticket whose thread could not be made, before its owner was ever told
+        about it (shown its #id): nobody knows it exists. A ticket with a thread stays."""
+        await self._db.write(lambda conn: repo.delete_waiting(conn, ticket_id))
         log.info("ticket %s discarded: its thread could not be created", ticket_id)
-
-    async def discard_orphans(self, older_than: timedelta = timedelta(minutes=10)) -> int:
-        """Drop tickets left without a thread by a crash mid-create.
-
-        The member is only told about a ticket once its thread exists, so these were never
-        shown to anyone; the age margin keeps creates in flight safe.
-        """
-        cutoff = self._clock.now() - older_than
-        removed = await self._db.write(lambda conn: repo.delete_threadless_before(conn, cutoff))
-        if removed:
-            log.info("removed %s tickets whose thread was never created", removed)
-        return removed
 
     # -- reading -----------------------------------------------------------------------
 

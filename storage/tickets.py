@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +37,9 @@ UPDATABLE = frozenset(
         "closed_at",
         "closed_by",
         "close_reason",
+        "thread_attempts",
+        "thread_retry_at",
+        "thread_error",
     }
 )
 
@@ -63,6 +66,9 @@ def ticket_from_row(row: Any) -> Ticket:
         closed_at=from_db_time(row["closed_at"]),
         closed_by=row["closed_by"],
         close_reason=row["close_reason"],
+        thread_attempts=row["thread_attempts"],
+        thread_retry_at=from_db_time(row["thread_retry_at"]),
+        thread_error=row["thread_error"],
     )
 
 
@@ -91,13 +97,16 @@ async def insert_ticket(
     department: Department,
     ai_active: bool,
     now: datetime,
+    thread_attempts: int = 0,
+    thread_retry_at: datetime | None = None,
 ) -> Ticket:
+    """A new ticket, waiting for its thread: due at `thread_retry_at` (default: now)."""
     stamp = to_db_time(now)
     row = await fetch_one(
         conn,
         "INSERT INTO tickets (guild_id, owner_id, subject, message, status, priority, department,"
-        " ai_active, created_at, updated_at, status_changed_at)"
-        " VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?) RETURNING *",
+        " ai_active, created_at, updated_at, status_changed_at, thread_attempts, thread_retry_at)"
+        " VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
         (
             guild_id,
             owner_id,
@@ -109,6 +118,8 @@ async def insert_ticket(
             stamp,
             stamp,
             stamp,
+            thread_attempts,
+            to_db_time(thread_retry_at or now),
         ),
     )
     return ticket_from_row(row)
@@ -128,8 +139,9 @@ async def update_ticket(conn: aiosqlite.Connection, ticket_id: int, **changes: A
     return ticket_from_row(row)
 
 
-async def delete_ticket(conn: aiosqlite.Connection, ticket_id: int) -> None:
-    await conn.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
+async def delete_waiting(conn: aiosqlite.Connection, ticket_id: int) -> None:
+    """Remove a ticket that never got its thread; one with a thread is never touched."""
+    await conn.execute("DELETE FROM tickets WHERE id = ? AND thread_id IS NULL", (ticket_id,))
 
 
 async def get_ticket(conn: aiosqlite.Connection, ticket_id: int) -> Ticket | None:
@@ -331,9 +343,72 @@ async def advance_mirror(conn: aiosqlite.Connection, thread_id: int, message_id:
     )
 
 
-async def delete_threadless_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
-    """Remove tickets whose thread was never made (the bot stopped mid-create)."""
-    cursor = await conn.execute(
-        "DELETE FROM tickets WHERE thread_id IS NULL AND created_at < ?", (to_db_time(cutoff),)
+# -- waiting for a thread (migration 0007) ----------------------------------------------
+# The guilds come as one JSON array parameter, so any number of them is one statement.
+_WAITING = "thread_id IS NULL AND status != 'closed'"
+_IN_GUILDS = "guild_id IN (SELECT value FROM json_each(:guilds))"
+
+
+async def any_waiting_due(
+    conn: aiosqlite.Connection, guild_ids: Collection[int], now: datetime
+) -> bool:
+    row = await fetch_one(
+        conn,
+        f"SELECT 1 FROM tickets WHERE {_WAITING} AND thread_retry_at <= :now AND {_IN_GUILDS}"
+        " LIMIT 1",
+        {"now": to_db_time(now), "guilds": json.dumps(list(guild_ids))},
     )
-    return cursor.rowcount
+    return row is not None
+
+
+async def claim_waiting(
+    conn: aiosqlite.Connection,
+    guild_ids: Collection[int],
+    *,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+    due_only: bool = True,
+) -> list[Ticket]:
+    """Take waiting tickets of these guilds for one attempt each: counted, and not due
+    again until `lease_until`. `due_only=False` takes them whatever their schedule."""
+    due = "thread_retry_at <= :now" if due_only else "1"
+    rows = await fetch_all(
+        conn,
+        "UPDATE tickets SET thread_attempts = thread_attempts + 1, thread_retry_at = :lease"
+        f" WHERE id IN (SELECT id FROM tickets WHERE {_WAITING} AND {due} AND {_IN_GUILDS}"
+        " ORDER BY thread_retry_at LIMIT :limit) RETURNING *",
+        {
+            "now": to_db_time(now),
+            "lease": to_db_time(lease_until),
+            "guilds": json.dumps(list(guild_ids)),
+            "limit": limit,
+        },
+    )
+    return sorted((ticket_from_row(row) for row in rows), key=lambda ticket: ticket.id)
+
+
+async def attach_thread(
+    conn: aiosqlite.Connection, ticket_id: int, thread_id: int
+) -> Ticket | None:
+    """Attach the thread if the ticket still waits for one; None otherwise (closed, or
+    another attempt attached its own thread first)."""
+    row = await fetch_one(
+        conn,
+        "UPDATE tickets SET thread_id = ?, thread_retry_at = NULL, thread_error = NULL"
+        f" WHERE id = ? AND {_WAITING} RETURNING *",
+        (thread_id, ticket_id),
+    )
+    return None if row is None else ticket_from_row(row)
+
+
+async def thread_failed(
+    conn: aiosqlite.Connection, ticket_id: int, retry_at: datetime, error: str
+) -> Ticket | None:
+    row = await fetch_one(
+        conn,
+        f"UPDATE tickets SET thread_retry_at = ?, thread_error = ? WHERE id = ? AND {_WAITING}"
+        " RETURNING *",
+        (to_db_time(retry_at), error[:500], ticket_id),
+    )
+    return None if row is None else ticket_from_row(row)

@@ -1,8 +1,9 @@
 """AI answers in ticket threads (SPEC §4), `/ticket suggest` drafts and the knowledge file.
 
 Answers run as background tasks, one at a time per ticket, so a slow model never holds
-up the gateway or other tickets. Whether the AI may answer is the service's call; this
-cog only shows the answer, its buttons, and the hand-off to staff when it can't.
+up the gateway or other tickets. Whether the AI answers is the service's call
+(`AIReplyService.should_answer`, after each ticket event); this cog carries out its
+instruction: it shows the answer, its buttons, and the hand-off to staff when it can't.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from cogs.ai.stream import AnswerStream
 from cogs.shared.common import COLOUR_OPEN, clip
 from cogs.shared.desk import TicketDesk
 from core.ai import AIUnavailable
-from core.ai_replies import Outcome
+from core.ai_replies import AnswerWanted, Outcome, Trigger
 from core.errors import InvalidInput
 from core.guilds import AI_KNOWLEDGE_MAX
-from core.models import Ticket
+from core.models import Reply, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +56,17 @@ class AIReplies(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ticket_opened(self, ticket: Ticket, thread: discord.Thread) -> None:
-        if ticket.ai_active:
-            self.schedule(ticket.id)
+        self.carry_out(await self.ai.should_answer(ticket, Trigger.OPENED))
 
     @commands.Cog.listener()
-    async def on_ticket_message(self, ticket: Ticket, message: discord.Message) -> None:
-        # A staff message has already switched the AI off (human takeover) by now.
-        if ticket.ai_active and not message.author.bot:
-            self.schedule(ticket.id)
+    async def on_ticket_message(
+        self, ticket: Ticket, message: discord.Message, reply: Reply
+    ) -> None:
+        self.carry_out(await self.ai.should_answer(ticket, Trigger.REPLY, reply))
+
+    def carry_out(self, wanted: AnswerWanted | None) -> None:
+        if wanted is not None:
+            self.schedule(wanted.ticket_id)
 
     def schedule(self, ticket_id: int) -> None:
         running = self._running.get(ticket_id)

@@ -16,6 +16,7 @@ from cogs.lifecycle.reopening import reopen_ticket
 from cogs.shared.common import NO_PINGS, send_ephemeral
 from cogs.shared.desk import TicketDesk
 from cogs.tickets import render
+from cogs.tickets.opener import opener_of
 from cogs.tickets.pages import list_state, render_page, view_state
 from cogs.tickets.replies import post_reply
 from core.errors import InvalidInput
@@ -74,7 +75,7 @@ class TicketCommands(commands.GroupCog, group_name="ticket", group_description="
         department: DepartmentChoice | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.desk.open_ticket(
+        await opener_of(self.desk.bot).open_ticket(
             interaction, subject=subject, message=message, priority=priority, department=department
         )
 

@@ -11,6 +11,7 @@ from cogs.shared.custom_ids import ANY, page_in
 from cogs.shared.desk import TicketDesk
 from cogs.shared.errors import guarded
 from cogs.shared.modals import NONCE, RoutedModal, Submitted, nonce
+from cogs.tickets.opener import opener_of
 from core.models import Department
 from core.validation import id_digits
 
@@ -47,10 +48,9 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NO
     async def submitted(
         cls, interaction: discord.Interaction, match: re.Match[str], values: Submitted
     ) -> None:
-        desk: TicketDesk = interaction.client.desk  # type: ignore[attr-defined]
         department = DEPARTMENTS[min(page_in(match["department"]), len(DEPARTMENTS) - 1)]
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await desk.open_ticket(
+        await opener_of(interaction.client).open_ticket(
             interaction,
             subject=values.text("subject"),
             message=values.text("message"),
