@@ -139,6 +139,10 @@ async def update_ticket(conn: aiosqlite.Connection, ticket_id: int, **changes: A
     return ticket_from_row(row)
 
 
+async def delete_ticket(conn: aiosqlite.Connection, ticket_id: int) -> None:
+    await conn.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
+
+
 async def delete_waiting(conn: aiosqlite.Connection, ticket_id: int) -> None:
     """Remove a ticket that never got its thread; one with a thread is never touched."""
     await conn.execute("DELETE FROM tickets WHERE id = ? AND thread_id IS NULL", (ticket_id,))
