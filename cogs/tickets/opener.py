@@ -144,12 +144,13 @@ class ThreadOpener(commands.Cog):
         self._told[ticket.id] = told
         attempt = self._start(ticket)
         try:
-            await asyncio.wait_for(asyncio.shield(attempt), THREAD_PATIENCE)
-            return
+            opened = await asyncio.wait_for(asyncio.shield(attempt), THREAD_PATIENCE)
         except TimeoutError:
             # Discord is holding thread creation back: answer now, truthfully, and wait on.
             told.shown = True
             await refuse(interaction, delayed(ticket), typed, intro=KEPT)
+            await self._wait_on(interaction, ticket, attempt, channel)
+            return
         except ThreadNotMade as failure:
             if failure.transient:
                 told.shown = True
@@ -162,11 +163,32 @@ class ThreadOpener(commands.Cog):
             await self._remove(failure.thread, ticket)
             await refuse(interaction, refusal(failure, channel), typed)
             return
+        await self._closed_first(ticket, opened)
+
+    async def _wait_on(
+        self,
+        interaction: discord.Interaction,
+        ticket: Ticket,
+        attempt: asyncio.Task[Ticket | None],
+        channel: discord.TextChannel,
+    ) -> None:
+        """The member was told the ticket's number: it is kept, whatever happens now."""
         try:
-            await attempt
+            opened = await attempt
         except ThreadNotMade as failure:
-            # The member knows the ticket's number now: it is kept, whatever happened.
             await send_ephemeral(interaction, still_waiting(ticket, failure, channel))
+            return
+        await self._closed_first(ticket, opened)
+
+    async def _closed_first(self, ticket: Ticket, opened: Ticket | None) -> None:
+        """An attempt that made no thread because the ticket no longer waits: unless the
+        member already heard (another attempt gave them the link), say so."""
+        told = self._told.pop(ticket.id, None) if opened is None else None
+        if told is not None:
+            await send_ephemeral(
+                told.interaction,
+                f"Ticket {ticket.ref} was closed before its thread could be created.",
+            )
 
     async def _usable_ticket_channel(
         self, interaction: discord.Interaction, config: GuildConfig, typed: Typed
@@ -333,7 +355,8 @@ class ThreadOpener(commands.Cog):
         if waiting is None or waiting.thread_retry_at is None:
             return
         delay = (waiting.thread_retry_at - self.desk.services.clock.now()).total_seconds()
-        asyncio.get_running_loop().call_later(max(delay, 0.0), self._wake.set)
+        # A hair late, so the ticket is surely due by the database's clock when the loop looks.
+        asyncio.get_running_loop().call_later(max(delay, 0.0) + 0.05, self._wake.set)
         told = self._told.get(ticket.id)
         if told is not None and not told.shown and not failure.transient:
             return  # refused before the member heard of it: `open_ticket` takes it back
