@@ -13,7 +13,7 @@ from cogs.shared.desk import TicketDesk, desk_of
 from cogs.shared.errors import guarded
 from cogs.shared.modals import NONCE, RoutedModal, nonce
 from cogs.shared.submitted import Submitted
-from cogs.tickets.opening import TicketOpener
+from cogs.tickets.opener import opener_of
 from core.models import Department
 from core.validation import id_digits
 
@@ -52,7 +52,7 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NO
     ) -> None:
         department = DEPARTMENTS[min(page_in(match["department"]), len(DEPARTMENTS) - 1)]
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await TicketOpener(desk_of(interaction)).open(
+        await opener_of(interaction.client).open_ticket(
             interaction,
             subject=values.text("subject"),
             message=values.text("message"),

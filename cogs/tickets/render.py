@@ -38,6 +38,8 @@ def ticket_lines(ticket: Ticket) -> str:
         lines.append(f"Claimed by: <@{ticket.claimed_by}>")
     if ticket.thread_id:
         lines.append(f"Thread: <#{ticket.thread_id}>")
+    elif ticket.waiting_for_thread:
+        lines.append("Thread: being created")
     lines.append(f"Opened: {when(ticket.created_at)} · Updated: {when(ticket.updated_at)}")
     if ticket.status is Status.CLOSED and ticket.close_reason:
         lines.append(f"Close reason: {clip(shown(ticket.close_reason), 300)}")
