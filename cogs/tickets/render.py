@@ -48,7 +48,7 @@ def ticket_lines(ticket: Ticket) -> str:
 
 def opening_embed(ticket: Ticket) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(f"Ticket {ticket.ref}: {ticket.subject}", 256),
+        title=clip(f"Ticket {ticket.ref}: {shown(ticket.subject)}", 256),
         description=clip(ticket.message, EMBED_DESCRIPTION_LIMIT),
         colour=COLOUR_OPEN,
         timestamp=ticket.created_at,
@@ -70,7 +70,7 @@ def list_embed(page: Page[Ticket], *, everyone: bool, filters: str) -> discord.E
         rows = []
         for ticket in page.items:
             rows.append(
-                f"{STATUS_MARK[ticket.status]} **{ticket.ref}** {clip(ticket.subject, 80)}\n"
+                f"{STATUS_MARK[ticket.status]} **{ticket.ref}** {shown(clip(ticket.subject, 80))}\n"
                 f"{ticket.status.value} · {ticket.priority.value} · {ticket.department.value}"
                 f" · updated {when(ticket.updated_at)}"
             )
