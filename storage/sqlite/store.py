@@ -15,8 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-import aiosqlite
-
 from core.ports.store import Work
 from storage.sqlite.ai import SqliteAIUsage
 from storage.sqlite.closing import SqliteCloseWork
@@ -25,6 +23,7 @@ from storage.sqlite.forms import SqliteForms, SqliteSubmissions
 from storage.sqlite.guilds import SqliteGuilds
 from storage.sqlite.lifecycle import SqliteFeedback, SqliteInactivity
 from storage.sqlite.migrations import MIGRATIONS_DIR
+from storage.sqlite.rows import Connection
 from storage.sqlite.tickets import SqliteReplies, SqliteTickets
 
 T = TypeVar("T")
@@ -46,7 +45,7 @@ class SqliteRepositories:
         "tickets",
     )
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self.tickets = SqliteTickets(connection)
         self.replies = SqliteReplies(connection)
         self.guilds = SqliteGuilds(connection)

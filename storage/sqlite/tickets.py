@@ -33,7 +33,8 @@ UPDATABLE = TicketChanges.__optional_keys__
 
 
 def reply_from_row(row: Any) -> Reply:
-    return Reply(
+    # Built without validating again, as tickets are (ticket_rows.py).
+    return Reply.model_construct(
         id=row["id"],
         ticket_id=row["ticket_id"],
         author_id=row["author_id"],
