@@ -64,6 +64,9 @@ class Actor(Frozen):
     guild_id: int
     is_staff: bool = False
     is_admin: bool = False
+    # The roles the member holds now (blocked roles are checked against them); empty for
+    # the system actor and for actors built without a member behind them.
+    role_ids: frozenset[int] = frozenset()
 
 
 class Ticket(Frozen):

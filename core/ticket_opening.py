@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from core.blocks import ensure_not_blocked
 from core.clock import Clock
 from core.errors import LimitReached, NotConfigured
 from core.guilds import GuildService, ensure_enabled
@@ -65,6 +66,7 @@ class TicketOpening:
             config = await uow.guilds.config(actor.guild_id)
             if not config.is_set_up:
                 raise NotConfigured("ticket.not_set_up")
+            await ensure_not_blocked(uow.blocks, actor)
             open_count, latest = await uow.tickets.owner_activity(actor.guild_id, actor.user_id)
             self._check_member_limits(open_count, config.max_open_tickets)
             self._check_cooldown(latest, config.cooldown_seconds, now)

@@ -24,6 +24,7 @@ from storage.sqlite.guilds import SqliteGuilds
 from storage.sqlite.lifecycle import SqliteFeedback, SqliteInactivity
 from storage.sqlite.migrations import MIGRATIONS_DIR
 from storage.sqlite.rows import Connection
+from storage.sqlite.staff import SqliteBlocks, SqliteNotes, SqliteTags
 from storage.sqlite.tickets import SqliteReplies, SqliteTickets
 
 T = TypeVar("T")
@@ -35,13 +36,16 @@ class SqliteRepositories:
 
     __slots__ = (
         "ai_usage",
+        "blocks",
         "close_work",
         "feedback",
         "forms",
         "guilds",
         "inactivity",
+        "notes",
         "replies",
         "submissions",
+        "tags",
         "tickets",
     )
 
@@ -55,6 +59,9 @@ class SqliteRepositories:
         self.close_work = SqliteCloseWork(connection)
         self.feedback = SqliteFeedback(connection)
         self.ai_usage = SqliteAIUsage(connection)
+        self.tags = SqliteTags(connection)
+        self.notes = SqliteNotes(connection)
+        self.blocks = SqliteBlocks(connection)
 
 
 class SqliteStore:
