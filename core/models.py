@@ -64,6 +64,9 @@ class Actor(Frozen):
     guild_id: int
     is_staff: bool = False
     is_admin: bool = False
+    # The roles the member holds now (blocked roles are checked against them); empty for
+    # the system actor and for actors built without a member behind them.
+    role_ids: frozenset[int] = frozenset()
 
 
 class Ticket(Frozen):
@@ -87,10 +90,21 @@ class Ticket(Frozen):
     closed_at: datetime | None
     closed_by: int | None
     close_reason: str | None
+    # Opening: a ticket is stored first, then its Discord thread is attached (see
+    # `waiting_for_thread`). Attempts so far, when the next may start, the last failure.
+    thread_attempts: int = 0
+    thread_retry_at: datetime | None = None
+    thread_error: str | None = None
 
     @property
     def ref(self) -> str:
         return f"#{self.id}"
+
+    @property
+    def waiting_for_thread(self) -> bool:
+        """Opened, but its thread is not attached yet: the process holding its guild
+        creates it (or tries again later). A closed ticket waits for nothing."""
+        return self.thread_id is None and self.status is not Status.CLOSED
 
 
 class Attachment(Frozen):

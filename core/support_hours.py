@@ -140,12 +140,8 @@ def staff_back_at(hours: SupportHours, moment: datetime) -> datetime | None:
 
 
 async def outside_hours(reads: Reads, guild_id: int, moment: datetime) -> bool:
-    """Whether a ticket opened at `moment` comes in outside the guild's hours.
-
-    Read from committed data before the create's unit of work, off the single writer that
-    every create queues on; the ticket is then flagged in that unit of work only when it
-    is outside. An admin changing the hours at that very moment can only tilt a statistic.
-    """
+    """Whether a ticket opened at `moment` comes in outside the guild's hours; `reads` is
+    the create's unit of work, so the flag is decided with the hours as they are then."""
     return staff_back_at(await reads.support_hours.of(guild_id), moment) is not None
 
 

@@ -55,6 +55,10 @@ def back_line(hours: SupportHours, back: datetime) -> str:
 
 
 async def staff_away_line(desk: TicketDesk, ticket: Ticket) -> str | None:
-    """The opening message's line for a ticket opened outside the hours; None inside them."""
-    hours, back = await desk.services.hours.back_at(ticket.guild_id, ticket.created_at)
+    """The opening message's line when it is posted outside the hours; None inside them.
+
+    Judged when the message is posted, not when the ticket was opened: a thread made on a
+    later retry must not announce a return that has already happened.
+    """
+    hours, back = await desk.services.hours.back_at(ticket.guild_id, desk.services.clock.now())
     return None if back is None else back_line(hours, back)

@@ -30,7 +30,12 @@ async def post_reply(desk: TicketDesk, author_name: str, stored: StoredReply) ->
     thread, gone = await desk.locate_thread(ticket)
     if thread is None:
         await desk.services.tickets.withdraw_reply(stored)
-        why = "its thread was deleted" if gone else "I can't reach its thread right now"
+        if gone:
+            why = "its thread was deleted"
+        elif ticket.waiting_for_thread:
+            why = "its thread is still being created; try again in a minute"
+        else:
+            why = "I can't reach its thread right now"
         return give_back(
             f"I couldn't post your reply in ticket {ticket.ref}: {why}. Nothing was saved.",
             [("message", reply.body)],

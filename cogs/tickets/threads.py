@@ -21,7 +21,7 @@ from discord.ext import commands
 
 from cogs.shared.actors import member_is_staff
 from cogs.shared.desk import TicketDesk, is_gone
-from core.models import Attachment, Ticket
+from core.models import Attachment, Reply, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +93,8 @@ class ThreadMirror(commands.Cog):
 
     async def record(
         self, message: discord.Message, *, followed: bool = False, members: Members | None = None
-    ) -> Ticket | None:
-        """Store a thread message; returns its ticket when the message was new.
+    ) -> tuple[Ticket, Reply] | None:
+        """Store a thread message; returns its ticket and reply when the message was new.
 
         `followed`: every earlier message of the thread is handled, so the ticket's mark
         may move up to this one.
@@ -117,7 +117,7 @@ class ThreadMirror(commands.Cog):
             created_at=message.created_at,
             mirrored=followed,
         )
-        return None if result is None else result[0]
+        return result
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -127,14 +127,15 @@ class ThreadMirror(commands.Cog):
         # One at a time per thread: the mark may only pass messages already stored.
         async with self._lock(thread_id):
             try:
-                ticket = await self.record(message, followed=thread_id in self._followed)
+                stored = await self.record(message, followed=thread_id in self._followed)
             except Exception:
                 # A hole now: stop moving the mark, so the next catch-up reads it again.
                 self._followed.discard(thread_id)
                 log.exception("could not mirror message %s", message.id)
                 return
-        if ticket is not None:
-            self.desk.bot.dispatch("ticket_message", ticket, message)
+        if stored is not None:
+            ticket, reply = stored
+            self.desk.bot.dispatch("ticket_message", ticket, message, reply)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
@@ -172,8 +173,6 @@ class ThreadMirror(commands.Cog):
             async with self._catching_up:  # an older pass stops at its next thread
                 if session != self._session:
                     return
-                if not pause:
-                    await self.tickets.discard_orphans()
                 if not await self.catch_up(session):
                     return
         log.warning("some ticket threads could not be caught up; the next session will")

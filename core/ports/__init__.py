@@ -3,7 +3,7 @@
 `Store` (store.py) gives committed reads (`store.reads.tickets.get(...)`) and serialisable
 units of work (`await store.write(work)`, `work(uow)` calling `uow.tickets.update(...)`).
 The repositories are declared per area: tickets.py, guilds.py, forms.py, upkeep.py,
-desk_tools.py.
+staff.py (tags, notes, blocks), desk_tools.py (people added, close requests, hours).
 A backend (storage/sqlite today) implements them; core never imports a backend.
 """
 
@@ -17,6 +17,14 @@ from core.ports.desk_tools import (
 )
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
+from core.ports.staff import (
+    BlockReads,
+    BlockRepository,
+    NoteReads,
+    NoteRepository,
+    TagReads,
+    TagRepository,
+)
 from core.ports.store import MigrationError, Reads, Store, UnitOfWork, Work
 from core.ports.tickets import (
     LiveThread,
@@ -38,6 +46,8 @@ from core.ports.upkeep import (
 
 __all__ = [
     "AIUsageRepository",
+    "BlockReads",
+    "BlockRepository",
     "CloseRequestReads",
     "CloseRequestRepository",
     "CloseWorkReads",
@@ -53,6 +63,8 @@ __all__ = [
     "InactivityRepository",
     "LiveThread",
     "MigrationError",
+    "NoteReads",
+    "NoteRepository",
     "ParticipantReads",
     "ParticipantRepository",
     "Reads",
@@ -63,6 +75,8 @@ __all__ = [
     "SubmissionRepository",
     "SupportHoursReads",
     "SupportHoursRepository",
+    "TagReads",
+    "TagRepository",
     "TicketChanges",
     "TicketReads",
     "TicketRepository",

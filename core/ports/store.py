@@ -37,6 +37,14 @@ from core.ports.desk_tools import (
 )
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository
+from core.ports.staff import (
+    BlockReads,
+    BlockRepository,
+    NoteReads,
+    NoteRepository,
+    TagReads,
+    TagRepository,
+)
 from core.ports.tickets import ReplyReads, ReplyRepository, TicketReads, TicketRepository
 from core.ports.upkeep import (
     AIUsageRepository,
@@ -76,6 +84,11 @@ class Reads(Protocol):
     def close_requests(self) -> CloseRequestReads: ...
     @property
     def support_hours(self) -> SupportHoursReads: ...
+    def tags(self) -> TagReads: ...
+    @property
+    def notes(self) -> NoteReads: ...
+    @property
+    def blocks(self) -> BlockReads: ...
 
 
 class UnitOfWork(Reads, Protocol):
@@ -106,6 +119,12 @@ class UnitOfWork(Reads, Protocol):
     def support_hours(self) -> SupportHoursRepository: ...
     @property
     def ai_usage(self) -> AIUsageRepository: ...
+    @property
+    def tags(self) -> TagRepository: ...
+    @property
+    def notes(self) -> NoteRepository: ...
+    @property
+    def blocks(self) -> BlockRepository: ...
 
 
 Work = Callable[[UnitOfWork], Awaitable[T]]

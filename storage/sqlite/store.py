@@ -15,8 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-import aiosqlite
-
 from core.ports.store import Work
 from storage.sqlite.ai import SqliteAIUsage
 from storage.sqlite.closing import SqliteCloseWork
@@ -26,6 +24,8 @@ from storage.sqlite.forms import SqliteForms, SqliteSubmissions
 from storage.sqlite.guilds import SqliteGuilds
 from storage.sqlite.lifecycle import SqliteFeedback, SqliteInactivity
 from storage.sqlite.migrations import MIGRATIONS_DIR
+from storage.sqlite.rows import Connection
+from storage.sqlite.staff import SqliteBlocks, SqliteNotes, SqliteTags
 from storage.sqlite.tickets import SqliteReplies, SqliteTickets
 
 T = TypeVar("T")
@@ -37,20 +37,23 @@ class SqliteRepositories:
 
     __slots__ = (
         "ai_usage",
+        "blocks",
         "close_requests",
         "close_work",
         "feedback",
         "forms",
         "guilds",
         "inactivity",
+        "notes",
         "participants",
         "replies",
         "submissions",
         "support_hours",
+        "tags",
         "tickets",
     )
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self.tickets = SqliteTickets(connection)
         self.replies = SqliteReplies(connection)
         self.guilds = SqliteGuilds(connection)
@@ -63,6 +66,9 @@ class SqliteRepositories:
         self.participants = SqliteParticipants(connection)
         self.close_requests = SqliteCloseRequests(connection)
         self.support_hours = SqliteSupportHours(connection)
+        self.tags = SqliteTags(connection)
+        self.notes = SqliteNotes(connection)
+        self.blocks = SqliteBlocks(connection)
 
 
 class SqliteStore:

@@ -16,6 +16,7 @@ from core.models import (
     Reply,
     Ticket,
 )
+from core.staff_models import Block, BlockKind, StaffNote, Tag
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Tables:
     close_requests: dict[int, CloseRequest] = field(default_factory=dict)
     hours: dict[int, SupportHours] = field(default_factory=dict)
     opened_outside: dict[int, int] = field(default_factory=dict)  # ticket id -> guild id
+    tags: dict[int, Tag] = field(default_factory=dict)
+    notes: dict[int, StaffNote] = field(default_factory=dict)
+    blocks: dict[tuple[int, BlockKind, int], Block] = field(default_factory=dict)
     last_id: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> Tables:
@@ -60,6 +64,8 @@ class Tables:
             del self.close_requests[request_id]
         for reply_id in [r.id for r in self.replies.values() if r.ticket_id == ticket_id]:
             del self.replies[reply_id]
+        for note_id in [n.id for n in self.notes.values() if n.ticket_id == ticket_id]:
+            del self.notes[note_id]
 
     def setting(self, guild_id: int, name: str) -> Any:
         return self.settings.get(guild_id, {}).get(name, GuildConfig.model_fields[name].default)
