@@ -10,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.admin.diagnosis import Diagnosis, diagnose_config
-from cogs.admin.hours import HoursCommands
 from cogs.ai.knowledge import read_knowledge_file
 from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
@@ -71,10 +70,7 @@ def describe_diagnosis(diagnosis: Diagnosis) -> str:
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 class AdminCommands(
-    HoursCommands,  # /admin hours, /admin hours-clear (cogs/admin/hours.py)
-    commands.GroupCog,
-    group_name="admin",
-    group_description="Set up the ticket desk",
+    commands.GroupCog, group_name="admin", group_description="Set up the ticket desk"
 ):
     def __init__(self, desk: TicketDesk) -> None:
         self.desk = desk

@@ -26,7 +26,6 @@ from cogs.tickets import render
 from cogs.tickets.opener import opener_of
 from cogs.tickets.pages import list_state, render_page, view_state
 from cogs.tickets.replies import post_reply
-from cogs.tickets.staff_commands import StaffToolCommands
 from core.errors import InvalidInput
 from core.validation import parse_ticket_id
 
@@ -42,12 +41,7 @@ SuggestReply = Callable[[TicketDesk, discord.Interaction, int], Awaitable[None]]
 
 
 @app_commands.guild_only()
-class TicketCommands(
-    StaffToolCommands,  # add / remove people, close-request (cogs/tickets/staff_commands.py)
-    commands.GroupCog,
-    group_name="ticket",
-    group_description="Support tickets",
-):
+class TicketCommands(commands.GroupCog, group_name="ticket", group_description="Support tickets"):
     def __init__(self, desk: TicketDesk, suggest: SuggestReply) -> None:
         self.desk = desk
         self.tickets = desk.services.tickets

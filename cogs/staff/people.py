@@ -1,4 +1,8 @@
-"""`/ticket add member|role`, `/ticket remove member` on Discord.
+"""`/ticket add member|role`, `/ticket remove member`: people in a ticket's thread.
+
+The `add` and `remove` groups belong under `/ticket` (cogs.tickets builds it); this
+package's register() adds them there. Like the other `/ticket` commands they act on the
+ticket whose thread they run in, or on `ticket_id`.
 
 The service records who was added (and checks staff, the ticket, the owner); this module
 brings them into the private thread or takes them out, and says so in the thread and the
@@ -13,10 +17,12 @@ from __future__ import annotations
 import logging
 
 import discord
+from discord import app_commands
 
 from cogs.shared.desk import TicketDesk
 from cogs.shared.ownership import server_ids
 from cogs.shared.text import NO_PINGS, send_ephemeral
+from cogs.staff.where import ticket_meant
 from core.desk_tool_models import ParticipantKind
 from core.errors import InvalidInput
 from core.models import Ticket
@@ -29,6 +35,44 @@ ROLE_LIMITS = (
     "who can see {channel}, not people who get the role later, and a very large role may "
     "not be added in full. Use `/ticket add member` for anyone missing."
 )
+
+
+def people_groups(desk: TicketDesk) -> list[app_commands.Group]:
+    """The `add` and `remove` groups, added to `/ticket` by this package's register()."""
+    add = app_commands.Group(name="add", description="Bring someone into a ticket (staff)")
+    remove = app_commands.Group(name="remove", description="Take someone out of a ticket (staff)")
+
+    @add.command(name="member", description="Add a member to the ticket's thread (staff)")
+    @app_commands.describe(
+        member="Who to add: they can read and reply, but not close it",
+        ticket_id="Leave out inside a ticket thread",
+    )
+    async def add_member_command(
+        interaction: discord.Interaction, member: discord.Member, ticket_id: str | None = None
+    ) -> None:
+        number = await ticket_meant(desk, interaction, ticket_id)
+        await add_member(desk, interaction, number, member)
+
+    @add.command(name="role", description="Bring a role into the ticket's thread (staff)")
+    @app_commands.describe(
+        role="The role to mention: its members who can see the ticket channel join",
+        ticket_id="Leave out inside a ticket thread",
+    )
+    async def add_role_command(
+        interaction: discord.Interaction, role: discord.Role, ticket_id: str | None = None
+    ) -> None:
+        number = await ticket_meant(desk, interaction, ticket_id)
+        await add_role(desk, interaction, number, role)
+
+    @remove.command(name="member", description="Take a member out of the ticket's thread (staff)")
+    @app_commands.describe(member="Who to take out", ticket_id="Leave out inside a ticket thread")
+    async def remove_member_command(
+        interaction: discord.Interaction, member: discord.Member, ticket_id: str | None = None
+    ) -> None:
+        number = await ticket_meant(desk, interaction, ticket_id)
+        await remove_member(desk, interaction, number, member)
+
+    return [add, remove]
 
 
 async def _open_thread(desk: TicketDesk, ticket: Ticket) -> discord.Thread | None:
