@@ -6,6 +6,7 @@ The repositories are declared per area: tickets.py, guilds.py, forms.py, upkeep.
 A backend (storage/sqlite today) implements them; core never imports a backend.
 """
 
+from core.ports.coordination import SharedLock
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
 from core.ports.store import MigrationError, Reads, Store, UnitOfWork, Work
@@ -45,6 +46,7 @@ __all__ = [
     "Reads",
     "ReplyReads",
     "ReplyRepository",
+    "SharedLock",
     "Store",
     "SubmissionReads",
     "SubmissionRepository",
