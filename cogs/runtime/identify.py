@@ -81,6 +81,8 @@ class IdentifyGate:
         finally:
             try:
                 await shared.__aexit__(None, None, None)
+            except Exception as error:  # e.g. the database connection went: so did its lock
+                log.warning("could not release the identify lock: %s", error)
             finally:
                 local.release()
 
