@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from storage.sqlite.store import SqliteStore
+from tests.e2e.exits import dead_port, run_to_exit
 from tests.e2e.helpers import open_ticket, rows, set_up, status_of
 from tests.e2e.shard_helpers import COUNT, identified, seed_guild, shard_env, wait_identified
 from tests.fakes.discord.driver import Desk
@@ -156,3 +157,33 @@ async def test_dm_buttons_work_in_the_process_holding_shard_0(desk_factory) -> N
 
 def _ticket_of(desk: Desk, thread) -> int:
     return rows(desk, "SELECT id FROM tickets WHERE thread_id = ?", (thread.id,))[0][0]
+
+
+async def test_shards_that_cannot_reach_the_gateway_stop_with_the_line(
+    fake_discord, tmp_path
+) -> None:
+    port = dead_port()
+    env = {
+        "SHARD_COUNT": "2",
+        "SHARD_IDS": "0,1",
+        "DISCORD_GATEWAY_URL": f"ws://127.0.0.1:{port}/gateway",
+        "DISCORD_RETRY_SECONDS": "2",
+    }
+    result = await run_to_exit(fake_discord, tmp_path, env=env)
+    assert result.code == 4 and "Traceback" not in result.stderr, result
+    assert result.last_line.startswith(
+        f"Discord could not be reached at 127.0.0.1:{port} for 2.0s (connection refused)"
+    ), result
+    assert "failed to connect for shard_id: 0" in result.stderr
+
+
+async def test_the_dev_server_is_checked_by_the_process_holding_it(fake_discord, desk_factory):
+    """DEV_GUILD_ID names a server on the other shard: this process can't see it, and
+    that is no mistake (the process holding it checks it), so it starts."""
+    home = shard_of(fake_discord.guild.id, COUNT)
+    desk = await desk_factory({"SHARD_COUNT": str(COUNT), "SHARD_IDS": str(1 - home)}, start=False)
+    await desk.start_bot()
+    await wait_identified(desk, 1 - home)
+    await desk.wait_for(lambda: "ready as" in desk.bot.stderr_tail(200), message="the bot ready")
+    assert desk.bot.process.returncode is None
+    assert "is not a server this bot is in" not in desk.bot.stderr_tail(200)
