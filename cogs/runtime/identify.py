@@ -8,7 +8,7 @@ process discord.py identifies one shard after another; across processes nothing 
 So before each IDENTIFY, discord.py's `before_identify_hook` waits here for its bucket:
 a lock per bucket in this process, and the store's shared lock (core/ports/coordination:
 a PostgreSQL advisory lock, a no-op on SQLite where only one process can run), held from
-just before the IDENTIFY until 5 seconds after. Another shard of the same bucket, here
+just before the IDENTIFY until 5 seconds (and a margin) after. Another shard of the same bucket, here
 or in any other process, identifies only then; shards of other buckets go at once.
 """
 
@@ -25,7 +25,9 @@ from core.ports.coordination import IDENTIFY_LOCK_KEYS
 
 log = logging.getLogger(__name__)
 
-IDENTIFY_SPACING = 5.0  # Discord: per bucket, one IDENTIFY per 5 seconds
+# Discord: per bucket, one IDENTIFY per 5 seconds. Counted here from before the IDENTIFY
+# goes out, so half a second more: one sent a moment late must not crowd the next one.
+IDENTIFY_SPACING = 5.5
 FetchConcurrency = Callable[[], Awaitable[int]]
 Pause = Callable[[float], Awaitable[None]]
 
