@@ -8,8 +8,8 @@ process discord.py identifies one shard after another; across processes nothing 
 So before each IDENTIFY, discord.py's `before_identify_hook` waits here for its bucket:
 a lock per bucket in this process, and the store's shared lock (core/ports/coordination:
 a PostgreSQL advisory lock, a no-op on SQLite where only one process can run), held from
-just before the IDENTIFY until 5 seconds (and a margin) after. Another shard of the same bucket, here
-or in any other process, identifies only then; shards of other buckets go at once.
+just before the IDENTIFY until 5 seconds (and a margin) after. Another shard of the same
+bucket, here or in any other process, identifies only then; other buckets go at once.
 """
 
 from __future__ import annotations

@@ -36,10 +36,11 @@ def identified(desk: Desk) -> list[Shard]:
     return [(s[0], s[1]) if s else (0, 1) for s in shards]
 
 
-async def wait_identified(desk: Desk, *shards: int) -> None:
-    """Until a session of each of `shards` has IDENTIFYed since the last check point."""
+async def wait_identified(desk: Desk, *shards: int, after: int = 0) -> None:
+    """Until a session of each of `shards` has IDENTIFYed (after the first `after`
+    IDENTIFYs the fake saw: `len(desk.fake.gateway.identifies)` before a restart)."""
     await desk.wait_for(
-        lambda: {(s, COUNT) for s in shards} <= set(identified(desk)),
+        lambda: {(s, COUNT) for s in shards} <= set(identified(desk)[after:]),
         timeout=20,
         message=f"shards {shards} to identify",
     )

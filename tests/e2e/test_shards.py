@@ -145,8 +145,9 @@ async def test_dm_buttons_work_in_the_process_holding_shard_0(desk_factory) -> N
     assert "★★★★★" in dm.buttons
     # Now only a process holding shard 0 runs; the ticket's server is not its.
     desk.bot.extra_env["SHARD_IDS"] = "0"
+    identifies = len(desk.fake.gateway.identifies)
     await desk.restart_bot()
-    await wait_identified(desk, 0)
+    await wait_identified(desk, 0, after=identifies)
     thanks = await click_in_dm(other.member("alice"), dm, "★★★★")
     assert "rated ticket #1 4 out of 5" in thanks.text
     click = thanks.interaction

@@ -117,8 +117,9 @@ async def test_two_shard_processes_share_one_postgresql(
     await processes[1 - home].kill()
     back = await other.member("alice").say(threads[1 - home], "Sorry, I was away: still broken")
     _, later = await open_ticket(desk, "bob", subject="Scanner")
+    identifies = len(fake_discord.gateway.identifies)
     await processes[1 - home].start()
-    await wait_identified(desk, 1 - home)
+    await wait_identified(desk, 1 - home, after=identifies)
     await settled(desk, lambda: _is(postgres_url, tickets[1 - home], "open"), "the catch-up")
     stored = "SELECT COUNT(*) FROM replies WHERE message_id = $1"
     assert await pg_rows(postgres_url, stored, back.id) == [(1,)]
