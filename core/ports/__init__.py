@@ -7,6 +7,7 @@ staff.py.
 A backend (storage/sqlite today) implements them; core never imports a backend.
 """
 
+from core.ports.coordination import SharedLock
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
 from core.ports.staff import (
@@ -58,6 +59,7 @@ __all__ = [
     "Reads",
     "ReplyReads",
     "ReplyRepository",
+    "SharedLock",
     "Store",
     "SubmissionReads",
     "SubmissionRepository",
