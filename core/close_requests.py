@@ -20,6 +20,7 @@ Choices:
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 
 from core.clock import Clock
@@ -140,8 +141,13 @@ class CloseRequestService:
         request, _ = await _load_answerable(self._store.reads, actor, request_id)
         return request
 
-    async def due(self, limit: int = BATCH) -> list[CloseRequest]:
-        return await self._store.reads.close_requests.due(self._clock.now(), limit)
+    async def due(
+        self, limit: int = BATCH, *, guild_ids: Collection[int] | None = None
+    ) -> list[CloseRequest]:
+        """Unanswered requests past their deadline, of these guilds (None: every guild)."""
+        return await self._store.reads.close_requests.due(
+            self._clock.now(), limit, guild_ids=guild_ids
+        )
 
     async def close_unanswered(self, request: CloseRequest) -> Ticket | None:
         """Close a ticket whose request went unanswered, with "no answer to close request",

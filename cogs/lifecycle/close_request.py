@@ -9,6 +9,7 @@ that was replaced or answered say so. Unanswered requests are closed by the upke
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 import discord
 
@@ -141,11 +142,14 @@ class CloseRequestKeepButton(TargetButton, prefix="close-request:keep"):
         await desk.log_event(config, outcome)
 
 
-async def close_unanswered_requests(desk: TicketDesk) -> None:
+async def close_unanswered_requests(
+    desk: TicketDesk, *, guild_ids: Collection[int] | None = None
+) -> None:
     """Close every ticket whose close request went unanswered past its deadline (the
-    upkeep sweep calls this); each on its own, so one failure never holds up the others."""
+    upkeep sweep calls this, for the guilds this process holds; None: all); each on its
+    own, so one failure never holds up the others."""
     requests = desk.services.close_requests
-    for request in await requests.due():
+    for request in await requests.due(guild_ids=guild_ids):
         try:
             ticket = await requests.close_unanswered(request)
             if ticket is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import discord
 
@@ -254,9 +254,12 @@ class CloseRun:
         return None
 
 
-async def finish_recorded_closes(desk: TicketDesk) -> None:
-    """Retry every close whose Discord side is unfinished and due (called by the sweep)."""
-    for work in await desk.services.closing.claim_due():
+async def finish_recorded_closes(
+    desk: TicketDesk, *, guild_ids: Collection[int] | None = None
+) -> None:
+    """Retry every close whose Discord side is unfinished and due (called by the sweep),
+    of the tickets of `guild_ids` when given (the guilds this process holds)."""
+    for work in await desk.services.closing.claim_due(guild_ids=guild_ids):
         try:
             ticket = await desk.services.closing.ticket(work.ticket_id)
             if ticket is None or ticket.status is not Status.CLOSED:

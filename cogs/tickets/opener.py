@@ -376,7 +376,12 @@ class ThreadOpener(commands.Cog):
         now = asyncio.get_running_loop().time()
         for ticket_id in [i for i, told in self._told.items() if told.until < now]:
             del self._told[ticket_id]  # past the interaction's life: the thread's ping tells
-        guild_ids = [guild.id for guild in self.bot.guilds if not guild.unavailable]
+        # The guilds whose shard this process holds (with one connection: all of them).
+        guild_ids = [
+            guild.id
+            for guild in self.bot.guilds
+            if not guild.unavailable and self.desk.holds(guild.id)
+        ]
         waiting = await self.tickets.waiting_for_thread(
             guild_ids, limit=CLAIM_LIMIT, due_only=due_only
         )

@@ -7,6 +7,7 @@ staff.py (tags, notes, blocks), desk_tools.py (people added, close requests, hou
 A backend (storage/sqlite today) implements them; core never imports a backend.
 """
 
+from core.ports.coordination import SharedLock
 from core.ports.desk_tools import (
     CloseRequestReads,
     CloseRequestRepository,
@@ -70,6 +71,7 @@ __all__ = [
     "Reads",
     "ReplyReads",
     "ReplyRepository",
+    "SharedLock",
     "Store",
     "SubmissionReads",
     "SubmissionRepository",

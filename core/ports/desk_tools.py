@@ -6,7 +6,7 @@ implements them the same way; each method says exactly what it must do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -72,8 +72,11 @@ class CloseRequestReads(Protocol):
         """The ticket's open close request (there is at most one)."""
         ...
 
-    async def due(self, now: datetime, limit: int) -> list[CloseRequest]:
-        """Requests with `due_at <= now`, earliest due first, at most `limit`."""
+    async def due(
+        self, now: datetime, limit: int, *, guild_ids: Collection[int] | None = None
+    ) -> list[CloseRequest]:
+        """Requests with `due_at <= now`, earliest due first, at most `limit`; only of these
+        guilds (the ones this process holds, core/shards.py), None: of every guild."""
         ...
 
 

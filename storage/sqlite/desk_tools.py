@@ -4,7 +4,7 @@ support hours (migration staff_tools_b)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from core.desk_tool_models import (
     SupportHours,
 )
 from core.models import Department, Priority, Status, Ticket
+from storage.sqlite.held_guilds import held_guilds
 from storage.sqlite.rows import (
     Repository,
     fetch_all,
@@ -154,11 +155,15 @@ class SqliteCloseRequests(Repository):
         )
         return None if row is None else _request(row)
 
-    async def due(self, now: datetime, limit: int) -> list[CloseRequest]:
+    async def due(
+        self, now: datetime, limit: int, *, guild_ids: Collection[int] | None = None
+    ) -> list[CloseRequest]:
+        held, params = held_guilds("guild_id", guild_ids)
         rows = await fetch_all(
             self._conn,
-            "SELECT * FROM close_requests WHERE due_at <= ? ORDER BY due_at, id LIMIT ?",
-            (to_db_time(now), limit),
+            f"SELECT * FROM close_requests WHERE due_at <= :now AND {held}"
+            " ORDER BY due_at, id LIMIT :limit",
+            {"now": to_db_time(now), "limit": limit, **params},
         )
         return [_request(row) for row in rows]
 

@@ -12,6 +12,8 @@ cost is that `work` must be quick (it only talks to the database).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -90,6 +92,12 @@ class SqliteStore:
     @property
     def reads(self) -> SqliteRepositories:
         return self._reads
+
+    @contextlib.asynccontextmanager
+    async def shared_lock(self, key: int) -> AsyncIterator[None]:
+        """core.ports.SharedLock: a no-op. One process owns a SQLite file (its single
+        writer), so there is no other process to coordinate with."""
+        yield
 
     async def write(self, work: Work[T]) -> T:
         # The write connection is handed over only inside the writer's SAVEPOINT, so the

@@ -10,7 +10,7 @@ from core.close_requests import NO_ANSWER, CloseRequestService
 from core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from core.models import AuthorKind, Feature, Status
 from core.participants import ParticipantService
-from tests.core.conftest import admin, member, staff
+from tests.core.conftest import GUILD, admin, member, staff
 from tests.core.said import raises_worded
 
 pytestmark = pytest.mark.usefixtures("set_up")
@@ -72,7 +72,9 @@ async def test_no_answer_closes_with_its_reason_once_due(tickets, requests, cloc
     # A reply by the owner does not cancel the request (see core/close_requests.py).
     await tickets.reply(member(OWNER), ticket.id, "thanks!")
     clock.advance(minutes=1)
-    (due,) = await requests.due()
+    assert await requests.due(guild_ids=[GUILD + 1]) == []  # another process's guilds
+    assert await requests.due(guild_ids=[]) == []
+    (due,) = await requests.due(guild_ids=[GUILD])
     closed = await requests.close_unanswered(due)
     assert closed is not None and closed.status is Status.CLOSED
     assert closed.close_reason == NO_ANSWER and closed.closed_by == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from core.desk_tool_models import (
@@ -84,8 +84,14 @@ class MemoryCloseRequests(MemoryRepository):
             (r for r in self._data.close_requests.values() if r.ticket_id == ticket_id), None
         )
 
-    async def due(self, now: datetime, limit: int) -> list[CloseRequest]:
-        due = [r for r in self._data.close_requests.values() if r.due_at <= now]
+    async def due(
+        self, now: datetime, limit: int, *, guild_ids: Collection[int] | None = None
+    ) -> list[CloseRequest]:
+        due = [
+            r
+            for r in self._data.close_requests.values()
+            if r.due_at <= now and (guild_ids is None or r.guild_id in guild_ids)
+        ]
         return sorted(due, key=lambda r: (r.due_at, r.id))[:limit]
 
     async def insert(
