@@ -26,6 +26,7 @@ from cogs.shared.desk import TicketDesk
 from cogs.shared.permissions import members_cannot_use, missing_permissions
 from cogs.shared.text import Typed, clip, refuse, send_ephemeral
 from cogs.tickets import render
+from cogs.tickets.hours_line import staff_away_line
 from cogs.tickets.opening_failures import (
     ThreadNotMade,
     delayed,
@@ -298,7 +299,8 @@ class ThreadOpener(commands.Cog):
                     message.content
                 ):
                     return message
-        return await post_opening(thread, ticket, config)
+        away = await staff_away_line(self.desk, ticket)  # outside support hours only
+        return await post_opening(thread, ticket, config, away=away)
 
     async def _opened(self, ticket: Ticket, thread: discord.Thread, config: GuildConfig) -> None:
         """The thread is attached: listeners act on the ticket (the AI may answer), the
@@ -397,8 +399,9 @@ def opener_of(client: discord.Client) -> ThreadOpener:
 
 
 async def post_opening(
-    thread: discord.Thread, ticket: Ticket, config: GuildConfig
+    thread: discord.Thread, ticket: Ticket, config: GuildConfig, *, away: str | None = None
 ) -> discord.Message:
+    """`away`: the line saying when staff are back, for a ticket outside support hours."""
     role_id = config.role_for(ticket.department)
     # Mentioning the owner adds them to the private thread (and tells them, wherever they
     # opened the ticket); the staff role brings its members in. Only those may be pinged,
@@ -408,8 +411,11 @@ async def post_opening(
     if role_id is not None:
         mentions.append(f"<@&{role_id}>")
         roles.append(discord.Object(role_id))
+    content = f"{' '.join(mentions)} New ticket {ticket.ref}."
+    if away is not None:
+        content += f"\n{away}"
     return await thread.send(
-        content=f"{' '.join(mentions)} New ticket {ticket.ref}.",
+        content=content,
         embed=render.opening_embed(ticket),
         view=ticket_controls(ticket),
         allowed_mentions=discord.AllowedMentions(

@@ -253,6 +253,12 @@ def stats_embed(stats: TicketStats) -> discord.Embed:
             value=f"{stats.average_rating:.1f} / 5 from {stats.ratings_count} ratings",
             inline=False,
         )
+    if stats.opened_outside_hours:
+        embed.add_field(
+            name="Support hours",
+            value=f"{stats.opened_outside_hours} opened outside support hours",
+            inline=False,
+        )
     embed.set_footer(text=f"{stats.total} tickets in all")
     return embed
 
