@@ -3,7 +3,7 @@ the store and the clock).
 
 Run with `python bot.py`; `python bot.py --check` checks the whole set-up and exits.
 Nothing here runs at import time. Every way start-up can fail ends with one line on
-stderr and a non-zero exit code (2 settings, 3 database, 4-7 Discord: cogs/startup.py).
+stderr and a non-zero exit code (2 settings, 3 database, 4-7 Discord: cogs/runtime/startup.py).
 """
 
 from __future__ import annotations
@@ -49,10 +49,10 @@ class Stop(Exception):
 
 async def run(settings: Settings) -> None:
     from cogs.app import build_bot
-    from cogs.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
-    from cogs.seams import apply_discord_endpoints
-    from cogs.startup import desk_intents, explain
-    from wiring import MigrationError, StorageUnavailable, build, open_store
+    from cogs.runtime.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
+    from cogs.runtime.seams import apply_discord_endpoints
+    from cogs.runtime.startup import desk_intents, explain
+    from wiring import MigrationError, StorageUnavailable, build, open_store, shared_lock
 
     apply_discord_endpoints(settings.DISCORD_API_BASE, settings.DISCORD_GATEWAY_URL)
     quiet_reconnect_tracebacks()
@@ -66,7 +66,7 @@ async def run(settings: Settings) -> None:
         services = build(store, settings)
         try:
             await wait_for_discord(token, patience)
-            bot = build_bot(settings, services)
+            bot = build_bot(settings, services, identify_lock=shared_lock(store))
             async with bot:
                 await run_until_closed(bot, token, patience)
         except Exception as error:
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2)
     settings = load_settings()
     if args == ["--check"]:
-        from cogs.check import check
+        from cogs.runtime.check import check
 
         # The report is the output; only warnings and worse go to the log meanwhile.
         configure_logging(max(settings.LOG_LEVEL, "WARNING", key=logging.getLevelName))

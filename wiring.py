@@ -8,13 +8,21 @@ DATABASE_PATH, the default.
 from __future__ import annotations
 
 from core.clock import Clock, OffsetFileClock, SystemClock
-from core.ports import MigrationError, StorageUnavailable, Store
+from core.ports import MigrationError, SharedLock, StorageUnavailable, Store
 from core.services import Services, build_services
 from core.settings import Settings
 from storage.postgres.store import PostgresStore
 from storage.sqlite.store import SqliteStore
 
-__all__ = ["MigrationError", "OpenStore", "StorageUnavailable", "build", "make_clock", "open_store"]
+__all__ = [
+    "MigrationError",
+    "OpenStore",
+    "StorageUnavailable",
+    "build",
+    "make_clock",
+    "open_store",
+    "shared_lock",
+]
 
 OpenStore = SqliteStore | PostgresStore
 
@@ -26,6 +34,13 @@ async def open_store(settings: Settings) -> OpenStore:
     if settings.DATABASE_URL is not None:
         return await PostgresStore.open(settings.DATABASE_URL.get_secret_value())
     return await SqliteStore.open(settings.DATABASE_PATH)
+
+
+def shared_lock(store: OpenStore) -> SharedLock:
+    """The lock every process sharing `store` sees (core/ports/coordination.py), for the
+    shards' identify gate: SQLite's is a no-op (one process per file); a PostgreSQL store
+    gives its advisory lock here."""
+    return store.shared_lock
 
 
 def make_clock(settings: Settings) -> Clock:

@@ -28,7 +28,7 @@ from core.tickets import TicketService
 from storage.sqlite.database import Database
 from storage.sqlite.store import SqliteStore
 
-# /ticket view shows five replies a page (cogs/pages.py, the embed limit); not imported so
+# /ticket view shows five replies a page (cogs/tickets/pages.py, the embed limit); not imported so
 # that the benchmark of the domain does not load discord.py.
 VIEW_PAGE_SIZE = 5
 WARM_UP = 50

@@ -34,8 +34,8 @@ from core.models import (
     Status,
     StoredReply,
     Ticket,
-    is_staff,
 )
+from core.policy import require_staff
 from core.ports import Store
 from core.tickets import TicketService
 
@@ -44,14 +44,24 @@ log = logging.getLogger(__name__)
 PER_TICKET_CAP = 5
 PER_GUILD_DAILY_CAP = 200
 
-NOT_CONFIGURED = (
-    "AI replies aren't configured on this bot. The bot's host can set OPENAI_API_KEY and "
-    "AI_MODEL (and OPENAI_BASE_URL for a non-OpenAI endpoint) and restart it."
-)
-
 
 class DraftUnavailable(DomainError):
     """The model gave no draft (timeout, rate limit, ...); safe to show to staff."""
+
+
+class Trigger(StrEnum):
+    """What just happened to a ticket, as far as the AI is concerned."""
+
+    OPENED = "opened"  # its thread now exists, with the opening message in it
+    REPLY = "reply"  # a reply was stored (typed in the thread, or through any front end)
+
+
+@dataclass(frozen=True)
+class AnswerWanted:
+    """The instruction `should_answer` gives: the front end that holds the ticket's thread
+    streams an AI answer there now (`plan_answer`, `stream`, `record_answer`)."""
+
+    ticket_id: int
 
 
 class Outcome(StrEnum):
@@ -88,16 +98,34 @@ class AIReplyService:
         self.per_ticket_cap = per_ticket_cap
         self.per_guild_daily_cap = per_guild_daily_cap
 
-    @property
-    def configured(self) -> bool:
-        return self._responder is not None
-
     async def aclose(self) -> None:
         closer = getattr(self._responder, "aclose", None)
         if closer is not None:
             await closer()
 
     # -- answering in the thread -------------------------------------------------------
+
+    async def should_answer(
+        self, ticket: Ticket, trigger: Trigger, reply: Reply | None = None
+    ) -> AnswerWanted | None:
+        """Whether the AI answers now, after `trigger` (with the stored `reply`).
+
+        The one rule every front end follows: the AI is configured and switched on (flags
+        `ai` and `ticketing`), the ticket is open to it (`ai_active`: not urgent, no staff
+        takeover, no "Talk to a human"), not closed, its thread exists to answer in, and
+        the event is the opening or a member's message (staff, system notes and the AI's
+        own answers never ask for one). Caps are checked, and an answer of the day
+        reserved, by `plan_answer` when the answer starts.
+        """
+        if trigger is Trigger.REPLY and (
+            reply is None or reply.author_kind is not AuthorKind.MEMBER
+        ):
+            return None
+        if ticket.thread_id is None:
+            return None  # waiting for its thread: the opening asks once it exists
+        if await self._quiet_reason(ticket):
+            return None
+        return AnswerWanted(ticket.id)
 
     async def plan_answer(self, ticket_id: int) -> AnswerPlan:
         """Decide whether the AI answers this ticket now; reserves one answer of the day."""
@@ -157,50 +185,37 @@ class AIReplyService:
         """The "This solved it" button: only the member who asked can accept the answer."""
         ticket = await self._tickets.get(actor, ticket_id)
         if actor.user_id != ticket.owner_id:
-            raise Forbidden(
-                f"Only the member who opened ticket {ticket.ref} can mark an answer as the "
-                "solution. Staff can use `/ticket resolve`."
-            )
+            raise Forbidden("ai.solved_by_owner_only", ticket_id=ticket.id)
         return await self._tickets.resolve(actor, ticket_id)
 
-    # -- drafts for staff (/ticket suggest) --------------------------------------------
+    # -- drafts for staff (the suggest command) -----------------------------------------
 
     async def send_draft(self, actor: Actor, ticket_id: int, text: str) -> StoredReply:
-        """A draft's Send button: staff only, like `/ticket suggest`, whoever clicks it
+        """A draft's Send button: staff only, like asking for a draft, whoever clicks it
         (a replayed or forged click, or a member who has lost the staff role since).
         Stored as the staff member's own reply, so the AI steps back."""
-        if not is_staff(actor):
-            raise Forbidden("Only staff can send an AI draft as a reply.")
+        require_staff(actor, "staff_only.send_draft")
         if not text.strip():
-            raise InvalidInput("draft", "is empty; run `/ticket suggest` again")
+            raise InvalidInput("draft", "ai.draft_empty")
         return await self._tickets.store_reply(actor, ticket_id, text)
 
     async def draft(self, actor: Actor, ticket_id: int) -> tuple[Ticket, str]:
         """A reply drafted by the AI for a staff member to review; nothing is posted."""
         ticket = await self._tickets.get(actor, ticket_id)
-        if not is_staff(actor):
-            raise Forbidden("Only staff can ask the AI to draft a reply.")
+        require_staff(actor, "staff_only.draft")
         await self._guilds.require_feature(actor.guild_id, Feature.AI)
         if self._responder is None:
-            raise NotConfigured(NOT_CONFIGURED)
+            raise NotConfigured("ai.not_configured")
         if ticket.status is Status.CLOSED:
-            raise InvalidInput(
-                "ticket", f"{ticket.ref} is closed; reopen it first with `/ticket reopen`"
-            )
+            raise InvalidInput("ticket", "ticket.closed_reopen_first", ticket_id=ticket.id)
         if not await self._reserve_daily(ticket.guild_id):
-            raise LimitReached(
-                f"This server has used its {self.per_guild_daily_cap} AI answers for today "
-                "(the count restarts at midnight UTC). Please write this reply yourself."
-            )
+            raise LimitReached("ai.daily_cap", cap=self.per_guild_daily_cap)
         request = await self._request_for(ticket, mode="suggest")
         try:
             async with contextlib.aclosing(self._responder.stream(request)) as deltas:
                 text = "".join([delta async for delta in deltas]).strip()
         except AIUnavailable as error:
-            raise DraftUnavailable(
-                f"The AI couldn't draft a reply right now ({error.reason}). "
-                "Try again in a moment, or write the reply yourself."
-            ) from None
+            raise DraftUnavailable("ai.draft_unavailable", reason=error.reason) from None
         return ticket, text
 
     # -- helpers -----------------------------------------------------------------------

@@ -21,16 +21,16 @@ class FeedbackService:
         if is_row_id(ticket_id):
             ticket = await self._store.reads.tickets.get(ticket_id)
         if ticket is None:
-            raise NotFound(f"Ticket #{ticket_id} was not found.")
+            raise NotFound("feedback.ticket_not_found", ticket_id=ticket_id)
         if ticket.owner_id != user_id:
-            raise Forbidden(f"Only the member who opened {ticket.ref} can rate it.")
+            raise Forbidden("feedback.not_owner", ticket_id=ticket.id)
         if ticket.status is not Status.CLOSED:
-            raise InvalidInput("rating", f"{ticket.ref} is not closed yet; rate it once it is")
+            raise InvalidInput("rating", "feedback.not_closed", ticket_id=ticket.id)
         return ticket
 
     async def rate(self, user_id: int, ticket_id: int, rating: int) -> None:
         if not 1 <= rating <= 5:
-            raise InvalidInput("rating", "must be between 1 and 5")
+            raise InvalidInput("rating", "input.between", low=1, high=5)
         ticket = await self._owned_closed(user_id, ticket_id)
         await self._save(ticket, user_id, rating=rating, comment=None)
 
@@ -43,7 +43,7 @@ class FeedbackService:
         """Refuse a comment before the member writes it (unknown ticket, not rated yet)."""
         ticket = await self._owned_closed(user_id, ticket_id)
         if await self._store.reads.feedback.of(ticket.id) is None:
-            raise InvalidInput("comment", "pick a rating from 1 to 5 first")
+            raise InvalidInput("comment", "feedback.rate_first")
         return ticket
 
     async def _save(

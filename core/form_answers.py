@@ -14,14 +14,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput, Message
 from core.form_schema import NUMBER_LIMIT, TEXT_MAX, FormDefinition, Question, QuestionKind
 
 EMAIL_MAX = 254
 URL_MAX = 2000
 FILES_MAX = 10  # Discord's file upload component takes at most 10 files
 FILENAME_MAX = 255
-CHOICES_SHOWN = 10
 
 # Deliberately simple: one @, no spaces, a dot in the domain. The real check is a reply.
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
@@ -31,16 +30,16 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 class FormAnswersInvalid(DomainError):
     """Some answers broke their question's rules.
 
-    `errors` maps question id -> rule broken, `labels` maps those ids to the labels the
-    member saw, and `valid` holds the cleaned answers that passed, for the front end to
-    keep (pre-fill) while the member fixes only the bad ones. `field` is the first bad
-    question's label, like `InvalidInput.field`.
+    `errors` maps question id -> rule broken (a `Message` the front end words), `labels`
+    maps those ids to the labels the member saw, and `valid` holds the cleaned answers
+    that passed, for the front end to keep (pre-fill) while the member fixes only the bad
+    ones. `field` is the first bad question's label, like `InvalidInput.field`.
     """
 
     def __init__(
-        self, errors: dict[str, str], labels: dict[str, str], valid: dict[str, Any]
+        self, errors: dict[str, Message], labels: dict[str, str], valid: dict[str, Any]
     ) -> None:
-        super().__init__("\n".join(f"{labels[qid]}: {rule}" for qid, rule in errors.items()))
+        super().__init__("form.answers_invalid", count=len(errors))
         self.errors = errors
         self.labels = labels
         self.valid = valid
@@ -48,7 +47,11 @@ class FormAnswersInvalid(DomainError):
 
 
 class _Bad(Exception):
-    """One answer's rule broken; the text is the rule, shown after the question's label."""
+    """One answer's rule broken (`rule`), shown after the question's label."""
+
+    def __init__(self, code: str | Message, /, **params: Any) -> None:
+        self.rule = code if isinstance(code, Message) else Message(code, **params)
+        super().__init__(self.rule.code)
 
 
 def _fmt(number: float) -> str:
@@ -65,30 +68,30 @@ def _strip(value: object) -> object:
 
 def _text(question: Question, value: object, *, multiline: bool, default_max: int) -> str:
     if not isinstance(value, str):
-        raise _Bad("must be text")
+        raise _Bad("input.not_text")
     text = value.replace("\r\n", "\n").strip()
     allowed = {"\n", "\t"} if multiline else set()
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
-        raise _Bad("must not contain control characters" if multiline else "must be one line")
+        raise _Bad("input.control_characters" if multiline else "answer.one_line")
     low = question.min_length or 0
     high = question.max_length if question.max_length is not None else default_max
     if len(text) < low:
-        raise _Bad(f"must be at least {low} characters (got {len(text)})")
+        raise _Bad("answer.too_short", min=low, length=len(text))
     if len(text) > high:
-        raise _Bad(f"must be at most {high} characters (got {len(text)})")
+        raise _Bad("input.too_long", max=high, length=len(text))
     return text
 
 
 def _number(question: Question, value: object) -> int | float:
     low, high = question.min_value, question.max_value
     if low is not None and high is not None:
-        rule = f"must be a number between {_fmt(low)} and {_fmt(high)}"
+        rule = Message("answer.number_between", low=_fmt(low), high=_fmt(high))
     elif low is not None:
-        rule = f"must be a number of at least {_fmt(low)}"
+        rule = Message("answer.number_at_least", low=_fmt(low))
     elif high is not None:
-        rule = f"must be a number of at most {_fmt(high)}"
+        rule = Message("answer.number_at_most", high=_fmt(high))
     else:
-        rule = "must be a number, like 42 or 3.5"
+        rule = Message("answer.number")
     if isinstance(value, bool):
         raise _Bad(rule)
     if isinstance(value, int | float):
@@ -114,11 +117,11 @@ def _number(question: Question, value: object) -> int | float:
 def _email(question: Question, value: object) -> str:
     text = _text(question, value, multiline=False, default_max=EMAIL_MAX)
     if len(text) > EMAIL_MAX or not _EMAIL.match(text):
-        raise _Bad("must be an email address, like name@example.com")
+        raise _Bad("answer.email")
     return text
 
 
-def _web_url(value: object, rule: str) -> str:
+def _web_url(value: object, rule: Message) -> str:
     if not isinstance(value, str):
         raise _Bad(rule)
     text = value.strip()
@@ -139,15 +142,12 @@ def _web_url(value: object, rule: str) -> str:
 
 def _url(question: Question, value: object) -> str:
     text = _text(question, value, multiline=False, default_max=URL_MAX)
-    return _web_url(text, "must be a web link starting with http:// or https://")
+    return _web_url(text, Message("answer.url"))
 
 
-def _one_of(question: Question) -> str:
-    choices = question.choices or ()
-    shown = ", ".join(choices[:CHOICES_SHOWN])
-    return shown + (
-        f" (and {len(choices) - CHOICES_SHOWN} more)" if len(choices) > CHOICES_SHOWN else ""
-    )
+def _one_of(question: Question) -> dict[str, Any]:
+    """The options to name in a refusal (a front end may show only the first few)."""
+    return {"choices": list(question.choices or ())}
 
 
 def _choice(question: Question, value: object) -> str:
@@ -156,20 +156,20 @@ def _choice(question: Question, value: object) -> str:
         value = value[0]
     if isinstance(value, str) and value.strip() in (question.choices or ()):
         return value.strip()
-    raise _Bad(f"must be one of: {_one_of(question)}")
+    raise _Bad("answer.choice", **_one_of(question))
 
 
 def _multi_choice(question: Question, value: object) -> list[str]:
     picked = [value] if isinstance(value, str) else value
     if not isinstance(picked, list | tuple) or not all(isinstance(p, str) for p in picked):
-        raise _Bad(f"must be a list of options from: {_one_of(question)}")
+        raise _Bad("answer.options", **_one_of(question))
     choices = question.choices or ()
     seen: set[str] = set()
     for item in (p.strip() for p in picked):
         if item not in choices:
-            raise _Bad(f"{item[:100]!r} is not an option; pick from: {_one_of(question)}")
+            raise _Bad("answer.not_an_option", option=item[:100], **_one_of(question))
         if item in seen:
-            raise _Bad(f"lists {item!r} twice")
+            raise _Bad("input.listed_twice", item=item)
         seen.add(item)
     # Stored in the form's order, so reviewers always read options the same way.
     return [choice for choice in choices if choice in seen]
@@ -177,19 +177,19 @@ def _multi_choice(question: Question, value: object) -> list[str]:
 
 def _checkbox(question: Question, value: object) -> bool:
     if not isinstance(value, bool):
-        raise _Bad("must be checked or unchecked (true or false)")
+        raise _Bad("answer.checkbox")
     if question.required and not value:
-        raise _Bad("must be checked")
+        raise _Bad("answer.must_be_checked")
     return value
 
 
 def _file(question: Question, value: object) -> list[dict[str, Any]]:
     files = [value] if isinstance(value, Mapping) else value
-    rule = "must be an uploaded file"
+    rule = Message("answer.file")
     if not isinstance(files, list | tuple):
         raise _Bad(rule)
     if len(files) > FILES_MAX:
-        raise _Bad(f"at most {FILES_MAX} files")
+        raise _Bad("answer.too_many_files", max=FILES_MAX)
     cleaned = []
     for item in files:
         if not isinstance(item, Mapping):
@@ -230,32 +230,31 @@ def validate_answers(definition: FormDefinition, answers: Mapping[str, object]) 
     """Return the cleaned answers (unanswered optional questions left out), or raise
     `FormAnswersInvalid` naming every bad answer."""
     if not isinstance(answers, Mapping):
-        raise InvalidInput("answers", "must map question ids to answers")
-    errors: dict[str, str] = {}
+        raise InvalidInput("answers", "answer.not_a_mapping")
+    errors: dict[str, Message] = {}
     labels: dict[str, str] = {}
     valid: dict[str, Any] = {}
     for question in definition.questions:
         value = answers.get(question.id)
         if _is_empty(value):
             if question.required:
-                errors[question.id] = (
-                    "must be checked" if question.kind is QuestionKind.CHECKBOX else "is required"
+                errors[question.id] = Message(
+                    "answer.must_be_checked"
+                    if question.kind is QuestionKind.CHECKBOX
+                    else "input.required"
                 )
                 labels[question.id] = question.label
             continue
         try:
             valid[question.id] = _clean(question, value)
         except _Bad as bad:
-            errors[question.id] = str(bad)
+            errors[question.id] = bad.rule
             labels[question.id] = question.label
     known = {question.id for question in definition.questions}
     for key in answers:
         if key not in known:
             name = str(key)[:45]
-            errors[name] = (
-                "is not a question of this form (it may have changed; start again with "
-                "`/forms submit`)"
-            )
+            errors[name] = Message("answer.unknown_question")
             labels[name] = name
     if errors:
         raise FormAnswersInvalid(errors, labels, valid)

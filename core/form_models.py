@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from core.errors import Message
 from core.form_schema import FormDefinition, Question
 from core.models import Frozen
 
@@ -89,4 +90,4 @@ class FormAvailability(Frozen):
     used: int
     allowed: int
     eligible: bool
-    reason: str | None = None
+    reason: Message | None = None  # why not eligible, for the front end to word

@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
 )
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, Message
 
 TITLE_MAX = 45
 LABEL_MAX = 45
@@ -41,8 +41,6 @@ SUBMISSIONS_MIN, SUBMISSIONS_MAX, SUBMISSIONS_DEFAULT = 1, 100, 5
 NUMBER_LIMIT = 10**15
 # A definition is a small hand-written file; anything bigger is a mistake or abuse.
 RAW_MAX_BYTES = 100_000
-# A refusal is read by a person in a Discord message: the first problems are enough.
-ERRORS_SHOWN = 20
 SNOWFLAKE_MAX = 2**63 - 1
 
 _QUESTION_ID = re.compile(r"^[a-z0-9_-]+$")
@@ -66,6 +64,15 @@ CHOICE_KINDS = frozenset({QuestionKind.CHOICE, QuestionKind.MULTI_CHOICE})
 NO_PLACEHOLDER_KINDS = frozenset({QuestionKind.CHECKBOX, QuestionKind.FILE})
 
 
+class _Rule(ValueError):
+    """A validator's refusal, as a `Message` for the front end to word (pydantic keeps the
+    exception, so `parse_definition` gets the message back)."""
+
+    def __init__(self, code: str | Message, /, **params: Any) -> None:
+        self.rule = code if isinstance(code, Message) else Message(code, **params)
+        super().__init__(str(self.rule))
+
+
 def _snowflake(value: object) -> int | None:
     """A Discord id given as a JSON string (safe from float rounding) or integer."""
     if value is None:
@@ -74,7 +81,7 @@ def _snowflake(value: object) -> int | None:
         value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= SNOWFLAKE_MAX:
         return value
-    raise ValueError('must be a Discord id like "123456789012345678", or null')
+    raise _Rule("definition.snowflake")
 
 
 def _question_id(value: object) -> object:
@@ -88,9 +95,9 @@ def _finite_number(value: object) -> object:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a number")
+        raise _Rule("definition.number")
     if not -NUMBER_LIMIT <= value <= NUMBER_LIMIT:  # also refuses NaN and infinities
-        raise ValueError(f"must be between -{NUMBER_LIMIT} and {NUMBER_LIMIT}")
+        raise _Rule("input.between", low=-NUMBER_LIMIT, high=NUMBER_LIMIT)
     return value
 
 
@@ -130,7 +137,7 @@ class Question(BaseModel):
     @classmethod
     def _id_pattern(cls, value: str) -> str:
         if not _QUESTION_ID.match(value):
-            raise ValueError('use lowercase letters, digits, _ and - only (like "your_age")')
+            raise _Rule("definition.question_id")
         return value
 
     @field_validator("placeholder")
@@ -138,7 +145,7 @@ class Question(BaseModel):
     def _placeholder_fits_kind(cls, value: str | None, info: ValidationInfo) -> str | None:
         kind = _kind(info)
         if value is not None and kind in NO_PLACEHOLDER_KINDS:
-            raise ValueError(f"not used by {kind} questions; remove it")
+            raise _Rule("definition.no_placeholder", kind=kind.value)
         return value
 
     @field_validator("min_length", "max_length")
@@ -148,13 +155,13 @@ class Question(BaseModel):
         if value is None or kind is None:
             return value
         if kind not in TEXT_KINDS:
-            raise ValueError("only for short_text and paragraph questions")
+            raise _Rule("definition.text_only")
         low = info.data.get("min_length")
         if info.field_name == "max_length":
             if value < 1:
-                raise ValueError("must be at least 1")
+                raise _Rule("input.at_least", min=1)
             if low is not None and value < low:
-                raise ValueError(f"must not be less than min_length ({low})")
+                raise _Rule("definition.below_minimum", key="min_length", minimum=low)
         return value
 
     @field_validator("min_value", "max_value")
@@ -164,10 +171,10 @@ class Question(BaseModel):
         if value is None or kind is None:
             return value
         if kind is not QuestionKind.NUMBER:
-            raise ValueError("only for number questions")
+            raise _Rule("definition.number_only")
         low = info.data.get("min_value")
         if info.field_name == "max_value" and low is not None and value < low:
-            raise ValueError(f"must not be less than min_value ({low})")
+            raise _Rule("definition.below_minimum", key="min_value", minimum=low)
         return value
 
     @field_validator("choices")
@@ -179,17 +186,17 @@ class Question(BaseModel):
         if kind is None:
             return value
         if kind in CHOICE_KINDS and value is None:
-            raise ValueError(
-                f"required for {kind} questions: a list of {CHOICES_MIN} to {CHOICES_MAX} options"
+            raise _Rule(
+                "definition.choices_required", kind=kind.value, min=CHOICES_MIN, max=CHOICES_MAX
             )
         if kind not in CHOICE_KINDS and value is not None:
-            raise ValueError("only for choice and multi_choice questions")
+            raise _Rule("definition.choices_only")
         if value is not None:
             seen: set[str] = set()
             for choice in value:
                 # Options differing only in case look the same in a select menu.
                 if choice.casefold() in seen:
-                    raise ValueError(f"lists {choice!r} twice")
+                    raise _Rule("input.listed_twice", item=choice)
                 seen.add(choice.casefold())
         return value
 
@@ -213,7 +220,7 @@ class FormDefinition(BaseModel):
     def _unique_ids(cls, questions: tuple[Question, ...]) -> tuple[Question, ...]:
         problems = _duplicate_ids([q.id for q in questions])
         if problems:
-            raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
+            raise _Rule(problems[0][1])  # all of them are reported from the raw data
         return questions
 
     def question(self, question_id: str) -> Question | None:
@@ -238,18 +245,12 @@ QUESTION_KEYS = tuple(Question.model_fields)
 
 
 class DefinitionInvalid(InvalidInput):
-    """A definition broke the schema; `errors` holds (path, rule) pairs, all of them."""
+    """A definition broke the schema; `errors` holds (path, rule) pairs, all of them (the
+    front end words each rule and decides how many to show)."""
 
-    def __init__(self, errors: list[tuple[str, str]]) -> None:
+    def __init__(self, errors: list[tuple[str, Message]]) -> None:
         self.errors = tuple(errors)
-        lines = [f"{path}: {message}" for path, message in errors[:ERRORS_SHOWN]]
-        if len(errors) > ERRORS_SHOWN:
-            lines.append(f"… and {len(errors) - ERRORS_SHOWN} more")
-        if len(lines) == 1:
-            text = lines[0]
-        else:
-            text = f"{len(errors)} problems:\n" + "\n".join(f"- {line}" for line in lines)
-        super().__init__("definition", text)
+        super().__init__("definition", "definition.invalid", count=len(errors))
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -259,51 +260,53 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return text or "definition"
 
 
-def _unknown_key(loc: tuple[int | str, ...]) -> str:
-    allowed = QUESTION_KEYS if len(loc) > 1 else DEFINITION_KEYS
-    message = "unknown key"
+def _unknown_key(loc: tuple[int | str, ...]) -> Message:
+    allowed = list(QUESTION_KEYS if len(loc) > 1 else DEFINITION_KEYS)
     close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
     if close:
-        message += f" (did you mean {close[0]!r}?)"
-    return f"{message}; allowed keys: {', '.join(allowed)}"
+        return Message("definition.unknown_key_like", like=close[0], allowed=allowed)
+    return Message("definition.unknown_key", allowed=allowed)
 
 
-def _message(error: Any) -> str:
+def _message(error: Any) -> Message:
     kind, ctx = error["type"], error.get("ctx", {})
     if kind == "missing":
-        return "is required"
+        return Message("input.required")
     if kind == "extra_forbidden":
         return _unknown_key(error["loc"])
     if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
+        refusal = ctx.get("error")
+        if isinstance(refusal, _Rule):
+            return refusal.rule
+        return Message("definition.other", detail=str(refusal or error["msg"]))
     if kind == "string_too_short":
-        return "must not be empty"
+        return Message("input.empty")
     if kind == "string_too_long":
-        return f"at most {ctx['max_length']} characters"
+        return Message("definition.max_characters", max=ctx["max_length"])
     if kind == "too_short":
-        return f"must have at least {ctx['min_length']} item(s)"
+        return Message("definition.min_items", min=ctx["min_length"])
     if kind == "too_long":
-        return f"must have at most {ctx['max_length']} items"
+        return Message("definition.max_items", max=ctx["max_length"])
     if kind == "string_type":
-        return "must be text (in double quotes)"
+        return Message("definition.not_text")
     if kind in ("bool_type", "bool_parsing"):
-        return "must be true or false"
+        return Message("definition.not_bool")
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return "must be a whole number"
+        return Message("definition.not_whole_number")
     if kind == "greater_than_equal":
-        return f"must be at least {ctx['ge']}"
+        return Message("input.at_least", min=ctx["ge"])
     if kind == "less_than_equal":
-        return f"must be at most {ctx['le']}"
+        return Message("input.at_most", max=ctx["le"])
     if kind == "enum":
-        return f"must be one of {', '.join(QuestionKind)}"
+        return Message("input.one_of", choices=[k.value for k in QuestionKind])
     if kind in ("tuple_type", "list_type"):
-        return "must be a list [...]"
+        return Message("definition.not_list")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "must be an object {...}"
-    return str(error["msg"])
+        return Message("definition.not_object")
+    return Message("definition.other", detail=str(error["msg"]))
 
 
-def _duplicate_ids(ids: list[object]) -> list[tuple[str, str]]:
+def _duplicate_ids(ids: list[object]) -> list[tuple[str, Message]]:
     first: dict[object, int] = {}
     problems = []
     for index, question_id in enumerate(ids):
@@ -311,7 +314,7 @@ def _duplicate_ids(ids: list[object]) -> list[tuple[str, str]]:
             problems.append(
                 (
                     f"questions[{index}].id",
-                    f"duplicate id {question_id!r} (also used by questions[{first[question_id]}])",
+                    Message("definition.duplicate_id", id=question_id, first=first[question_id]),
                 )
             )
         else:
@@ -319,7 +322,7 @@ def _duplicate_ids(ids: list[object]) -> list[tuple[str, str]]:
     return problems
 
 
-def _raw_duplicate_ids(data: dict[str, Any]) -> list[tuple[str, str]]:
+def _raw_duplicate_ids(data: dict[str, Any]) -> list[tuple[str, Message]]:
     # Checked on the raw data too, so a duplicate is reported with the other mistakes
     # instead of only after every question is otherwise valid.
     questions = data.get("questions")
@@ -351,29 +354,32 @@ def _reject_constant(name: str) -> None:
 def _load_json(raw: bytes | str) -> object:
     if isinstance(raw, bytes):
         if len(raw) > RAW_MAX_BYTES:
-            raise InvalidInput("definition", f"too large (at most {RAW_MAX_BYTES // 1000} KB)")
+            raise InvalidInput("definition", "definition.too_large", kb=RAW_MAX_BYTES // 1000)
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise InvalidInput("definition", "not UTF-8 text; save the file as UTF-8") from None
+            raise InvalidInput("definition", "definition.not_utf8") from None
     if len(raw) > RAW_MAX_BYTES:
-        raise InvalidInput("definition", f"too large (at most {RAW_MAX_BYTES // 1000} KB)")
+        raise InvalidInput("definition", "definition.too_large", kb=RAW_MAX_BYTES // 1000)
     try:
         return json.loads(raw.removeprefix("\ufeff"), parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise InvalidInput(
             "definition",
-            f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
+            "definition.bad_json_at",
+            line=error.lineno,
+            column=error.colno,
+            detail=error.msg,
         ) from None
     except (ValueError, RecursionError) as error:
-        raise InvalidInput("definition", f"not valid JSON ({error})") from None
+        raise InvalidInput("definition", "definition.bad_json", detail=str(error)) from None
 
 
 def parse_definition(raw: bytes | str | dict[str, Any]) -> FormDefinition:
     """Parse an uploaded definition; raise `InvalidInput` listing every problem by path."""
     data = raw if isinstance(raw, dict) else _load_json(raw)
     if not isinstance(data, dict):
-        raise InvalidInput("definition", "must be a JSON object {...} with a title and questions")
+        raise InvalidInput("definition", "definition.not_a_json_object")
     try:
         return FormDefinition.model_validate(data)
     except ValidationError as error:
@@ -389,5 +395,5 @@ def parse_definition(raw: bytes | str | dict[str, Any]) -> FormDefinition:
 
 
 def definition_json(definition: FormDefinition) -> str:
-    """A stored definition as an editable file (for `/forms edit`)."""
+    """A stored definition as an editable file (for editing it and uploading it again)."""
     return json.dumps(definition.export(), indent=2, ensure_ascii=False) + "\n"

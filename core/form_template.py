@@ -1,4 +1,4 @@
-"""The example form admins start from (`/forms template`): every key and question kind."""
+"""The example form admins start from (the form template): every key and question kind."""
 
 from __future__ import annotations
 

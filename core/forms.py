@@ -10,19 +10,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 
+from core import policy
 from core.access import ServerIds, foreign_ids
+from core.blocks import ensure_not_blocked
 from core.clock import Clock
 from core.errors import (
     Forbidden,
     InvalidTransition,
     LimitReached,
+    Message,
     NotFound,
 )
 from core.form_answers import validate_answers
 from core.form_models import Form, FormAvailability, Submission, SubmissionStatus
 from core.form_schema import DefinitionInvalid, FormDefinition, parse_definition
-from core.guilds import GuildService, ensure_enabled, require_admin
-from core.models import Actor, Feature, GuildConfig, Page, is_staff
+from core.guilds import GuildService, ensure_enabled
+from core.models import Actor, Feature, GuildConfig, Page
+from core.policy import is_admin, is_staff, require_admin
 from core.ports import Reads, Store, UnitOfWork
 from core.validation import clamp_page, clean_text, is_row_id, parse_choice
 
@@ -34,18 +38,16 @@ NOTE_MAX = 1000
 
 
 def require_staff(actor: Actor) -> None:
-    if not is_staff(actor):
-        raise Forbidden("Only staff can review form submissions.")
+    """Staff only (`core.policy`), refused as the reviewing of submissions."""
+    policy.require_staff(actor, "staff_only.review_submissions")
 
 
 def _form_not_found(form_id: int) -> NotFound:
-    return NotFound(
-        f"Form #{form_id} was not found. `/forms list` shows the forms you can fill in."
-    )
+    return NotFound("form.not_found", form_id=form_id)
 
 
 def _submission_not_found(submission_id: int) -> NotFound:
-    return NotFound(f"Submission #{submission_id} was not found.")
+    return NotFound("submission.not_found", submission_id=submission_id)
 
 
 class FormService:
@@ -100,7 +102,7 @@ class FormService:
         return form
 
     async def set_active(self, actor: Actor, form_id: int, active: bool) -> Form:
-        """`/forms open` and `/forms close`; doing it twice is harmless."""
+        """Open or close a form for submissions; doing it twice is harmless."""
         require_admin(actor)
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
         now = self._clock.now()
@@ -134,6 +136,11 @@ class FormService:
             raise _form_not_found(form_id)
         return form
 
+    async def require_enabled(self, guild_id: int) -> None:
+        """Refuse when applications are off in the guild (for a front end's own steps,
+        such as handing out the template; the operations check it themselves)."""
+        await self._guilds.require_feature(guild_id, Feature.APPLICATIONS)
+
     async def get(self, actor: Actor, form_id: int) -> Form:
         """Any member may read an open form; staff and admins also closed ones."""
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
@@ -151,7 +158,7 @@ class FormService:
     async def list_for_member(
         self, actor: Actor, member_role_ids: Iterable[int]
     ) -> list[FormAvailability]:
-        """`/forms list`: open forms with used/allowed counts and whether the member may
+        """The list of forms: open forms with used/allowed counts and whether the member may
         apply (role-restricted and used-up forms are listed, not hidden, with the reason).
         Staff also see closed forms, marked as closed."""
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
@@ -164,7 +171,7 @@ class FormService:
     async def eligible_forms(
         self, actor: Actor, role_ids: Iterable[int], query: str = ""
     ) -> list[Form]:
-        """Autocomplete for `/forms submit`: forms the member may submit now whose title
+        """Autocomplete for submitting: forms the member may submit now whose title
         contains `query` (or whose id is `query`). Empty when applications are off: the
         command itself then gives the refusal."""
         flags = await self._guilds.flags(actor.guild_id)
@@ -192,9 +199,7 @@ class FormService:
         if not form.active:
             reason = _closed(form)
         elif not _has_role(actor, form, roles):
-            reason = (
-                f"“{form.title}” is only for members with the <@&{form.required_role_id}> role."
-            )
+            reason = Message("form.role_required", title=form.title, role_id=form.required_role_id)
         elif used >= allowed:
             reason = _used_up(form, used)
         return FormAvailability(
@@ -208,10 +213,11 @@ class FormService:
     ) -> FormAvailability:
         ensure_enabled(await reads.guilds.flags(actor.guild_id), Feature.APPLICATIONS)
         form = await self._load(reads, actor, form_id)
+        await ensure_not_blocked(reads.blocks, actor, roles)
         used = await reads.submissions.count_for_user(form.id, actor.user_id)
         availability = self._availability(actor, form, roles, used)
         if availability.reason is not None:
-            used_up = availability.reason == _used_up(form, used)
+            used_up = availability.reason.code == "form.used_up"
             raise (LimitReached if used_up else Forbidden)(availability.reason)
         return availability
 
@@ -275,7 +281,7 @@ class FormService:
         page: int = 0,
         page_size: int = PAGE_SIZE,
     ) -> Page[Submission]:
-        """`/forms submissions`: newest first, optionally one status only."""
+        """A form's submissions: newest first, optionally one status only."""
         require_staff(actor)
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
         wanted = None if status is None else parse_choice("status", status, SubmissionStatus, None)
@@ -291,9 +297,7 @@ class FormService:
         await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
         submission = await self._submission(self._store.reads, actor, submission_id)
         if submission.user_id != actor.user_id and not is_staff(actor):
-            raise Forbidden(
-                f"Submission #{submission_id} is someone else's; only staff can see it."
-            )
+            raise Forbidden("submission.not_yours", submission_id=submission_id)
         return submission
 
     async def _submission(self, reads: Reads, actor: Actor, submission_id: int) -> Submission:
@@ -319,8 +323,8 @@ class FormService:
 
         async def work(uow: UnitOfWork) -> Submission:
             current = await self._submission(uow, actor, submission_id)
-            if current.user_id == actor.user_id and not actor.is_admin:
-                raise Forbidden("You can't review your own submission; ask another staff member.")
+            if current.user_id == actor.user_id and not is_admin(actor):
+                raise Forbidden("submission.own")
             decided = await uow.submissions.decide(
                 submission_id,
                 status=status,
@@ -365,17 +369,20 @@ def _has_role(actor: Actor, form: Form, roles: set[int]) -> bool:
     return required is None or required == actor.guild_id or required in roles
 
 
-def _closed(form: Form) -> str:
-    return f"“{form.title}” is closed and isn't taking submissions right now."
+def _closed(form: Form) -> Message:
+    return Message("form.closed", title=form.title)
 
 
-def _used_up(form: Form, used: int) -> str:
-    return (
-        f"You have used {used} of {form.max_submissions_per_user} submissions for "
-        f"“{form.title}”. Ask staff if you need another."
+def _used_up(form: Form, used: int) -> Message:
+    return Message(
+        "form.used_up", title=form.title, used=used, allowed=form.max_submissions_per_user
     )
 
 
-def _already_reviewed(submission: Submission) -> str:
-    who = f" by <@{submission.reviewer_id}>" if submission.reviewer_id else ""
-    return f"Submission {submission.ref} was already {submission.status}{who}; nothing was changed."
+def _already_reviewed(submission: Submission) -> Message:
+    facts = {"submission_id": submission.id, "status": submission.status.value}
+    if submission.reviewer_id:
+        return Message(
+            "submission.already_reviewed_by", **facts, reviewer_id=submission.reviewer_id
+        )
+    return Message("submission.already_reviewed", **facts)

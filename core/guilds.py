@@ -1,18 +1,17 @@
-"""Guild configuration and feature flags; setup and switches are for admins only."""
+"""Guild configuration and feature flags; setup and switches are for admins only.
+
+The one feature gate lives here (`ensure_enabled`, `GuildService.require_feature`), and so
+does whether the bot has AI settings at all (`GuildService.ai_configured`, known once).
+"""
 
 from __future__ import annotations
 
 from core.access import ServerIds, require_own_ids
 from core.clock import Clock
-from core.errors import FeatureDisabled, Forbidden, InvalidInput
+from core.errors import FeatureDisabled, InvalidInput
 from core.models import Actor, Department, Feature, FeatureFlags, GuildConfig
+from core.policy import require_admin
 from core.ports import Store, UnitOfWork
-
-FEATURE_LABELS = {
-    Feature.TICKETING: "Ticketing",
-    Feature.APPLICATIONS: "Applications",
-    Feature.AI: "AI replies",
-}
 
 # (minimum, maximum) for each admin-tunable limit: wide enough for any community,
 # narrow enough that a typo can't switch a safeguard off.
@@ -26,23 +25,11 @@ LIMIT_BOUNDS: dict[str, tuple[int, int]] = {
 AI_KNOWLEDGE_MAX = 20_000
 
 
-def disabled_message(feature: Feature) -> str:
-    """The exact refusal of SPEC §2 for a command whose flag is off."""
-    return (
-        f"{FEATURE_LABELS[feature]} is disabled on this server. An admin can turn it on with "
-        f"`/admin feature name:{feature.value} enabled:True`."
-    )
-
-
 def ensure_enabled(flags: FeatureFlags, feature: Feature) -> None:
-    """Refuse with the SPEC's message when `feature` is off (for checks inside a write)."""
+    """The one feature gate: refuse when `feature` is off (also for checks inside a write).
+    Front ends word "feature.disabled" with SPEC §2's exact sentence."""
     if not flags.is_on(feature):
-        raise FeatureDisabled(disabled_message(feature))
-
-
-def require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden("Only server admins (Manage Server permission) can do this.")
+        raise FeatureDisabled("feature.disabled", feature=feature.value)
 
 
 class GuildService:
@@ -53,7 +40,12 @@ class GuildService:
 
     @property
     def ai_configured(self) -> bool:
+        """Whether the bot has AI settings at all (from `Settings`, given once at start)."""
         return self._ai_configured
+
+    def ai_on(self, flags: FeatureFlags) -> bool:
+        """Whether the AI may work in the guild whose `flags` these are."""
+        return self._ai_configured and flags.is_on(Feature.AI)
 
     async def config(self, guild_id: int) -> GuildConfig:
         return await self._store.reads.guilds.config(guild_id)
@@ -116,12 +108,7 @@ class GuildService:
     async def set_feature(self, actor: Actor, feature: Feature, enabled: bool) -> FeatureFlags:
         require_admin(actor)
         if feature is Feature.AI and enabled and not self._ai_configured:
-            raise InvalidInput(
-                "ai",
-                "can't be turned on yet: the bot has no AI settings. Set OPENAI_API_KEY and "
-                "AI_MODEL (and OPENAI_BASE_URL for a non-OpenAI endpoint), restart the bot, "
-                "then try again.",
-            )
+            raise InvalidInput("ai", "ai.cannot_turn_on")
 
         async def work(uow: UnitOfWork) -> FeatureFlags:
             await uow.guilds.set_flag(actor.guild_id, feature, enabled)
@@ -135,7 +122,7 @@ class GuildService:
         for name, value in changes.items():
             low, high = LIMIT_BOUNDS[name]
             if not low <= value <= high:
-                raise InvalidInput(name, f"must be between {low} and {high}")
+                raise InvalidInput(name, "input.between", low=low, high=high)
         now = self._clock.now()
 
         async def work(uow: UnitOfWork) -> GuildConfig:
@@ -148,7 +135,7 @@ class GuildService:
     async def set_ai_knowledge(self, actor: Actor, text: str | None) -> GuildConfig:
         require_admin(actor)
         if text is not None and len(text) > AI_KNOWLEDGE_MAX:
-            raise InvalidInput("knowledge", f"must be at most {AI_KNOWLEDGE_MAX} characters")
+            raise InvalidInput("knowledge", "input.max_characters", max=AI_KNOWLEDGE_MAX)
         now = self._clock.now()
 
         async def work(uow: UnitOfWork) -> GuildConfig:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from core.errors import InvalidTransition
+from core.errors import InvalidTransition, Message
 from core.models import Status, Ticket
 
 
@@ -34,17 +34,19 @@ TRANSITIONS: dict[tuple[Status, Event], Status] = {
 }
 
 
-def refusal(ticket: Ticket, event: Event) -> str:
-    ref = ticket.ref
+def refusal(ticket: Ticket, event: Event) -> Message:
+    ticket_id = ticket.id
     if ticket.status is Status.CLOSED:
         if event is Event.CLOSE:
-            return f"Ticket {ref} is already closed."
-        return f"Ticket {ref} is closed; ask staff to reopen it with `/ticket reopen`."
+            return Message("ticket.already_closed", ticket_id=ticket_id)
+        return Message("ticket.closed", ticket_id=ticket_id)
     if event is Event.RESOLVE:
-        return f"Ticket {ref} is already resolved. Close it with `/ticket close`."
+        return Message("ticket.already_resolved", ticket_id=ticket_id)
     if event is Event.REOPEN:
-        return f"Ticket {ref} is not closed (it is {ticket.status.value}), so there is nothing to reopen."
-    return f"Ticket {ref} can't go from {ticket.status.value} by {event.value.replace('_', ' ')}."
+        return Message("ticket.not_closed", ticket_id=ticket_id, status=ticket.status.value)
+    return Message(
+        "ticket.no_transition", ticket_id=ticket_id, status=ticket.status.value, event=event.value
+    )
 
 
 def next_status(ticket: Ticket, event: Event) -> Status:

@@ -57,17 +57,16 @@ FEATURE_DEFAULTS: dict[Feature, bool] = {
 
 
 class Actor(Frozen):
-    """Who is acting; front ends build it with `core.access.member_actor` (the one rule)."""
+    """Who is acting; built by `core.policy` (`member_actor`, `system_actor`), the one rule.
+    Read it through `core.policy.is_staff` / `is_admin`, never these fields directly."""
 
     user_id: int
     guild_id: int
     is_staff: bool = False
     is_admin: bool = False
-
-
-def is_staff(actor: Actor) -> bool:
-    """Staff powers; an admin counts as staff (SPEC §3). See `core.access.member_actor`."""
-    return actor.is_staff or actor.is_admin
+    # The roles the member holds now (blocked roles are checked against them); empty for
+    # the system actor and for actors built without a member behind them.
+    role_ids: frozenset[int] = frozenset()
 
 
 class Ticket(Frozen):
@@ -91,10 +90,21 @@ class Ticket(Frozen):
     closed_at: datetime | None
     closed_by: int | None
     close_reason: str | None
+    # Opening: a ticket is stored first, then its Discord thread is attached (see
+    # `waiting_for_thread`). Attempts so far, when the next may start, the last failure.
+    thread_attempts: int = 0
+    thread_retry_at: datetime | None = None
+    thread_error: str | None = None
 
     @property
     def ref(self) -> str:
         return f"#{self.id}"
+
+    @property
+    def waiting_for_thread(self) -> bool:
+        """Opened, but its thread is not attached yet: the process holding its guild
+        creates it (or tries again later). A closed ticket waits for nothing."""
+        return self.thread_id is None and self.status is not Status.CLOSED
 
 
 class Attachment(Frozen):
@@ -150,6 +160,7 @@ class TicketStats(Frozen):
     median_first_response_seconds: float | None
     ratings_count: int = 0
     average_rating: float | None = None
+    opened_outside_hours: int = 0  # tickets opened outside the support hours (ever)
 
     @property
     def total(self) -> int:

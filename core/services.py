@@ -7,13 +7,19 @@ from dataclasses import dataclass
 
 from core.ai import OpenAIResponder
 from core.ai_replies import AIReplyService
+from core.blocks import BlockService
 from core.clock import Clock
+from core.close_requests import CloseRequestService
 from core.closing import CloseService
 from core.feedback import FeedbackService
 from core.forms import FormService
 from core.guilds import GuildService
+from core.notes import NoteService
+from core.participants import ParticipantService
 from core.ports import Store
 from core.settings import Settings
+from core.support_hours import SupportHoursService
+from core.tags import TagService
 from core.tickets import TicketService
 from core.upkeep import InactivityService
 
@@ -28,6 +34,13 @@ class Services:
     inactivity: InactivityService
     ai: AIReplyService
     closing: CloseService
+    # The staff tools (SPEC §12).
+    tags: TagService
+    notes: NoteService
+    blocks: BlockService
+    participants: ParticipantService
+    close_requests: CloseRequestService
+    hours: SupportHoursService
 
 
 def make_responder(settings: Settings) -> OpenAIResponder | None:
@@ -45,8 +58,9 @@ def make_responder(settings: Settings) -> OpenAIResponder | None:
 
 
 def build_services(store: Store, settings: Settings, clock: Clock) -> Services:
+    # Whether AI is configured is known once, by GuildService; the others ask it.
     guilds = GuildService(store, clock, ai_configured=settings.ai_configured)
-    tickets = TicketService(store, guilds, clock, ai_configured=settings.ai_configured)
+    tickets = TicketService(store, guilds, clock)
     forms = FormService(store, guilds, clock)
     return Services(
         clock=clock,
@@ -57,4 +71,10 @@ def build_services(store: Store, settings: Settings, clock: Clock) -> Services:
         inactivity=InactivityService(store, tickets, clock),
         ai=AIReplyService(store, guilds, tickets, make_responder(settings), clock),
         closing=CloseService(store, clock),
+        tags=TagService(store, tickets, clock),
+        notes=NoteService(store, guilds, clock),
+        blocks=BlockService(store, clock),
+        participants=ParticipantService(store, guilds, clock),
+        close_requests=CloseRequestService(store, guilds, tickets, clock),
+        hours=SupportHoursService(store, clock),
     )

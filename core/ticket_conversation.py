@@ -20,6 +20,7 @@ from core.models import (
     StoredReply,
     Ticket,
 )
+from core.policy import SYSTEM_USER_ID
 from core.ports import Store, UnitOfWork
 from core.ticket_rules import add_reply, author_kind_for, load_ticket
 from core.validation import MESSAGE_MAX, clean_text
@@ -61,10 +62,11 @@ class TicketConversation:
         now = self._clock.now()
 
         async def work(uow: UnitOfWork) -> StoredReply:
-            ticket = await load_ticket(uow.tickets, actor, ticket_id)
+            ticket = await load_ticket(uow.tickets, actor, ticket_id, uow.participants)
             if ticket.status is Status.CLOSED:
                 next_status(ticket, Event.MEMBER_REPLY)  # raises the closed-ticket refusal
-            kind = author_kind_for(actor, ticket)
+            # load_ticket let only the owner, staff and members staff added through.
+            kind = author_kind_for(actor, ticket, added=True)
             result = await add_reply(
                 uow,
                 ticket,
@@ -173,7 +175,7 @@ class TicketConversation:
         async def work(uow: UnitOfWork) -> Reply:
             reply = await uow.replies.insert(
                 ticket_id=ticket_id,
-                author_id=0,
+                author_id=SYSTEM_USER_ID,
                 author_kind=AuthorKind.SYSTEM,
                 body=body,
                 message_id=message_id,

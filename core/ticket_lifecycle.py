@@ -21,10 +21,10 @@ from core.models import (
     Priority,
     Status,
     Ticket,
-    is_staff,
 )
+from core.policy import SYSTEM_USER_ID, is_staff, require_staff
 from core.ports import Store, TicketChanges, UnitOfWork
-from core.ticket_rules import load_ticket
+from core.ticket_rules import load_ticket, require_owner_or_staff
 from core.validation import (
     REASON_MAX,
     clean_text,
@@ -57,9 +57,10 @@ class TicketLifecycle:
         now = self._clock.now()
 
         async def work(uow: UnitOfWork) -> Ticket:
-            ticket = await load_ticket(uow.tickets, actor, ticket_id)
+            ticket = await load_ticket(uow.tickets, actor, ticket_id, uow.participants)
             if staff_only and not is_staff(actor):
-                raise Forbidden(f"Only staff can {event.value} tickets.")
+                raise Forbidden("staff_only.ticket_event", event=event.value)
+            require_owner_or_staff(actor, ticket, event)
             status = next_status(ticket, event)
             ticket = await uow.tickets.update(
                 ticket.id,
@@ -78,9 +79,20 @@ class TicketLifecycle:
     async def resolve(self, actor: Actor, ticket_id: int) -> Ticket:
         return await self._transition(actor, ticket_id, Event.RESOLVE, staff_only=False)
 
-    async def close(self, actor: Actor, ticket_id: int, reason: object = None) -> Ticket:
+    async def close(
+        self,
+        actor: Actor,
+        ticket_id: int,
+        reason: object = None,
+        *,
+        also: AlsoInWrite | None = None,
+    ) -> Ticket:
         """Close; what Discord still needs (closing line, archive, transcripts) is recorded in
-        the same unit of work, so it is done even if the bot stops right after."""
+        the same unit of work, so it is done even if the bot stops right after.
+
+        `also` runs in that unit of work after the close (e.g. a close request answered);
+        if it raises, the close is undone and the error reaches the caller.
+        """
         text = None
         if reason is not None and str(reason).strip():
             text = clean_text("reason", reason, max_length=REASON_MAX, multiline=True)
@@ -90,7 +102,7 @@ class TicketLifecycle:
             ticket_id,
             Event.CLOSE,
             staff_only=False,
-            also=_record_close_work(now),
+            also=_record_close_work(now, also),
             closed_at=now,
             closed_by=actor.user_id,
             close_reason=text,
@@ -128,7 +140,7 @@ class TicketLifecycle:
                 updated_at=now,
                 reminded_at=None,
                 closed_at=now,
-                closed_by=0,
+                closed_by=SYSTEM_USER_ID,
                 close_reason=THREAD_GONE,
                 ai_active=False,
             )
@@ -143,9 +155,10 @@ class TicketLifecycle:
         """Every refusal `reopen` would give, without changing anything, so the front end
         can prepare the thread first and only then reopen."""
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
-        ticket = await load_ticket(self._store.reads.tickets, actor, ticket_id)
+        reads = self._store.reads
+        ticket = await load_ticket(reads.tickets, actor, ticket_id, reads.participants)
         if not is_staff(actor):
-            raise Forbidden(f"Only staff can {Event.REOPEN.value} tickets.")
+            raise Forbidden("staff_only.ticket_event", event=Event.REOPEN.value)
         next_status(ticket, Event.REOPEN)
         return ticket
 
@@ -173,42 +186,42 @@ class TicketTriage:
         self._clock = clock
 
     async def _triage(
-        self, actor: Actor, ticket_id: int, what: str, **changes: Unpack[TicketChanges]
+        self, actor: Actor, ticket_id: int, code: str, **changes: Unpack[TicketChanges]
     ) -> Ticket:
+        """`code` says what only staff may do, for the refusal ("staff_only.…")."""
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
-        if not is_staff(actor):
-            raise Forbidden(f"Only staff can {what}.")
+        require_staff(actor, code)
         now = self._clock.now()
 
         async def work(uow: UnitOfWork) -> Ticket:
             ticket = await load_ticket(uow.tickets, actor, ticket_id)
             if ticket.status is Status.CLOSED:
-                raise InvalidInput(
-                    "ticket", f"{ticket.ref} is closed; reopen it first with `/ticket reopen`"
-                )
+                raise InvalidInput("ticket", "ticket.closed_reopen_first", ticket_id=ticket.id)
             return await uow.tickets.update(ticket.id, updated_at=now, **changes)
 
         return await self._store.write(work)
 
     async def claim(self, actor: Actor, ticket_id: int) -> Ticket:
-        return await self._triage(actor, ticket_id, "claim tickets", claimed_by=actor.user_id)
+        return await self._triage(actor, ticket_id, "staff_only.claim", claimed_by=actor.user_id)
 
     async def set_priority(self, actor: Actor, ticket_id: int, level: object) -> Ticket:
         priority = parse_choice("level", level, Priority, None)
         if priority is None:
-            raise InvalidInput("level", "must be one of urgent, high, medium, low")
-        return await self._triage(actor, ticket_id, "change priority", priority=priority)
+            raise InvalidInput("level", "input.one_of", choices=[p.value for p in Priority])
+        return await self._triage(actor, ticket_id, "staff_only.priority", priority=priority)
 
     async def set_department(self, actor: Actor, ticket_id: int, name: object) -> Ticket:
         department = parse_choice("name", name, Department, None)
         if department is None:
-            raise InvalidInput("name", "must be one of " + ", ".join(d.value for d in Department))
-        return await self._triage(actor, ticket_id, "change department", department=department)
+            raise InvalidInput("name", "input.one_of", choices=[d.value for d in Department])
+        return await self._triage(actor, ticket_id, "staff_only.department", department=department)
 
 
-def _record_close_work(now: datetime) -> AlsoInWrite:
+def _record_close_work(now: datetime, then: AlsoInWrite | None = None) -> AlsoInWrite:
     async def record(uow: UnitOfWork, ticket: Ticket) -> None:
         await uow.close_work.add(ticket.id, now + LEASE)
+        if then is not None:
+            await then(uow, ticket)
 
     return record
 

@@ -1,10 +1,11 @@
-"""Opening a ticket: the member's limits, the ticket and its first reply, its thread."""
+"""Opening a ticket: the member's limits, the ticket and its first reply."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from core.blocks import ensure_not_blocked
 from core.clock import Clock
 from core.errors import LimitReached, NotConfigured
 from core.guilds import GuildService, ensure_enabled
@@ -17,6 +18,8 @@ from core.models import (
     Ticket,
 )
 from core.ports import Store, UnitOfWork
+from core.support_hours import outside_hours
+from core.ticket_threads import THREAD_LEASE
 from core.validation import (
     MESSAGE_MAX,
     SUBJECT_MAX,
@@ -26,20 +29,12 @@ from core.validation import (
 
 log = logging.getLogger(__name__)
 
-NOT_SET_UP = (
-    "Tickets aren't set up on this server yet. Ask an admin to run `/admin setup` "
-    "(it picks the channel for ticket threads and the staff role)."
-)
-
 
 class TicketOpening:
-    def __init__(
-        self, store: Store, guilds: GuildService, clock: Clock, *, ai_configured: bool = False
-    ) -> None:
+    def __init__(self, store: Store, guilds: GuildService, clock: Clock) -> None:
         self._store = store
         self._guilds = guilds
         self._clock = clock
-        self._ai_configured = ai_configured
 
     async def create(
         self,
@@ -49,7 +44,14 @@ class TicketOpening:
         message: object,
         priority: object = None,
         department: object = None,
+        claim_thread: bool = False,
     ) -> Ticket:
+        """Open a ticket; it waits for its thread (`Ticket.waiting_for_thread`).
+
+        The process holding the guild attaches the thread (core/ticket_threads.py).
+        `claim_thread`: the caller makes the first attempt itself, right now, so the
+        ticket is not due for anyone else until THREAD_LEASE has passed.
+        """
         subject_text = clean_text("subject", subject, max_length=SUBJECT_MAX, multiline=False)
         message_text = clean_text("message", message, max_length=MESSAGE_MAX, multiline=True)
         chosen_priority = parse_choice("priority", priority, Priority, Priority.MEDIUM)
@@ -64,15 +66,12 @@ class TicketOpening:
             ensure_enabled(flags, Feature.TICKETING)
             config = await uow.guilds.config(actor.guild_id)
             if not config.is_set_up:
-                raise NotConfigured(NOT_SET_UP)
+                raise NotConfigured("ticket.not_set_up")
+            await ensure_not_blocked(uow.blocks, actor)
             open_count, latest = await uow.tickets.owner_activity(actor.guild_id, actor.user_id)
             self._check_member_limits(open_count, config.max_open_tickets)
             self._check_cooldown(latest, config.cooldown_seconds, now)
-            ai_on = (
-                self._ai_configured
-                and flags.is_on(Feature.AI)
-                and chosen_priority is not Priority.URGENT
-            )
+            ai_on = self._guilds.ai_on(flags) and chosen_priority is not Priority.URGENT
             ticket = await uow.tickets.insert(
                 guild_id=actor.guild_id,
                 owner_id=actor.user_id,
@@ -82,6 +81,8 @@ class TicketOpening:
                 department=chosen_department,
                 ai_active=ai_on,
                 now=now,
+                thread_attempts=1 if claim_thread else 0,
+                thread_retry_at=now + THREAD_LEASE if claim_thread else now,
             )
             # The opening message is the first reply, so the stored conversation is whole.
             await uow.replies.insert(
@@ -92,6 +93,8 @@ class TicketOpening:
                 message_id=None,
                 now=now,
             )
+            if await outside_hours(uow, actor.guild_id, now):  # for the statistics
+                await uow.support_hours.mark_opened_outside(ticket.id)
             return ticket
 
         ticket = await self._store.write(work)
@@ -101,11 +104,7 @@ class TicketOpening:
     @staticmethod
     def _check_member_limits(open_count: int, cap: int) -> None:
         if open_count >= cap:
-            raise LimitReached(
-                f"You already have {open_count} open tickets here (the limit is {cap}). "
-                "Add to one of them with `/ticket reply`, or close one with `/ticket close`; "
-                "see them with `/ticket list`."
-            )
+            raise LimitReached("ticket.open_limit", open_count=open_count, limit=cap)
 
     @staticmethod
     def _check_cooldown(latest: Ticket | None, cooldown: int, now: datetime) -> None:
@@ -114,39 +113,4 @@ class TicketOpening:
         waited = (now - latest.created_at).total_seconds()
         if waited < cooldown:
             left = max(1, round(cooldown - waited))
-            raise LimitReached(
-                f"You just opened ticket {latest.ref}. Add to it there, or wait {left} "
-                "seconds before opening another one."
-            )
-
-    async def attach_thread(
-        self, ticket_id: int, thread_id: int, opening_message_id: int | None = None
-    ) -> Ticket:
-        async def work(uow: UnitOfWork) -> Ticket:
-            ticket = await uow.tickets.update(ticket_id, thread_id=thread_id)
-            # A thread's messages all have ids above the thread's own: nothing before it.
-            await uow.tickets.advance_mirror(thread_id, thread_id)
-            if opening_message_id is not None:
-                replies, _ = await uow.replies.page(ticket_id, limit=1)
-                if replies and replies[0].message_id is None:
-                    await uow.replies.set_message(replies[0].id, opening_message_id)
-            return ticket
-
-        return await self._store.write(work)
-
-    async def discard(self, ticket_id: int) -> None:
-        """Remove a ticket whose thread could not be made, so nothing half-made is left."""
-        await self._store.write(lambda uow: uow.tickets.delete(ticket_id))
-        log.info("ticket %s discarded: its thread could not be created", ticket_id)
-
-    async def discard_orphans(self, older_than: timedelta = timedelta(minutes=10)) -> int:
-        """Drop tickets left without a thread by a crash mid-create.
-
-        The member is only told about a ticket once its thread exists, so these were never
-        shown to anyone; the age margin keeps creates in flight safe.
-        """
-        cutoff = self._clock.now() - older_than
-        removed = await self._store.write(lambda uow: uow.tickets.delete_threadless_before(cutoff))
-        if removed:
-            log.info("removed %s tickets whose thread was never created", removed)
-        return removed
+            raise LimitReached("ticket.cooldown", ticket_id=latest.id, seconds=left)

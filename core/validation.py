@@ -24,16 +24,15 @@ def _has_bad_controls(text: str, allowed: set[str]) -> bool:
 def clean_text(field: str, value: object, *, max_length: int, multiline: bool) -> str:
     """Trim and check a member's text; the text itself is kept exactly otherwise."""
     if not isinstance(value, str):
-        raise InvalidInput(field, "must be text")
+        raise InvalidInput(field, "input.not_text")
     text = value.replace("\r\n", "\n").strip()
     if not text:
-        raise InvalidInput(field, "must not be empty")
+        raise InvalidInput(field, "input.empty")
     if len(text) > max_length:
-        raise InvalidInput(field, f"must be at most {max_length} characters (got {len(text)})")
+        raise InvalidInput(field, "input.too_long", max=max_length, length=len(text))
     allowed = _ALLOWED_CONTROLS if multiline else set()
     if _has_bad_controls(text, allowed):
-        rule = "must not contain control characters"
-        raise InvalidInput(field, rule if multiline else f"must be one line and {rule}")
+        raise InvalidInput(field, "input.control_characters" if multiline else "input.one_line")
     return text
 
 
@@ -44,8 +43,7 @@ def parse_choice(field: str, value: object, enum: type[E], default: E) -> E:
         for member in enum:
             if value.strip().casefold() == member.value.casefold():
                 return member
-    choices = ", ".join(m.value for m in enum)
-    raise InvalidInput(field, f"must be one of {choices}")
+    raise InvalidInput(field, "input.one_of", choices=[m.value for m in enum])
 
 
 # SQLite integers are 64-bit: no row of ours has a bigger id, and binding a bigger Python
@@ -83,8 +81,8 @@ def parse_ticket_id(value: object) -> int:
     """A ticket number a person typed; a number no ticket can have is left to the service,
     which answers "not found" like for any other unknown ticket."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInput("ticket_id", "must be a ticket number like 42")
+        raise InvalidInput("ticket_id", "ticket.id_not_a_number")
     number = id_digits(str(value).strip().removeprefix("#"))
     if number is None or number <= 0:
-        raise InvalidInput("ticket_id", f"{value!s:.20} is not a ticket number; use one like 42")
+        raise InvalidInput("ticket_id", "ticket.id_invalid", value=f"{value!s:.20}")
     return number

@@ -13,15 +13,16 @@ import pkgutil
 import discord
 
 import cogs
-from cogs.common import GIVE_BACK_FILE, MESSAGE_LIMIT, give_back
-from cogs.form_sessions import SessionStore
-from cogs.modals import RoutedModal, Submitted
+from cogs.forms.sessions import SessionStore
+from cogs.shared.modals import RoutedModal
+from cogs.shared.submitted import Submitted
+from cogs.shared.text import GIVE_BACK_FILE, MESSAGE_LIMIT, give_back
 from tests.e2e.test_forms import _form_model, seven_questions
 
 
 def _modal_classes() -> list[type]:
-    for info in pkgutil.iter_modules(cogs.__path__):
-        importlib.import_module(f"cogs.{info.name}")
+    for info in pkgutil.walk_packages(cogs.__path__, "cogs."):
+        importlib.import_module(info.name)
     found, todo = [], [discord.ui.Modal]
     while todo:
         for sub in todo.pop().__subclasses__():

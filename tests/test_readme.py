@@ -36,7 +36,7 @@ def test_every_setting_is_documented():
 
 
 def test_the_bot_builds_the_same_invite_link():
-    from cogs.startup import INVITE_PERMISSIONS, invite_url
+    from cogs.runtime.startup import INVITE_PERMISSIONS, invite_url
 
     value = int(re.search(r"permissions=(\d+)", README).group(1))
     assert INVITE_PERMISSIONS.value == value

@@ -1,4 +1,4 @@
-"""Canary: the attributes cogs/seams.py sets must still exist where discord.py reads them.
+"""Canary: the attributes cogs/runtime/seams.py sets must still exist where discord.py reads them.
 
 If an upgrade moves them, the bot would silently talk to discord.com in the tests.
 """

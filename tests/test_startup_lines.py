@@ -7,7 +7,7 @@ import ssl
 
 import discord
 
-from cogs.startup import EXIT_UNREACHABLE, describe_network, desk_intents, explain
+from cogs.runtime.startup import EXIT_UNREACHABLE, describe_network, desk_intents, explain
 
 
 def test_tls_and_timeouts_are_named():

@@ -12,12 +12,14 @@ import os
 if os.environ.get("BENCH_ACK_FLOOR") == "1":
     import discord
 
-    import cogs.desk
-    from cogs.common import send_ephemeral
+    import cogs.tickets.opener
+    from cogs.shared.text import send_ephemeral
 
     async def _answer_only(
-        self: cogs.desk.TicketDesk, interaction: discord.Interaction, **fields: object
+        self: cogs.tickets.opener.ThreadOpener,
+        interaction: discord.Interaction,
+        **fields: object,
     ) -> None:
         await send_ephemeral(interaction, "Ticket #0 is open (benchmark floor: no work done)")
 
-    cogs.desk.TicketDesk.open_ticket = _answer_only
+    cogs.tickets.opener.ThreadOpener.open_ticket = _answer_only

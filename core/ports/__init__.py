@@ -2,12 +2,30 @@
 
 `Store` (store.py) gives committed reads (`store.reads.tickets.get(...)`) and serialisable
 units of work (`await store.write(work)`, `work(uow)` calling `uow.tickets.update(...)`).
-The repositories are declared per area: tickets.py, guilds.py, forms.py, upkeep.py.
+The repositories are declared per area: tickets.py, guilds.py, forms.py, upkeep.py,
+staff.py (tags, notes, blocks), desk_tools.py (people added, close requests, hours).
 A backend (storage/sqlite today) implements them; core never imports a backend.
 """
 
+from core.ports.coordination import SharedLock
+from core.ports.desk_tools import (
+    CloseRequestReads,
+    CloseRequestRepository,
+    ParticipantReads,
+    ParticipantRepository,
+    SupportHoursReads,
+    SupportHoursRepository,
+)
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
+from core.ports.staff import (
+    BlockReads,
+    BlockRepository,
+    NoteReads,
+    NoteRepository,
+    TagReads,
+    TagRepository,
+)
 from core.ports.store import (
     MigrationError,
     Reads,
@@ -36,6 +54,10 @@ from core.ports.upkeep import (
 
 __all__ = [
     "AIUsageRepository",
+    "BlockReads",
+    "BlockRepository",
+    "CloseRequestReads",
+    "CloseRequestRepository",
     "CloseWorkReads",
     "CloseWorkRepository",
     "FeedbackReads",
@@ -49,13 +71,22 @@ __all__ = [
     "InactivityRepository",
     "LiveThread",
     "MigrationError",
+    "NoteReads",
+    "NoteRepository",
+    "ParticipantReads",
+    "ParticipantRepository",
     "Reads",
     "ReplyReads",
     "ReplyRepository",
     "StorageUnavailable",
+    "SharedLock",
     "Store",
     "SubmissionReads",
     "SubmissionRepository",
+    "SupportHoursReads",
+    "SupportHoursRepository",
+    "TagReads",
+    "TagRepository",
     "TicketChanges",
     "TicketReads",
     "TicketRepository",

@@ -28,8 +28,24 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from core.errors import DomainError
+from core.ports.desk_tools import (
+    CloseRequestReads,
+    CloseRequestRepository,
+    ParticipantReads,
+    ParticipantRepository,
+    SupportHoursReads,
+    SupportHoursRepository,
+)
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository
+from core.ports.staff import (
+    BlockReads,
+    BlockRepository,
+    NoteReads,
+    NoteRepository,
+    TagReads,
+    TagRepository,
+)
 from core.ports.tickets import ReplyReads, ReplyRepository, TicketReads, TicketRepository
 from core.ports.upkeep import (
     AIUsageRepository,
@@ -63,6 +79,17 @@ class Reads(Protocol):
     def close_work(self) -> CloseWorkReads: ...
     @property
     def feedback(self) -> FeedbackReads: ...
+    @property
+    def participants(self) -> ParticipantReads: ...
+    @property
+    def close_requests(self) -> CloseRequestReads: ...
+    @property
+    def support_hours(self) -> SupportHoursReads: ...
+    def tags(self) -> TagReads: ...
+    @property
+    def notes(self) -> NoteReads: ...
+    @property
+    def blocks(self) -> BlockReads: ...
 
 
 class UnitOfWork(Reads, Protocol):
@@ -86,7 +113,19 @@ class UnitOfWork(Reads, Protocol):
     @property
     def feedback(self) -> FeedbackRepository: ...
     @property
+    def participants(self) -> ParticipantRepository: ...
+    @property
+    def close_requests(self) -> CloseRequestRepository: ...
+    @property
+    def support_hours(self) -> SupportHoursRepository: ...
+    @property
     def ai_usage(self) -> AIUsageRepository: ...
+    @property
+    def tags(self) -> TagRepository: ...
+    @property
+    def notes(self) -> NoteRepository: ...
+    @property
+    def blocks(self) -> BlockRepository: ...
 
 
 Work = Callable[[UnitOfWork], Awaitable[T]]

@@ -51,7 +51,7 @@ def guilds(store: Store, clock: ManualClock) -> GuildService:
 
 @pytest.fixture
 def tickets(store: Store, guilds: GuildService, clock: ManualClock) -> TicketService:
-    return TicketService(store, guilds, clock, ai_configured=True)
+    return TicketService(store, guilds, clock)
 
 
 def member(user_id: int = 1, guild_id: int = GUILD) -> Actor:

@@ -6,14 +6,16 @@ import json
 
 import pytest
 
-from core.access import ServerIds, member_actor
+from core.access import ServerIds
 from core.errors import InvalidInput
 from core.form_schema import DefinitionInvalid
 from core.forms import FormService
 from core.guilds import GuildService
-from core.models import Department, GuildConfig, is_staff
+from core.models import Department, GuildConfig
+from core.policy import is_staff, member_actor
 from core.validation import id_digits, parse_ticket_id
 from tests.core.conftest import GUILD, STAFF_ROLE, TICKET_CHANNEL, admin, server
+from tests.core.said import raises_worded
 
 BILLING_ROLE = 2100
 CONFIG = GuildConfig(
@@ -58,17 +60,17 @@ def test_only_ascii_digits_are_ids(text):
 
 def test_huge_ticket_numbers_parse_and_are_left_to_not_found():
     assert parse_ticket_id(str(2**63)) == 2**63
-    with pytest.raises(InvalidInput, match="ticket_id"):
+    with raises_worded(InvalidInput, match="ticket_id"):
         parse_ticket_id("²")
 
 
 async def test_setup_refuses_another_servers_ids(guilds: GuildService):
     elsewhere = ServerIds(guild_id=GUILD, channel_ids=frozenset({TICKET_CHANNEL}))
-    with pytest.raises(InvalidInput, match="staff_role: is not a role of this server"):
+    with raises_worded(InvalidInput, match="staff_role: is not a role of this server"):
         await guilds.setup(
             admin(), ticket_channel_id=TICKET_CHANNEL, staff_role_id=STAFF_ROLE, server=elsewhere
         )
-    with pytest.raises(InvalidInput, match="log_channel: is not a channel"):
+    with raises_worded(InvalidInput, match="log_channel: is not a channel"):
         await guilds.setup(
             admin(),
             ticket_channel_id=TICKET_CHANNEL,
@@ -76,7 +78,7 @@ async def test_setup_refuses_another_servers_ids(guilds: GuildService):
             log_channel_id=5,
             server=server(),
         )
-    with pytest.raises(InvalidInput, match="role: is not a role"):
+    with raises_worded(InvalidInput, match="role: is not a role"):
         await guilds.set_department_role(admin(), Department.SALES, 5, server=server())
     assert not (await guilds.config(GUILD)).is_set_up
 

@@ -7,6 +7,7 @@ import pytest
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.feedback import FeedbackService
 from tests.core.conftest import member, staff
+from tests.core.said import raises_worded
 
 pytestmark = pytest.mark.usefixtures("set_up")
 
@@ -38,7 +39,7 @@ async def test_only_the_owner_of_a_closed_ticket_rates(feedback, tickets):
     with pytest.raises(Forbidden):
         await feedback.rate(2, ticket.id, 5)
     open_one = await tickets.create(member(user_id=3), subject="s", message="m")
-    with pytest.raises(InvalidInput, match="not closed yet"):
+    with raises_worded(InvalidInput, match="not closed yet"):
         await feedback.rate(3, open_one.id, 5)
     with pytest.raises(NotFound):
         await feedback.rate(1, 424242, 5)
@@ -47,11 +48,11 @@ async def test_only_the_owner_of_a_closed_ticket_rates(feedback, tickets):
 @pytest.mark.parametrize("stars", [0, 6, -1])
 async def test_rating_range(feedback, tickets, stars):
     ticket = await closed_ticket(tickets)
-    with pytest.raises(InvalidInput, match="between 1 and 5"):
+    with raises_worded(InvalidInput, match="between 1 and 5"):
         await feedback.rate(1, ticket.id, stars)
 
 
 async def test_comment_needs_a_rating_first(feedback, tickets):
     ticket = await closed_ticket(tickets)
-    with pytest.raises(InvalidInput, match="rating"):
+    with raises_worded(InvalidInput, match="rating"):
         await feedback.comment(1, ticket.id, "hello")

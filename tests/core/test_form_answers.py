@@ -13,6 +13,7 @@ from core.errors import DomainError
 from core.form_answers import FormAnswersInvalid, validate_answers
 from core.form_schema import FormDefinition, parse_definition
 from core.form_template import TEMPLATE_DEFINITION
+from tests.core.said import raises_worded, words
 
 DEFINITION = parse_definition(
     {
@@ -57,7 +58,7 @@ def errors_for(**changes: Any) -> dict[str, str]:
     answers = {key: value for key, value in answers.items() if value is not ...}
     with pytest.raises(FormAnswersInvalid) as caught:
         validate_answers(DEFINITION, answers)
-    return caught.value.errors
+    return {question: words(rule) for question, rule in caught.value.errors.items()}
 
 
 def test_good_answers_are_cleaned() -> None:
@@ -140,7 +141,7 @@ def test_message_names_each_question_by_label_and_keeps_the_valid_answers() -> N
     with pytest.raises(FormAnswersInvalid) as caught:
         validate_answers(DEFINITION, answers)
     error = caught.value
-    assert str(error).splitlines() == [
+    assert words(error).splitlines() == [
         "Your age: must be a number between 13 and 120",
         "Email: must be an email address, like name@example.com",
         "Timezone: must be one of: UTC-5, UTC, UTC+1",
@@ -159,7 +160,7 @@ def test_single_file_and_list_of_files_are_both_accepted() -> None:
 
 
 def test_answers_must_be_a_mapping() -> None:
-    with pytest.raises(DomainError, match="answers"):
+    with raises_worded(DomainError, match="answers"):
         validate_answers(DEFINITION, ["name"])  # type: ignore[arg-type]
 
 

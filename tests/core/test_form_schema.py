@@ -21,6 +21,7 @@ from core.form_schema import (
     parse_definition,
 )
 from core.form_template import TEMPLATE_DEFINITION, template_json
+from tests.core.said import words
 
 SPEC_EXAMPLE = """{
   "title": "Moderator application",
@@ -49,7 +50,7 @@ def refusal(data: Any) -> str:
     raw = data if isinstance(data, str | bytes) else json.dumps(data)
     with pytest.raises(InvalidInput) as caught:
         parse_definition(raw)
-    return str(caught.value)
+    return words(caught.value)
 
 
 def test_spec_example_parses_with_ids_as_numbers() -> None:
@@ -233,7 +234,7 @@ def test_every_problem_is_listed_at_once() -> None:
         parse_definition(json.dumps(data))
     paths = [path for path, _ in caught.value.errors]
     assert sorted(paths) == ["questions[0].label", "questions[1].kind", "questions[2].id", "titel"]
-    assert str(caught.value).startswith("definition: 4 problems:")
+    assert words(caught.value).startswith("definition: 4 problems:")
 
 
 def test_template_parses_and_uses_every_key_and_kind() -> None:

@@ -24,6 +24,7 @@ from core.models import Feature, GuildConfig
 from core.ports import Store
 from storage.sqlite.store import SqliteStore
 from tests.core.conftest import GUILD, admin, member, server, staff
+from tests.core.said import raises_worded, words
 
 MOD_ROLE = 777
 REVIEW_CHANNEL = 4000
@@ -61,7 +62,7 @@ async def test_admin_creates_a_form_and_a_member_sees_it(forms: FormService) -> 
 
 async def test_bad_definition_is_refused_with_its_path(forms: FormService) -> None:
     questions = [{"id": "x", "label": "L" * 46, "kind": "short_text"}]
-    with pytest.raises(InvalidInput, match=r"questions\[0\]\.label: at most 45 characters"):
+    with raises_worded(InvalidInput, match=r"questions\[0\]\.label: at most 45 characters"):
         await forms.create(admin(), definition(questions=questions))
 
 
@@ -71,7 +72,7 @@ async def test_member_can_submit_up_to_the_default_limit_of_five(forms: FormServ
         submission = await forms.submit(member(), form.id, set(), ANSWERS)
     assert submission.answers == {"name": "Jane", "age": 30}
     assert submission.status is SubmissionStatus.PENDING
-    with pytest.raises(LimitReached, match="You have used 5 of 5 submissions"):
+    with raises_worded(LimitReached, match="You have used 5 of 5 submissions"):
         await forms.submit(member(), form.id, set(), ANSWERS)
     # Another member has their own count.
     await forms.submit(member(user_id=2), form.id, set(), ANSWERS)
@@ -85,7 +86,7 @@ async def test_custom_limit_refuses_the_third_even_when_racing(forms: FormServic
     )
     refused = [r for r in results if isinstance(r, Exception)]
     assert len(refused) == 1 and isinstance(refused[0], LimitReached)
-    assert str(refused[0]) == (
+    assert words(refused[0]) == (
         "You have used 2 of 2 submissions for “Mod application”. Ask staff if you need another."
     )
     [status] = await forms.list_for_member(member(), set())
@@ -104,11 +105,11 @@ async def test_rejected_submissions_still_count(forms: FormService) -> None:
 async def test_closed_form_is_refused_and_hidden_from_members(forms: FormService) -> None:
     form = await forms.create(admin(), definition())
     await forms.set_active(admin(), form.id, False)
-    with pytest.raises(Forbidden, match="“Mod application” is closed"):
+    with raises_worded(Forbidden, match="“Mod application” is closed"):
         await forms.submit(member(), form.id, set(), ANSWERS)
     assert await forms.list_for_member(member(), set()) == []
     [seen_by_staff] = await forms.list_for_member(staff(), set())
-    assert not seen_by_staff.eligible and "closed" in (seen_by_staff.reason or "")
+    assert not seen_by_staff.eligible and "closed" in words(seen_by_staff.reason)
     await forms.set_active(admin(), form.id, True)
     await forms.submit(member(), form.id, set(), ANSWERS)
 
@@ -121,8 +122,10 @@ async def test_role_restricted_form_is_listed_but_refused_without_the_role(
     )
     [item] = await forms.list_for_member(member(), {1, 2})
     assert not item.eligible
-    assert item.reason == f"“Mod application” is only for members with the <@&{MOD_ROLE}> role."
-    with pytest.raises(Forbidden, match="only for members with"):
+    assert (
+        words(item.reason) == f"“Mod application” is only for members with the <@&{MOD_ROLE}> role."
+    )
+    with raises_worded(Forbidden, match="only for members with"):
         await forms.submit(member(), form.id, {1, 2}, ANSWERS)
     assert await forms.eligible_forms(member(), {1}, "mod") == []
     assert await forms.eligible_forms(member(), {MOD_ROLE}, "MOD") == [form]
@@ -140,7 +143,7 @@ async def test_bad_answers_are_refused_with_the_valid_ones_kept(forms: FormServi
     form = await forms.create(admin(), definition())
     with pytest.raises(FormAnswersInvalid) as caught:
         await forms.submit(member(), form.id, set(), {"name": "Jane", "age": "9"})
-    assert str(caught.value) == "Your age: must be a number between 13 and 120"
+    assert words(caught.value) == "Your age: must be a number between 13 and 120"
     assert caught.value.valid == {"name": "Jane"}
     [item] = await forms.list_for_member(member(), set())
     assert item.used == 0  # nothing was stored
@@ -160,7 +163,7 @@ async def test_two_concurrent_reviews_make_one_decision(forms: FormService) -> N
     assert decided.reviewed_at is not None
     assert isinstance(refused, InvalidTransition)
     assert (
-        str(refused)
+        words(refused)
         == f"Submission #{submission.id} was already accepted by <@50>; nothing was changed."
     )
     stored = await forms.get_submission(staff(), submission.id)
@@ -175,7 +178,7 @@ async def test_staff_list_submissions_by_status_newest_first(forms: FormService)
     assert [s.id for s in page.items] == [made[2].id, made[1].id, made[0].id]
     pending = await forms.list_submissions(staff(), form.id, status="pending")
     assert pending.total == 2
-    with pytest.raises(InvalidInput, match="status"):
+    with raises_worded(InvalidInput, match="status"):
         await forms.list_submissions(staff(), form.id, status="maybe")
 
 
@@ -203,7 +206,7 @@ async def test_permission_matrix(forms: FormService) -> None:
 async def test_staff_cannot_review_their_own_submission(forms: FormService) -> None:
     form = await forms.create(admin(), definition())
     mine = await forms.submit(staff(), form.id, set(), ANSWERS)
-    with pytest.raises(Forbidden, match="your own submission"):
+    with raises_worded(Forbidden, match="your own submission"):
         await forms.review(staff(), mine.id, accept=True)
 
 
@@ -225,18 +228,18 @@ async def test_flag_off_gives_the_exact_spec_message(
     ):
         with pytest.raises(FeatureDisabled) as caught:
             await attempt
-        assert str(caught.value) == expected
+        assert words(caught.value) == expected
     assert await forms.eligible_forms(member(), set(), "") == []
 
 
 async def test_other_guilds_and_unknown_ids_are_not_found(forms: FormService) -> None:
     form = await forms.create(admin(), definition())
     for form_id in (form.id + 1, 0, -1, 2**70):
-        with pytest.raises(NotFound, match=f"Form #{form_id} was not found"):
+        with raises_worded(NotFound, match=f"Form #{form_id} was not found"):
             await forms.get(member(), form_id)
     with pytest.raises(NotFound):
         await forms.submit(member(guild_id=GUILD + 1), form.id, set(), ANSWERS)
-    with pytest.raises(NotFound, match="Submission #99 was not found"):
+    with raises_worded(NotFound, match="Submission #99 was not found"):
         await forms.review(staff(), 99, accept=True)
 
 
@@ -252,7 +255,7 @@ async def test_update_keeps_open_state_unless_given_and_keeps_old_answers(
     reopened = await forms.update(admin(), form.id, definition(questions=questions, active=True))
     assert reopened.active
     assert (await forms.get_submission(staff(), old.id)).answers == {"name": "Jane", "age": 30}
-    with pytest.raises(FormAnswersInvalid, match="is not a question of this form"):
+    with raises_worded(FormAnswersInvalid, match="is not a question of this form"):
         await forms.submit(member(), form.id, set(), ANSWERS)
 
 

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from cogs.form_sessions import SESSION_TTL_SECONDS, SessionStore
+from cogs.forms.sessions import SESSION_TTL_SECONDS, SessionStore
 from core.form_models import Form
 from core.form_schema import parse_definition
 from tests.e2e.helpers import rows, set_up

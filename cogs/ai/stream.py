@@ -1,0 +1,74 @@
+"""Show a streamed AI answer in a thread: one message edited as text arrives, more past 2000.
+
+Discord rate-limits edits, and a member can't read faster than a few words a second, so
+the visible text is refreshed at most about once per `interval` seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import discord
+
+from cogs.shared.text import MESSAGE_LIMIT, NO_PINGS, split_text
+
+HEADER = "🤖 **AI answer**"
+CONTINUED = "🤖 **AI answer** (continued)"
+FOOTER = "-# Written by an AI assistant and it can be wrong. Staff can step in at any time."
+WRITING = " …"
+# Room left in each message for the header, the footer and the "still writing" mark.
+BODY_LIMIT = MESSAGE_LIMIT - max(len(HEADER), len(CONTINUED)) - len(FOOTER) - 8
+
+
+class AnswerStream:
+    def __init__(
+        self,
+        channel: discord.abc.Messageable,
+        *,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.channel = channel
+        self.text = ""
+        self.messages: list[discord.Message] = []
+        self._shown: list[str] = []
+        self._interval = interval
+        self._clock = clock
+        self._last_flush = float("-inf")
+
+    async def feed(self, delta: str) -> None:
+        self.text += delta
+        # The first words go out at once; after that, refresh at most once an interval.
+        if not self.messages or self._clock() - self._last_flush >= self._interval:
+            await self._flush(final=False)
+
+    async def finish(self, view: discord.ui.View | None = None, note: str = "") -> None:
+        """Show the whole text with the footer (and `note`), and the buttons under the last part."""
+        if note:
+            self.text = f"{self.text.rstrip()}\n\n{note}"
+        await self._flush(final=True, view=view)
+
+    def _pages(self, final: bool) -> list[str]:
+        chunks = split_text(self.text.strip() or "…", BODY_LIMIT)
+        pages = [f"{CONTINUED if i else HEADER}\n{chunk}" for i, chunk in enumerate(chunks)]
+        pages[-1] += f"\n{FOOTER}" if final else WRITING
+        return pages
+
+    async def _flush(self, *, final: bool, view: discord.ui.View | None = None) -> None:
+        self._last_flush = self._clock()
+        pages = self._pages(final)
+        for index, page in enumerate(pages):
+            extra = {"view": view} if view is not None and index == len(pages) - 1 else {}
+            if index < len(self.messages):
+                if self._shown[index] != page or extra:
+                    await self.messages[index].edit(
+                        content=page, allowed_mentions=NO_PINGS, **extra
+                    )
+                    self._shown[index] = page
+            else:
+                # The model's text may hold @everyone or role mentions: never a ping.
+                sent = await self.channel.send(page, allowed_mentions=NO_PINGS, **extra)
+                self.messages.append(sent)
+                self._shown.append(page)
+        self._last_flush = self._clock()

@@ -1,0 +1,466 @@
+"""What the Discord front end says for each domain message: the one catalogue of wording.
+
+Core raises errors and returns messages as data (`core.errors.Message`: a stable code and
+its params); this module turns them into sentences. Each `Wording` holds:
+
+- `text`: the sentence any front end may show, with no Discord syntax (the HTTP API will
+  answer with it: the same sentence minus the Discord bits);
+- `discord`: Discord's own sentence where it adds a slash-command hint or a mention
+  (SPEC §7 sentences, exactly as members and the tests know them); `text` otherwise.
+
+Templates take named placeholders from the message's params and are never glued from
+fragments, so a translation (gettext catalogues keyed on these codes, a later issue) can
+reorder words freely. Format specs cover the few Discord-only bits and list layouts:
+`{role_id:role}` -> <@&id>, `{user_id:user}` -> <@id>, `{feature:label}` -> "Ticketing",
+`{choices:list}` -> "a, b, c", `{choices:some}` -> the first ten and "(and N more)",
+`{event:words}` -> "member reply".
+
+This module imports no discord: it is plain text in, plain text out.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import DomainError, InvalidInput, Message
+from core.form_answers import FormAnswersInvalid
+from core.form_schema import DefinitionInvalid
+from core.models import Feature
+
+
+@dataclass(frozen=True)
+class Wording:
+    text: str
+    discord: str | None = None
+
+
+W = Wording
+
+FEATURE_LABELS: dict[str, str] = {
+    Feature.TICKETING: "Ticketing",
+    Feature.APPLICATIONS: "Applications",
+    Feature.AI: "AI replies",
+}
+
+# A refusal is read by a person in a Discord message: the first problems are enough.
+PROBLEMS_SHOWN = 20
+CHOICES_SHOWN = 10
+
+CATALOGUE: dict[str, Wording] = {
+    # -- layout pieces --------------------------------------------------------------------
+    "field": W("{field}: {rule}"),
+    "list.item": W("- {line}"),
+    "list.more": W("… and {count} more"),
+    "list.some_more": W("{shown} (and {count} more)"),
+    # -- who may do what (core.policy) ----------------------------------------------------
+    "admin_only": W("Only server admins (Manage Server permission) can do this."),
+    "staff_only.ticket_event": W("Only staff can {event} tickets."),
+    "staff_only.claim": W("Only staff can claim tickets."),
+    "staff_only.priority": W("Only staff can change priority."),
+    "staff_only.department": W("Only staff can change department."),
+    "staff_only.stats": W("Only staff can see ticket statistics."),
+    "staff_only.review_submissions": W("Only staff can review form submissions."),
+    "staff_only.send_draft": W("Only staff can send an AI draft as a reply."),
+    "staff_only.draft": W("Only staff can ask the AI to draft a reply."),
+    "server.not_a_channel": W(
+        "is not a channel of this server; use the id of one of this server's channels"
+    ),
+    "server.not_a_role": W(
+        "is not a role of this server; use the id of one of this server's roles"
+    ),
+    # -- feature flags and setup (core.guilds) --------------------------------------------
+    "feature.disabled": W(
+        "{feature:label} is disabled on this server. An admin can turn it on.",
+        discord="{feature:label} is disabled on this server. An admin can turn it on with "
+        "`/admin feature name:{feature} enabled:True`.",
+    ),
+    "ai.cannot_turn_on": W(
+        "can't be turned on yet: the bot has no AI settings. Set OPENAI_API_KEY and AI_MODEL "
+        "(and OPENAI_BASE_URL for a non-OpenAI endpoint), restart the bot, then try again."
+    ),
+    # -- input rules (core.validation and friends) ----------------------------------------
+    "input.not_text": W("must be text"),
+    "input.empty": W("must not be empty"),
+    "input.required": W("is required"),
+    "input.too_long": W("must be at most {max} characters (got {length})"),
+    "input.max_characters": W("must be at most {max} characters"),
+    "input.control_characters": W("must not contain control characters"),
+    "input.one_line": W("must be one line and must not contain control characters"),
+    "input.one_of": W("must be one of {choices:list}"),
+    "input.between": W("must be between {low} and {high}"),
+    "input.at_least": W("must be at least {min}"),
+    "input.at_most": W("must be at most {max}"),
+    "input.listed_twice": W("lists {item!r} twice"),
+    # -- tickets ----------------------------------------------------------------------------
+    "ticket.id_not_a_number": W("must be a ticket number like 42"),
+    "ticket.id_invalid": W("{value} is not a ticket number; use one like 42"),
+    "ticket.not_found": W(
+        "Ticket #{ticket_id} was not found.",
+        discord="Ticket #{ticket_id} was not found. `/ticket list` shows your tickets.",
+    ),
+    "ticket.not_yours": W(
+        "Ticket #{ticket_id} belongs to someone else; only its owner and staff can see it."
+    ),
+    "ticket.reply_not_allowed": W(
+        "Only the owner of ticket #{ticket_id} and staff can reply to it."
+    ),
+    "ticket.not_set_up": W(
+        "Tickets aren't set up on this server yet. Ask an admin to set them up (the channel "
+        "for ticket threads and the staff role).",
+        discord="Tickets aren't set up on this server yet. Ask an admin to run `/admin setup` "
+        "(it picks the channel for ticket threads and the staff role).",
+    ),
+    "ticket.open_limit": W(
+        "You already have {open_count} open tickets here (the limit is {limit}). Add to one "
+        "of them, or close one.",
+        discord="You already have {open_count} open tickets here (the limit is {limit}). Add "
+        "to one of them with `/ticket reply`, or close one with `/ticket close`; see them "
+        "with `/ticket list`.",
+    ),
+    "ticket.cooldown": W(
+        "You just opened ticket #{ticket_id}. Add to it there, or wait {seconds} seconds "
+        "before opening another one."
+    ),
+    "ticket.already_closed": W("Ticket #{ticket_id} is already closed."),
+    "ticket.closed": W(
+        "Ticket #{ticket_id} is closed; ask staff to reopen it.",
+        discord="Ticket #{ticket_id} is closed; ask staff to reopen it with `/ticket reopen`.",
+    ),
+    "ticket.already_resolved": W(
+        "Ticket #{ticket_id} is already resolved; it can be closed now.",
+        discord="Ticket #{ticket_id} is already resolved. Close it with `/ticket close`.",
+    ),
+    "ticket.not_closed": W(
+        "Ticket #{ticket_id} is not closed (it is {status}), so there is nothing to reopen."
+    ),
+    "ticket.no_transition": W("Ticket #{ticket_id} can't go from {status} by {event:words}."),
+    "ticket.closed_reopen_first": W(
+        "#{ticket_id} is closed; reopen it first",
+        discord="#{ticket_id} is closed; reopen it first with `/ticket reopen`",
+    ),
+    # Raised by the Discord front end itself.
+    "ticket.which": W(
+        "Run this in a ticket's thread, or give the ticket number (e.g. 42).",
+        discord="Run this inside a ticket's thread, or give the ticket number "
+        "(e.g. `ticket_id:42`).",
+    ),
+    "ticket.here_only": W(
+        "This works inside a ticket's thread; run it there.",
+        discord="`/ticket {command}` works inside a ticket's thread; run it there.",
+    ),
+    # -- feedback ---------------------------------------------------------------------------
+    "feedback.ticket_not_found": W("Ticket #{ticket_id} was not found."),
+    "feedback.not_owner": W("Only the member who opened #{ticket_id} can rate it."),
+    "feedback.not_closed": W("#{ticket_id} is not closed yet; rate it once it is"),
+    "feedback.rate_first": W("pick a rating from 1 to 5 first"),
+    # -- staff tools: people added, close requests, support hours (SPEC §12) ----------------
+    "staff_only.add_people": W("Only staff can add people to tickets or take them out."),
+    "staff_only.close_request": W("Only staff can ask to close a ticket."),
+    "ticket.added_member_cannot": W(
+        "You were added to ticket #{ticket_id}: you can read and reply, but only its owner "
+        "and staff can {event} it."
+    ),
+    "participants.is_owner": W("opened ticket #{ticket_id}, so they are in it already"),
+    "participants.owner_stays": W(
+        "opened ticket #{ticket_id} and can't be taken out of it; close the ticket instead",
+        discord="opened ticket #{ticket_id} and can't be taken out of it; close the ticket "
+        "instead with `/ticket close`",
+    ),
+    "participants.everyone_role": W(
+        "everyone can't be brought into a ticket; pick a role, or add members one by one",
+        discord="@everyone can't be brought into a ticket; pick a role, or add members one "
+        "by one with `/ticket add member`",
+    ),
+    # Raised by the Discord front end itself.
+    "participants.no_bots": W("bots can't be added to tickets"),
+    "participants.role_not_pingable": W(
+        "I can't bring this role in: it can't be mentioned and I lack the Mention Everyone "
+        "permission in the ticket channel. Make the role mentionable (Server Settings, "
+        "Roles) or give me that permission, then try again.",
+        discord="I can't bring {role_id:role} in: the role can't be mentioned and I lack "
+        "**Mention @everyone, @here and All Roles** in the ticket channel. Make the role "
+        "mentionable (Server Settings → Roles) or give me that permission, then try again.",
+    ),
+    "close_request.gone": W(
+        "This close request is no longer open: it was answered, replaced by a newer one, or "
+        "the ticket was closed."
+    ),
+    "close_request.owner_only": W(
+        "Only the member who opened ticket #{ticket_id}, or staff, can answer this close request."
+    ),
+    "hours.bad_timezone": W(
+        "{given!r} is not a time zone I know; use an IANA name like Europe/Berlin, "
+        "America/New_York or Asia/Tokyo (or UTC)"
+    ),
+    "hours.bad_days": W(
+        "must be days like mon-fri or mon,wed,sat (mon tue wed thu fri sat sun; also "
+        "weekdays, weekends, daily)"
+    ),
+    "hours.bad_time": W("must be a 24-hour time like 09:00 or 17:30"),
+    "hours.empty_range": W("must differ from start (an end before the start runs past midnight)"),
+    "hours.other_timezone": W(
+        "this server's hours are in {current}; give that time zone, or replace the hours to "
+        "start over in {given}",
+        discord="this server's hours are in {current}; give that time zone, or add "
+        "`replace:True` to start over in {given}",
+    ),
+    "hours.too_many": W(
+        "this server already has {max} ranges of support hours; replace or clear them first",
+        discord="this server already has {max} ranges of support hours; add `replace:True` "
+        "or run `/admin hours-clear` first",
+    ),
+    # -- AI replies -------------------------------------------------------------------------
+    "ai.not_configured": W(
+        "AI replies aren't configured on this bot. The bot's host can set OPENAI_API_KEY and "
+        "AI_MODEL (and OPENAI_BASE_URL for a non-OpenAI endpoint) and restart it."
+    ),
+    "ai.solved_by_owner_only": W(
+        "Only the member who opened ticket #{ticket_id} can mark an answer as the solution. "
+        "Staff can resolve the ticket.",
+        discord="Only the member who opened ticket #{ticket_id} can mark an answer as the "
+        "solution. Staff can use `/ticket resolve`.",
+    ),
+    "ai.draft_empty": W(
+        "is empty; ask for a new draft", discord="is empty; run `/ticket suggest` again"
+    ),
+    "ai.daily_cap": W(
+        "This server has used its {cap} AI answers for today (the count restarts at midnight "
+        "UTC). Please write this reply yourself."
+    ),
+    "ai.draft_unavailable": W(
+        "The AI couldn't draft a reply right now ({reason}). Try again in a moment, or write "
+        "the reply yourself."
+    ),
+    # Raised by the Discord front end itself (`/admin ai-knowledge`).
+    "knowledge.not_text_file": W("must be a plain-text file (.txt or .md)"),
+    "knowledge.not_utf8": W("must be UTF-8 text"),
+    "knowledge.empty": W("is empty; to remove the knowledge, run the command without a file"),
+    # -- admin (raised by the Discord front end itself) ---------------------------------------
+    "admin.not_text_channel": W("must be a text channel"),
+    "admin.other_server": W("this button belongs to another server"),
+    # -- staff tools: tags, staff notes, blocks (SPEC §12) ---------------------------------
+    "staff_only.tags": W("Only staff can use tags."),
+    "staff_only.notes": W("Only staff can add or read staff notes."),
+    "tag.admin_only": W(
+        "Only server admins (Manage Server permission) can create, edit or delete tags; "
+        "staff can use them.",
+        discord="Only server admins (Manage Server permission) can create, edit or delete "
+        "tags; staff can post them with `/tag use`.",
+    ),
+    "tag.not_found": W(
+        "There is no tag named “{name}” on this server.",
+        discord="There is no tag named “{name}” on this server. `/tag list` shows them all.",
+    ),
+    "tag.name_taken": W(
+        "a tag named “{name}” already exists; pick another name or edit that tag",
+        discord="a tag named “{name}” already exists; pick another name or change it with "
+        "`/tag edit`",
+    ),
+    "tag.limit": W("This server has {limit} tags, the most it can keep; delete one first."),
+    "tag.gone": W(
+        "This tag was deleted meanwhile, so nothing was changed.",
+        discord="This tag was deleted meanwhile, so nothing was changed. Create it again with "
+        "`/tag create`.",
+    ),
+    # Raised by the Discord front end itself.
+    "tag.here_only": W(
+        "A tag is posted in a ticket's thread; run this there.",
+        discord="`/tag use` posts in a ticket's thread; run it there.",
+    ),
+    "block.member_blocked": W(
+        "You are blocked from opening tickets and submitting forms on this server. If you "
+        "think this is a mistake, ask a server admin."
+    ),
+    "block.role_blocked": W(
+        "One of your roles is blocked from opening tickets and submitting forms on this "
+        "server. If you think this is a mistake, ask a server admin.",
+        discord="Your role {role_id:role} is blocked from opening tickets and submitting forms "
+        "on this server. If you think this is a mistake, ask a server admin.",
+    ),
+    "block.not_blocked_member": W(
+        "That member is not blocked.",
+        discord="{target_id:user} is not blocked. `/admin blocked` lists who is.",
+    ),
+    "block.not_blocked_role": W(
+        "That role is not blocked.",
+        discord="{target_id:role} is not blocked. `/admin blocked` lists what is.",
+    ),
+    "block.self": W("you can't block yourself"),
+    "block.everyone": W(
+        "the everyone role can't be blocked (that would block the whole server); block "
+        "members one by one"
+    ),
+    "block.staff_role": W(
+        "is a staff role, and staff are never blocked by a role",
+        discord="{role_id:role} is a staff role, and staff are never blocked by a role",
+    ),
+    # -- forms and submissions ------------------------------------------------------------
+    "form.not_found": W(
+        "Form #{form_id} was not found.",
+        discord="Form #{form_id} was not found. `/forms list` shows the forms you can fill in.",
+    ),
+    "form.closed": W("“{title}” is closed and isn't taking submissions right now."),
+    "form.role_required": W(
+        "“{title}” is only for members with a role you don't have.",
+        discord="“{title}” is only for members with the {role_id:role} role.",
+    ),
+    "form.used_up": W(
+        "You have used {used} of {allowed} submissions for “{title}”. Ask staff if you need "
+        "another."
+    ),
+    "form.answers_invalid": W("{count} answers need fixing"),
+    "submission.not_found": W("Submission #{submission_id} was not found."),
+    "submission.not_yours": W(
+        "Submission #{submission_id} is someone else's; only staff can see it."
+    ),
+    "submission.own": W("You can't review your own submission; ask another staff member."),
+    "submission.already_reviewed": W(
+        "Submission #{submission_id} was already {status}; nothing was changed."
+    ),
+    "submission.already_reviewed_by": W(
+        "Submission #{submission_id} was already {status} by another reviewer; nothing was "
+        "changed.",
+        discord="Submission #{submission_id} was already {status} by {reviewer_id:user}; "
+        "nothing was changed.",
+    ),
+    # Raised by the Discord front end itself.
+    "form.pick": W("pick a form from the list (or give its number, like 3)"),
+    "definition.file_too_large": W("too large (at most {kb} KB); is it the right file?"),
+    # -- a member's answers to a form (core.form_answers) ---------------------------------
+    "answer.not_a_mapping": W("must map question ids to answers"),
+    "answer.one_line": W("must be one line"),
+    "answer.too_short": W("must be at least {min} characters (got {length})"),
+    "answer.number": W("must be a number, like 42 or 3.5"),
+    "answer.number_between": W("must be a number between {low} and {high}"),
+    "answer.number_at_least": W("must be a number of at least {low}"),
+    "answer.number_at_most": W("must be a number of at most {high}"),
+    "answer.email": W("must be an email address, like name@example.com"),
+    "answer.url": W("must be a web link starting with http:// or https://"),
+    "answer.choice": W("must be one of: {choices:some}"),
+    "answer.options": W("must be a list of options from: {choices:some}"),
+    "answer.not_an_option": W("{option!r} is not an option; pick from: {choices:some}"),
+    "answer.checkbox": W("must be checked or unchecked (true or false)"),
+    "answer.must_be_checked": W("must be checked"),
+    "answer.file": W("must be an uploaded file"),
+    "answer.too_many_files": W("at most {max} files"),
+    "answer.unknown_question": W(
+        "is not a question of this form (it may have changed; start again)",
+        discord="is not a question of this form (it may have changed; start again with "
+        "`/forms submit`)",
+    ),
+    # -- an uploaded form definition (core.form_schema) -------------------------------------
+    "definition.invalid": W("{count} problems:"),
+    "definition.too_large": W("too large (at most {kb} KB)"),
+    "definition.not_utf8": W("not UTF-8 text; save the file as UTF-8"),
+    "definition.bad_json_at": W("not valid JSON (line {line}, column {column}: {detail})"),
+    "definition.bad_json": W("not valid JSON ({detail})"),
+    "definition.not_a_json_object": W("must be a JSON object {{...}} with a title and questions"),
+    "definition.unknown_key": W("unknown key; allowed keys: {allowed:list}"),
+    "definition.unknown_key_like": W(
+        "unknown key (did you mean {like!r}?); allowed keys: {allowed:list}"
+    ),
+    "definition.other": W("{detail}"),
+    "definition.max_characters": W("at most {max} characters"),
+    "definition.min_items": W("must have at least {min} item(s)"),
+    "definition.max_items": W("must have at most {max} items"),
+    "definition.not_text": W("must be text (in double quotes)"),
+    "definition.not_bool": W("must be true or false"),
+    "definition.not_whole_number": W("must be a whole number"),
+    "definition.not_list": W("must be a list [...]"),
+    "definition.not_object": W("must be an object {{...}}"),
+    "definition.snowflake": W('must be a Discord id like "123456789012345678", or null'),
+    "definition.number": W("must be a number"),
+    "definition.question_id": W('use lowercase letters, digits, _ and - only (like "your_age")'),
+    "definition.no_placeholder": W("not used by {kind} questions; remove it"),
+    "definition.text_only": W("only for short_text and paragraph questions"),
+    "definition.number_only": W("only for number questions"),
+    "definition.below_minimum": W("must not be less than {key} ({minimum})"),
+    "definition.choices_required": W(
+        "required for {kind} questions: a list of {min} to {max} options"
+    ),
+    "definition.choices_only": W("only for choice and multi_choice questions"),
+    "definition.duplicate_id": W("duplicate id {id!r} (also used by questions[{first}])"),
+}
+
+
+class _Formatter(string.Formatter):
+    """`str.format` plus the specs above, for one front end's variant of the sentences."""
+
+    def __init__(self, *, discord: bool) -> None:
+        self.discord = discord
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "user":
+            return f"<@{value}>"
+        if format_spec == "role":
+            return f"<@&{value}>"
+        if format_spec == "label":
+            return FEATURE_LABELS.get(value, str(value))
+        if format_spec == "words":
+            return str(value).replace("_", " ")
+        if format_spec == "list":
+            return ", ".join(str(item) for item in value)
+        if format_spec == "some":
+            shown = ", ".join(str(item) for item in value[:CHOICES_SHOWN])
+            if len(value) <= CHOICES_SHOWN:
+                return shown
+            return self.fill("list.some_more", shown=shown, count=len(value) - CHOICES_SHOWN)
+        return super().format_field(value, format_spec)
+
+    def fill(self, code: str, /, **params: Any) -> str:
+        wording = CATALOGUE.get(code)
+        if wording is None:  # a code nobody worded yet: say something, never crash
+            return str(Message(code, **params))
+        template = (wording.discord or wording.text) if self.discord else wording.text
+        return self.vformat(template, (), params)
+
+    def say(self, message: Message) -> str:
+        return self.fill(message.code, **message.params)
+
+    def error(self, error: DomainError) -> str:
+        if isinstance(error, FormAnswersInvalid):
+            return "\n".join(
+                self.fill("field", field=error.labels[qid], rule=self.say(rule))
+                for qid, rule in error.errors.items()
+            )
+        if isinstance(error, DefinitionInvalid):
+            rule = self._problems(error)
+        else:
+            rule = self.say(error.message)
+        if isinstance(error, InvalidInput):
+            return self.fill("field", field=error.field, rule=rule)
+        return rule
+
+    def _problems(self, error: DefinitionInvalid) -> str:
+        lines = [
+            self.fill("field", field=path, rule=self.say(rule))
+            for path, rule in error.errors[:PROBLEMS_SHOWN]
+        ]
+        if len(error.errors) > PROBLEMS_SHOWN:
+            lines.append(self.fill("list.more", count=len(error.errors) - PROBLEMS_SHOWN))
+        if len(lines) == 1:
+            return lines[0]
+        items = [self.fill("list.item", line=line) for line in lines]
+        return "\n".join([self.say(error.message), *items])
+
+
+_DISCORD = _Formatter(discord=True)
+_PLAIN = _Formatter(discord=False)
+
+
+def say(message: Message) -> str:
+    """The message as Discord shows it."""
+    return _DISCORD.say(message)
+
+
+def say_plain(message: Message) -> str:
+    """The same sentence without Discord syntax (what another front end would show)."""
+    return _PLAIN.say(message)
+
+
+def error_text(error: DomainError, *, plain: bool = False) -> str:
+    """A refusal as one text: the field and its rule, or every problem of a form's answers
+    or definition, each worded from the catalogue."""
+    return (_PLAIN if plain else _DISCORD).error(error)
