@@ -8,10 +8,12 @@ row is claimed by one process only, and the others pass it by instead of waiting
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from core.models import CloseWork
+from storage.postgres.held_guilds import guild_list
 from storage.postgres.rows import Repository
 
 
@@ -21,6 +23,14 @@ def _work(row: Any) -> CloseWork:
         done=row["done"],
         attempts=row["attempts"],
         due_at=row["due_at"],
+    )
+
+
+def _of_held_guilds(parameter: int) -> str:
+    """close_work rows whose ticket belongs to the guilds in `$parameter` (NULL: any)."""
+    return (
+        f"(${parameter}::bigint[] IS NULL OR ticket_id IN (SELECT id FROM tickets"
+        f" WHERE guild_id = ANY(${parameter}::bigint[])))"
     )
 
 
@@ -46,21 +56,32 @@ class PgCloseWork(Repository):
         )
         return None if row is None else _work(row)
 
-    async def any_due(self, now: datetime) -> bool:
+    async def any_due(self, now: datetime, *, guild_ids: Collection[int] | None = None) -> bool:
         return bool(
             await self._db.fetchval(
-                "SELECT EXISTS (SELECT 1 FROM close_work WHERE due_at <= $1)", now
+                "SELECT EXISTS (SELECT 1 FROM close_work WHERE due_at <= $1"
+                f" AND {_of_held_guilds(2)})",
+                now,
+                guild_list(guild_ids),
             )
         )
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[CloseWork]:
+    async def claim_due(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        *,
+        guild_ids: Collection[int] | None = None,
+    ) -> list[CloseWork]:
         rows = await self._db.fetch(
             "UPDATE close_work SET due_at = $2, attempts = attempts + 1 WHERE ticket_id IN"
-            " (SELECT ticket_id FROM close_work WHERE due_at <= $1 ORDER BY due_at LIMIT $3"
-            " FOR UPDATE SKIP LOCKED) RETURNING *",
+            f" (SELECT ticket_id FROM close_work WHERE due_at <= $1 AND {_of_held_guilds(4)}"
+            " ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *",
             now,
             lease_until,
             limit,
+            guild_list(guild_ids),
         )
         return sorted((_work(row) for row in rows), key=lambda work: work.ticket_id)
 

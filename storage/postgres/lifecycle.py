@@ -7,11 +7,13 @@ the ticket) makes the reminder or the auto-close a no-op, on any process.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from core.models import Ticket
+from storage.postgres.held_guilds import guild_list, held_guilds
 from storage.postgres.rows import Repository, affected
-from storage.postgres.tickets import ticket_from_row
+from storage.postgres.ticket_rows import ticket_from_row
 
 # Each guild's own hours decide what is due, in SQL, so a server with many long-waiting
 # tickets can never crowd the others out of a sweep. Defaults match guild_settings'.
@@ -22,7 +24,11 @@ _TICKETING_ON = (
 )
 _DUE = (
     "SELECT t.* FROM tickets AS t LEFT JOIN guild_settings AS g ON g.guild_id = t.guild_id"
-    " WHERE t.status = 'pending' AND {condition} AND " + _TICKETING_ON + " ORDER BY t.id LIMIT $2"
+    " WHERE t.status = 'pending' AND {condition} AND "
+    + held_guilds("t.guild_id", 3)
+    + " AND "
+    + _TICKETING_ON
+    + " ORDER BY t.id LIMIT $2"
 )
 _REMINDER_DUE = (
     "t.reminded_at IS NULL AND t.status_changed_at"
@@ -37,12 +43,22 @@ _CLOSE_DUE = (
 class PgInactivity(Repository):
     """core.ports.InactivityRepository (and InactivityReads, on the pool)."""
 
-    async def due_for_reminder(self, now: datetime, limit: int = 500) -> list[Ticket]:
-        rows = await self._db.fetch(_DUE.format(condition=_REMINDER_DUE), now, limit)
-        return [ticket_from_row(row) for row in rows]
+    async def due_for_reminder(
+        self, now: datetime, limit: int = 500, *, guild_ids: Collection[int] | None = None
+    ) -> list[Ticket]:
+        return await self._due(_REMINDER_DUE, now, limit, guild_ids)
 
-    async def due_for_close(self, now: datetime, limit: int = 500) -> list[Ticket]:
-        rows = await self._db.fetch(_DUE.format(condition=_CLOSE_DUE), now, limit)
+    async def due_for_close(
+        self, now: datetime, limit: int = 500, *, guild_ids: Collection[int] | None = None
+    ) -> list[Ticket]:
+        return await self._due(_CLOSE_DUE, now, limit, guild_ids)
+
+    async def _due(
+        self, condition: str, now: datetime, limit: int, guild_ids: Collection[int] | None
+    ) -> list[Ticket]:
+        rows = await self._db.fetch(
+            _DUE.format(condition=condition), now, limit, guild_list(guild_ids)
+        )
         return [ticket_from_row(row) for row in rows]
 
     async def mark_reminded(self, ticket: Ticket, now: datetime) -> bool:

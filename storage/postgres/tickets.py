@@ -14,20 +14,18 @@ Race-freedom, rule by rule (each kept by PostgreSQL itself, so it holds across p
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Unpack
 
 from core.models import Attachment, AuthorKind, Department, Priority, Reply, Status, Ticket
 from core.ports.tickets import LiveThread, TicketChanges
-from storage.postgres.rows import Repository, affected
+from storage.postgres.held_guilds import guild_list, held_guilds
+from storage.postgres.rows import Repository
+from storage.postgres.thread_waits import PgThreadWaits
+from storage.postgres.ticket_rows import ticket_from_row
 
 UPDATABLE = TicketChanges.__optional_keys__
-_TICKET_FIELDS = tuple(Ticket.model_fields)
-
-
-def ticket_from_row(row: Any) -> Ticket:
-    return Ticket(**{name: row[name] for name in _TICKET_FIELDS})
 
 
 def reply_from_row(row: Any) -> Reply:
@@ -44,7 +42,7 @@ def reply_from_row(row: Any) -> Reply:
     )
 
 
-class PgTickets(Repository):
+class PgTickets(PgThreadWaits):
     """core.ports.TicketRepository (and TicketReads, on the pool)."""
 
     async def insert(
@@ -58,11 +56,14 @@ class PgTickets(Repository):
         department: Department,
         ai_active: bool,
         now: datetime,
+        thread_attempts: int = 0,
+        thread_retry_at: datetime | None = None,
     ) -> Ticket:
         row = await self._db.fetchrow(
             "INSERT INTO tickets (guild_id, owner_id, subject, message, status, priority,"
-            " department, ai_active, created_at, updated_at, status_changed_at)"
-            " VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $8, $8) RETURNING *",
+            " department, ai_active, created_at, updated_at, status_changed_at,"
+            " thread_attempts, thread_retry_at)"
+            " VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $8, $8, $9, $10) RETURNING *",
             guild_id,
             owner_id,
             subject,
@@ -71,6 +72,8 @@ class PgTickets(Repository):
             department,
             ai_active,
             now,
+            thread_attempts,
+            thread_retry_at or now,
         )
         return ticket_from_row(row)
 
@@ -183,16 +186,19 @@ class PgTickets(Repository):
         values = [row[0] for row in rows]
         return sum(values) / len(values)
 
-    async def live_threads(self, *, after_id: int, limit: int) -> list[LiveThread]:
+    async def live_threads(
+        self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
+    ) -> list[LiveThread]:
         """(ticket id, thread id, mirrored up to) of unclosed tickets with a thread, paged
         by id along the partial index tickets_live."""
         rows = await self._db.fetch(
             "SELECT id, thread_id, COALESCE(mirrored_to,"
             " (SELECT MAX(message_id) FROM replies WHERE ticket_id = tickets.id))"
             " FROM tickets WHERE status <> 'closed' AND thread_id IS NOT NULL AND id > $1"
-            " ORDER BY id LIMIT $2",
+            f" AND {held_guilds('guild_id', 3)} ORDER BY id LIMIT $2",
             after_id,
             limit,
+            guild_list(guild_ids),
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
@@ -213,12 +219,6 @@ class PgTickets(Repository):
             thread_id,
             message_id,
         )
-
-    async def delete_threadless_before(self, cutoff: datetime) -> int:
-        status = await self._db.execute(
-            "DELETE FROM tickets WHERE thread_id IS NULL AND created_at < $1", cutoff
-        )
-        return affected(status)
 
 
 class PgReplies(Repository):

@@ -17,19 +17,12 @@ from typing import Any
 
 import pytest
 
-from core.settings import Settings
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import open_ticket, set_up
 from tests.e2e.shard_helpers import COUNT, shard_env, wait_identified
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.driver import Desk
 from tests.fakes.discord.shards import join_guild_on_shard, shard_of
-
-# Enabled by the PostgreSQL store (wiring.open_store choosing it for DATABASE_URL).
-pytestmark = pytest.mark.skipif(
-    "DATABASE_URL" not in Settings.model_fields,
-    reason="needs the PostgreSQL store (branch pg): Settings has no DATABASE_URL yet",
-)
 
 HOUR = 3600
 REMINDED = 49 * HOUR

@@ -32,7 +32,7 @@ class Desk:
     def __init__(self, store: PostgresStore, clock: ManualClock) -> None:
         self.store = store
         self.guilds = GuildService(store, clock, ai_configured=True)
-        self.tickets = TicketService(store, self.guilds, clock, ai_configured=True)
+        self.tickets = TicketService(store, self.guilds, clock)
         self.forms = FormService(store, self.guilds, clock)
 
 
@@ -78,7 +78,7 @@ async def test_a_double_clicked_create_makes_one_ticket(desks):
     # The default 30 s cooldown: every click after the first is refused.
     results = await race(desks, lambda d, _: create(d))
     assert outcomes(results) == {"ok": 1, "LimitReached": RACERS - 1}
-    assert all("You just opened ticket" in str(r) for r in results if isinstance(r, Exception))
+    assert all(r.code == "ticket.cooldown" for r in results if isinstance(r, Exception))
 
 
 async def test_members_do_not_wait_on_each_others_caps(desks):
@@ -97,7 +97,7 @@ async def test_one_decision_per_submission(desks):
     assert outcomes(results) == {"ok": 1, "InvalidTransition": RACERS - 1}
     decided = next(r for r in results if not isinstance(r, Exception))
     refusal = next(r for r in results if isinstance(r, InvalidTransition))
-    assert f"<@{decided.reviewer_id}>" in str(refusal)  # who decided first
+    assert refusal.params["reviewer_id"] == decided.reviewer_id  # who decided first
     stored = await desks[1].store.reads.submissions.get(submission.id)
     assert (stored.status, stored.reviewer_id) == (decided.status, decided.reviewer_id)
 
