@@ -25,6 +25,12 @@ COPIED: dict[str, tuple[str, ...]] = {
     "feedback": ("ticket_id",),
     "close_work": ("ticket_id",),
     "ai_daily_usage": ("guild_id", "day"),
+    "tags": ("id",),
+    "staff_notes": ("id",),
+    "blocks": ("guild_id", "kind", "target_id"),
+    "ticket_participants": ("ticket_id", "kind", "target_id"),
+    "close_requests": ("id",),
+    "support_hours": ("guild_id",),
 }
 # Kept by triggers on PostgreSQL: rebuilt as the rows above go in, then checked against
 # a fresh count of those rows (zero counters left by deletions aside).
@@ -44,7 +50,15 @@ DERIVED: dict[str, tuple[str, str]] = {
     ),
 }
 # Ids handed out by an identity column: the next one must follow the copied ones.
-IDENTITIES = ("tickets", "replies", "forms", "submissions")
+IDENTITIES = (
+    "tickets",
+    "replies",
+    "forms",
+    "submissions",
+    "tags",
+    "staff_notes",
+    "close_requests",
+)
 # Bookkeeping of each engine, not desk data.
 OWN_TABLES = {"sqlite_sequence", "schema_migrations"}
 

@@ -31,6 +31,9 @@ GUILD_TABLES = (
     "department_roles",
     "guild_settings",
     "ai_daily_usage",
+    "support_hours",  # people added and close requests go with their tickets
+    "tags",
+    "blocks",
 )
 
 
@@ -97,7 +100,8 @@ class PgGuilds(Repository):
         )
 
     async def forget(self, guild_id: int) -> dict[str, int]:
-        """Delete every row of one guild (replies and submissions go by cascade)."""
+        """Delete every row of one guild (replies, staff notes and submissions go by
+        cascade)."""
         await self._db.execute(
             "SELECT 1 FROM guild_settings WHERE guild_id = $1 FOR UPDATE", guild_id
         )

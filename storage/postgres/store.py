@@ -20,14 +20,17 @@ may have committed): the caller gets StorageUnavailable and the member tries aga
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
 
 from core.ports.store import MigrationError, StorageUnavailable, Work
+from storage.postgres.advisory_lock import advisory_lock
 from storage.postgres.ai import PgAIUsage
 from storage.postgres.closing import PgCloseWork
 from storage.postgres.connection import (
@@ -38,11 +41,13 @@ from storage.postgres.connection import (
     is_connection_lost,
     masked,
 )
+from storage.postgres.desk_tools import PgCloseRequests, PgParticipants, PgSupportHours
 from storage.postgres.forms import PgForms, PgSubmissions
 from storage.postgres.guilds import PgGuilds
 from storage.postgres.health import unreachable_line
 from storage.postgres.lifecycle import PgFeedback, PgInactivity
 from storage.postgres.migrations import MIGRATIONS_DIR, apply_migrations
+from storage.postgres.staff import PgBlocks, PgNotes, PgTags
 from storage.postgres.tickets import PgReplies, PgTickets
 
 log = logging.getLogger(__name__)
@@ -65,13 +70,19 @@ class PgRepositories:
 
     __slots__ = (
         "ai_usage",
+        "blocks",
+        "close_requests",
         "close_work",
         "feedback",
         "forms",
         "guilds",
         "inactivity",
+        "notes",
+        "participants",
         "replies",
         "submissions",
+        "support_hours",
+        "tags",
         "tickets",
     )
 
@@ -85,6 +96,12 @@ class PgRepositories:
         self.close_work = PgCloseWork(db, in_unit=in_unit)
         self.feedback = PgFeedback(db, in_unit=in_unit)
         self.ai_usage = PgAIUsage(db, in_unit=in_unit)
+        self.participants = PgParticipants(db, in_unit=in_unit)
+        self.close_requests = PgCloseRequests(db, in_unit=in_unit)
+        self.support_hours = PgSupportHours(db, in_unit=in_unit)
+        self.tags = PgTags(db, in_unit=in_unit)
+        self.notes = PgNotes(db, in_unit=in_unit)
+        self.blocks = PgBlocks(db, in_unit=in_unit)
 
 
 class _CommitUnknown(Exception):
@@ -136,6 +153,14 @@ class PostgresStore:
     async def close(self) -> None:
         """Waits for units of work in flight, then closes every connection."""
         await self.pool.close()
+
+    @contextlib.asynccontextmanager
+    async def shared_lock(self, key: int) -> AsyncIterator[None]:
+        """core.ports.SharedLock: a session-level pg_advisory_lock on a pooled connection
+        held until the block ends (storage/postgres/advisory_lock.py); every process on
+        this database sees it, and a dead process's connection takes its locks along."""
+        async with advisory_lock(self.pool, key):
+            yield
 
     @property
     def reads(self) -> PgRepositories:
