@@ -56,6 +56,22 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TEST_CLOCK_OFFSET_FILE", "TICKETDESK_CLOCK_OFFSET_FILE"),
     )
 
+    # HTTP API (SPEC §8): off unless API_PORT is set; served inside the bot process (or by
+    # `python -m api` with a database several processes can share).
+    API_PORT: int | None = Field(default=None, ge=1, le=65535)
+    API_HOST: str = "127.0.0.1"
+    # How many API requests one credential may make per window (a fixed window, counted in
+    # the database so every process shares it).
+    API_RATE_LIMIT: int = Field(default=120, ge=1, le=100000)
+    API_RATE_WINDOW_SECONDS: int = Field(default=60, ge=1, le=3600)
+    # Web dashboard (SPEC §9): served by the same HTTP server; all optional here, the
+    # dashboard decides what it needs to run.
+    DASHBOARD_URL: str | None = None
+    DISCORD_CLIENT_ID: int | None = None
+    DISCORD_CLIENT_SECRET: SecretStr | None = None
+    SESSION_SECRET: SecretStr | None = None
+    DISCORD_OAUTH_URL: str = "https://discord.com/oauth2/authorize"
+
     @field_validator("DISCORD_TOKEN")
     @classmethod
     def _token_not_blank(cls, value: SecretStr) -> SecretStr:
@@ -86,7 +102,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a positive Discord server id")
         return value
 
-    @field_validator("DISCORD_API_BASE", "OPENAI_BASE_URL")
+    @field_validator("DISCORD_API_BASE", "OPENAI_BASE_URL", "DASHBOARD_URL", "DISCORD_OAUTH_URL")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
@@ -99,6 +115,10 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("ws://", "wss://")):
             raise ValueError("must start with ws:// or wss://")
         return value
+
+    @property
+    def api_enabled(self) -> bool:
+        return self.API_PORT is not None
 
     @property
     def ai_configured(self) -> bool:
