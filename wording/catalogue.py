@@ -238,6 +238,29 @@ CATALOGUE: dict[str, Wording] = {
         discord="is not a question of this form (it may have changed; start again with "
         "`/forms submit`)",
     ),
+    # -- integrations: API keys and webhooks (core.api_keys, core.webhooks) -----------------
+    "api_key.name_taken": W(
+        "a key named “{name}” already exists; pick another name or revoke that key first"
+    ),
+    "api_key.not_found": W(
+        "No API key named “{name}” exists on this server.",
+        discord="No API key named “{name}” exists on this server. `/admin api-key list` shows "
+        "the keys.",
+    ),
+    "api_key.too_many": W(
+        "This server already has {max} API keys; revoke one before creating another."
+    ),
+    "webhook.url": W("must be a web address starting with http:// or https://"),
+    "webhook.url_credentials": W("must not contain a user name or password"),
+    "webhook.url_private": W(
+        "points at a private or local address; use the receiver's public address"
+    ),
+    "webhook.unknown_event": W("{event!r} is not an event; pick from: {choices:list}"),
+    "webhook.too_many": W("This server already has {max} webhooks; remove one first."),
+    "webhook.not_found": W(
+        "Webhook #{webhook_id} was not found.",
+        discord="Webhook #{webhook_id} was not found. `/admin webhook list` shows the webhooks.",
+    ),
     # -- an uploaded form definition (core.form_schema) -------------------------------------
     "definition.invalid": W("{count} problems:"),
     "definition.too_large": W("too large (at most {kb} KB)"),
