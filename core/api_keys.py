@@ -1,7 +1,7 @@
 """Server keys for the HTTP API (SPEC §8): created by an admin, shown once, kept as a hash.
 
 A key reads `tdk_<prefix>_<secret>`. The prefix is public (it finds the key's row, and
-`/admin api-key list` shows it so admins can tell keys apart); only the SHA-256 of the whole
+the list of keys shows it so admins can tell keys apart); only the SHA-256 of the whole
 key is stored, and a presented key is checked against it in constant time. Keys are never
 logged. A key gives staff access to its own server's desk and nothing else.
 """

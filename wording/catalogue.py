@@ -261,6 +261,32 @@ CATALOGUE: dict[str, Wording] = {
         "Webhook #{webhook_id} was not found.",
         discord="Webhook #{webhook_id} was not found. `/admin webhook list` shows the webhooks.",
     ),
+    # -- the HTTP API's own refusals (api/) ---------------------------------------------------
+    "api.no_credential": W(
+        "No credential: send a server key as 'Authorization: Bearer <key>'. A server admin "
+        "creates keys in Discord."
+    ),
+    "api.bad_credential": W(
+        "This credential is not valid: the key may have been revoked or copied incompletely."
+    ),
+    "api.rate_limited": W(
+        "Too many requests with this credential; try again in {retry_after} seconds."
+    ),
+    "api.too_large": W("The request body is too large (at most {kb} KiB)."),
+    "api.no_such_path": W("There is no such endpoint; see /api/docs for the ones there are."),
+    "api.method_not_allowed": W("This endpoint does not take that method; see /api/docs."),
+    "api.internal": W("Something went wrong on our side; it has been logged. Try again later."),
+    "api.invalid": W("is not valid"),
+    "api.bad_json": W("must be a JSON object in UTF-8"),
+    "api.not_an_object": W("must be a JSON object"),
+    "api.unknown_field": W("is not a field of this request"),
+    "api.whole_number": W("must be a whole number"),
+    "api.snowflake": W('must be a Discord id like "123456789012345678"'),
+    "api.user_id_required": W("is required with a server key: the member this is for"),
+    "api.user_id_key_only": W("Only a server key can act for another member."),
+    "api.not_a_member": W("{user_id} is not a member of this server"),
+    "api.update_empty": W("give a reply, a status, or both"),
+    "api.reason_without_close": W('only goes with "status": "closed"'),
     # -- an uploaded form definition (core.form_schema) -------------------------------------
     "definition.invalid": W("{count} problems:"),
     "definition.too_large": W("too large (at most {kb} KB)"),
