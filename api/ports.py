@@ -28,11 +28,8 @@ class DiscordSide(Protocol):
         """A ticket was opened and waits for its Discord thread."""
 
     def work_queued(self) -> None:
-        """Discord work (a reply to post, a submission to review) or a webhook delivery was
+        """Discord work (a reply to post, a submission to review, a close to finish) was
         queued in the database."""
-
-    def ticket_closed(self, ticket_id: int) -> None:
-        """A ticket was closed: its thread is to be archived, its transcript posted."""
 
     async def member(self, guild_id: int, user_id: int) -> MemberFacts | None:
         """The member, or None if they are not in that server."""
@@ -46,9 +43,6 @@ class NoDiscordSide:
         return None
 
     def work_queued(self) -> None:
-        return None
-
-    def ticket_closed(self, ticket_id: int) -> None:
         return None
 
     async def member(self, guild_id: int, user_id: int) -> MemberFacts | None:
