@@ -78,7 +78,7 @@ class Caller:
         """Who the call acts as, and their roles: the member named by `user_id` (server
         keys only), else the principal itself."""
         principal = self.principal
-        if user_id is None or user_id == "":
+        if user_id is None:
             if member_required and principal.server_key:
                 raise InvalidInput("user_id", "api.user_id_required")
             return principal.actor, principal.role_ids

@@ -27,9 +27,13 @@ async def known_query_parameters(request: Request) -> None:
     if not isinstance(route, APIRoute):
         return
     taken = _query_names(route.dependant)
-    for name in request.query_params:
+    seen: set[str] = set()
+    for name, _ in request.query_params.multi_items():
         if name not in taken and name not in ALWAYS_ALLOWED:
             raise InvalidInput(name[:40] or "query", "api.unknown_parameter")
+        if name in seen:  # which one would count? refuse rather than guess
+            raise InvalidInput(name[:40], "api.repeated_parameter")
+        seen.add(name)
 
 
 class BodyLimit:

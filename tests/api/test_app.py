@@ -163,3 +163,5 @@ async def test_filters_must_be_known_values_and_parameters(api):
         "error": "stauts: is not a parameter of this endpoint",
         "field": "stauts",
     }
+    twice = await api.http.get("/api/tickets?status=open&status=closed", headers=api.auth())
+    assert twice.json() == {"error": "status: is given more than once", "field": "status"}
