@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from api.app import create_app
 from api.ports import MemberFacts
@@ -46,6 +47,7 @@ class RecordingDiscordSide:
 
 @dataclass
 class Api:
+    app: FastAPI
     http: httpx.AsyncClient
     services: Services
     discord: RecordingDiscordSide
@@ -87,5 +89,5 @@ async def api(settings: Settings) -> AsyncIterator[Api]:
     app = create_app(services, settings, discord)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://desk.test") as http:
-        yield Api(http, services, discord, clock, key)
+        yield Api(app, http, services, discord, clock, key)
     await store.close()

@@ -165,3 +165,50 @@ async def test_filters_must_be_known_values_and_parameters(api):
     }
     twice = await api.http.get("/api/tickets?status=open&status=closed", headers=api.auth())
     assert twice.json() == {"error": "status: is given more than once", "field": "status"}
+
+
+class CookieSessions:
+    """What the dashboard plugs in (issue 17): a session acting as one member, staff or
+    not by their roles. Here the cookie simply names the member."""
+
+    async def authenticate(self, request):
+        from api.context import Principal
+        from core.models import Actor
+
+        user = request.cookies.get("session")
+        if user is None:
+            return None
+        staff = int(user) == BOB_STAFF
+        return Principal(
+            guild_id=GUILD,
+            actor=Actor(user_id=int(user), guild_id=GUILD, is_staff=staff),
+            role_ids=frozenset(),
+            bucket=f"session:{user}",
+            label="the web dashboard",
+            server_key=False,
+        )
+
+
+async def test_a_second_kind_of_credential_acts_as_its_member(api):
+    from api.auth import add_authenticator
+
+    add_authenticator(api.app, CookieSessions())
+    for who in (ALICE, BOB_STAFF):
+        await api.http.post(
+            "/api/tickets/create",
+            json={"subject": "a", "message": "b", "user_id": who},
+            headers=api.auth(),
+        )
+    alice = {"Cookie": f"session={ALICE}"}
+    mine = await api.http.get("/api/tickets", headers=alice)
+    assert mine.status_code == 200 and mine.json()["total"] == 1
+    assert (await api.http.get("/api/tickets/stats", headers=alice)).status_code == 403
+    assert (await api.http.get("/api/tickets/2", headers=alice)).status_code == 403
+    named = await api.http.get(f"/api/tickets?user_id={BOB_STAFF}", headers=alice)
+    assert named.status_code == 403  # only a server key may act for someone else
+    created = await api.http.post(
+        "/api/tickets", json={"subject": "mine", "message": "too"}, headers=alice
+    )
+    assert created.status_code == 201 and created.json()["ticket"]["owner_id"] == str(ALICE)
+    staff = await api.http.get("/api/tickets", headers={"Cookie": f"session={BOB_STAFF}"})
+    assert staff.json()["total"] == 3
