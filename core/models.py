@@ -64,6 +64,9 @@ class Actor(Frozen):
     guild_id: int
     is_staff: bool = False
     is_admin: bool = False
+    # The roles the member holds now (blocked roles are checked against them); empty for
+    # the system actor and for actors built without a member behind them.
+    role_ids: frozenset[int] = frozenset()
 
 
 class Ticket(Frozen):
@@ -157,6 +160,7 @@ class TicketStats(Frozen):
     median_first_response_seconds: float | None
     ratings_count: int = 0
     average_rating: float | None = None
+    opened_outside_hours: int = 0  # tickets opened outside the support hours (ever)
 
     @property
     def total(self) -> int:

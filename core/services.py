@@ -8,16 +8,22 @@ from dataclasses import dataclass
 from core.ai import OpenAIResponder
 from core.ai_replies import AIReplyService
 from core.api_keys import ApiKeyService
+from core.blocks import BlockService
 from core.clock import Clock
+from core.close_requests import CloseRequestService
 from core.closing import CloseService
 from core.discord_jobs import DiscordJobService, queue_discord_work
 from core.events import ObservedStore
 from core.feedback import FeedbackService
 from core.forms import FormService
 from core.guilds import GuildService
+from core.notes import NoteService
+from core.participants import ParticipantService
 from core.ports import Store
 from core.rate_limits import RateLimiter
 from core.settings import Settings
+from core.support_hours import SupportHoursService
+from core.tags import TagService
 from core.tickets import TicketService
 from core.upkeep import InactivityService
 from core.webhooks import WebhookService, fan_out
@@ -40,6 +46,13 @@ class Services:
     rate_limits: RateLimiter
     webhooks: WebhookService
     discord_jobs: DiscordJobService
+    # The staff tools (SPEC §12).
+    tags: TagService
+    notes: NoteService
+    blocks: BlockService
+    participants: ParticipantService
+    close_requests: CloseRequestService
+    hours: SupportHoursService
 
 
 def make_responder(settings: Settings) -> OpenAIResponder | None:
@@ -90,4 +103,10 @@ def build_services(store: Store, settings: Settings, clock: Clock) -> Services:
             allow_private=settings.WEBHOOK_ALLOW_PRIVATE_URLS,
         ),
         discord_jobs=DiscordJobService(store, clock),
+        tags=TagService(store, tickets, clock),
+        notes=NoteService(store, guilds, clock),
+        blocks=BlockService(store, clock),
+        participants=ParticipantService(store, guilds, clock),
+        close_requests=CloseRequestService(store, guilds, tickets, clock),
+        hours=SupportHoursService(store, clock),
     )

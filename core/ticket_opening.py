@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from core.blocks import ensure_not_blocked
 from core.clock import Clock
 from core.errors import LimitReached, NotConfigured
 from core.guilds import GuildService, ensure_enabled
@@ -17,6 +18,7 @@ from core.models import (
     Ticket,
 )
 from core.ports import Store, UnitOfWork
+from core.support_hours import outside_hours
 from core.ticket_threads import THREAD_LEASE
 from core.validation import (
     MESSAGE_MAX,
@@ -65,6 +67,7 @@ class TicketOpening:
             config = await uow.guilds.config(actor.guild_id)
             if not config.is_set_up:
                 raise NotConfigured("ticket.not_set_up")
+            await ensure_not_blocked(uow.blocks, actor)
             open_count, latest = await uow.tickets.owner_activity(actor.guild_id, actor.user_id)
             self._check_member_limits(open_count, config.max_open_tickets)
             self._check_cooldown(latest, config.cooldown_seconds, now)
@@ -90,6 +93,8 @@ class TicketOpening:
                 message_id=None,
                 now=now,
             )
+            if await outside_hours(uow, actor.guild_id, now):  # for the statistics
+                await uow.support_hours.mark_opened_outside(ticket.id)
             return ticket
 
         ticket = await self._store.write(work)

@@ -12,6 +12,7 @@ import html
 from collections.abc import Sequence
 
 from core.models import AuthorKind, Reply, Ticket
+from core.staff_models import StaffNote
 
 STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;max-width:860px;margin:2em auto;padding:0 1em;color:#222}
@@ -20,6 +21,7 @@ dt{font-weight:600}.r{border-left:4px solid #ccc;padding:.3em .8em;margin:.8em 0
 .member{border-color:#5865f2}.staff{border-color:#3ba55d}.ai{border-color:#faa61a}
 .system{border-color:#999;color:#555}.meta{font-size:.85em;color:#666}
 .body{white-space:pre-wrap;word-wrap:break-word}
+.note{border-color:#ed4245;background:#fff4f4}
 """
 
 KIND_NAMES = {
@@ -38,7 +40,11 @@ def _author(reply: Reply) -> str:
     return "System" if reply.author_kind is AuthorKind.SYSTEM else f"user {reply.author_id}"
 
 
-def render_html(ticket: Ticket, replies: Sequence[Reply]) -> bytes:
+# Staff notes are only ever in the staff transcript (the log channel), under this heading.
+NOTES_HEADING = "Staff notes (staff only: never shown to the member)"
+
+
+def render_html(ticket: Ticket, replies: Sequence[Reply], notes: Sequence[StaffNote] = ()) -> bytes:
     e = html.escape
     facts = [
         ("Status", ticket.status.value),
@@ -69,11 +75,18 @@ def render_html(ticket: Ticket, replies: Sequence[Reply]) -> bytes:
             f"{KIND_NAMES[reply.author_kind]} · {_stamp(reply.created_at)}{edited}</div>"
             f"<div class=body>{e(reply.body)}</div>{files}</div>"
         )
+    if notes:
+        parts.append(f"<h2>{e(NOTES_HEADING)}</h2>")
+        parts.extend(
+            f'<div class="r note"><div class=meta>user {note.author_id} · staff note · '
+            f"{_stamp(note.created_at)}</div><div class=body>{e(note.body)}</div></div>"
+            for note in notes
+        )
     parts.append("</body></html>")
     return "\n".join(parts).encode("utf-8")
 
 
-def render_text(ticket: Ticket, replies: Sequence[Reply]) -> bytes:
+def render_text(ticket: Ticket, replies: Sequence[Reply], notes: Sequence[StaffNote] = ()) -> bytes:
     lines = [
         f"Ticket #{ticket.id}: {ticket.subject}",
         f"Status: {ticket.status.value}",
@@ -93,6 +106,12 @@ def render_text(ticket: Ticket, replies: Sequence[Reply]) -> bytes:
         lines.extend(f"  {line}" for line in reply.body.splitlines() or [""])
         lines.extend(f"  attachment: {a.filename} <{a.url}>" for a in reply.attachments)
         lines.append("")
+    if notes:
+        lines += [f"== {NOTES_HEADING} ==", ""]
+        for note in notes:
+            lines.append(f"[{_stamp(note.created_at)}] user {note.author_id} (staff note):")
+            lines.extend(f"  {line}" for line in note.body.splitlines() or [""])
+            lines.append("")
     return "\n".join(lines).encode("utf-8")
 
 
@@ -102,11 +121,13 @@ UPLOAD_LIMIT = 8 * 1024 * 1024
 TranscriptFile = tuple[str, bytes]
 
 
-def _pair(ticket: Ticket, replies: Sequence[Reply], suffix: str = "") -> list[TranscriptFile]:
-    stem = f"ticket-{ticket.id}{suffix}"
+def _pair(
+    ticket: Ticket, replies: Sequence[Reply], notes: Sequence[StaffNote] = ()
+) -> list[TranscriptFile]:
+    stem = f"ticket-{ticket.id}"
     return [
-        (f"{stem}.html", render_html(ticket, replies)),
-        (f"{stem}.txt", render_text(ticket, replies)),
+        (f"{stem}.html", render_html(ticket, replies, notes)),
+        (f"{stem}.txt", render_text(ticket, replies, notes)),
     ]
 
 
@@ -120,16 +141,21 @@ def _size(files: list[TranscriptFile]) -> int:
 
 
 def _fitting_parts(
-    ticket: Ticket, replies: Sequence[Reply], limit: int, packed: list[TranscriptFile]
+    ticket: Ticket,
+    replies: Sequence[Reply],
+    limit: int,
+    packed: list[TranscriptFile],
+    notes: Sequence[StaffNote] = (),
 ) -> list[list[TranscriptFile]]:
-    """`packed` (these replies, gzipped) if it fits, else halves of whole replies, recursively."""
+    """`packed` (these replies, gzipped) if it fits, else halves of whole replies, recursively.
+    Staff notes, if any, go with the last part."""
     if len(replies) <= 1 or _size(packed) <= limit:
         return [packed]
     middle = len(replies) // 2
-    parts = []
-    for half in (replies[:middle], replies[middle:]):
-        parts += _fitting_parts(ticket, half, limit, _gzipped(_pair(ticket, half)))
-    return parts
+    first, second = replies[:middle], replies[middle:]
+    return _fitting_parts(ticket, first, limit, _gzipped(_pair(ticket, first))) + _fitting_parts(
+        ticket, second, limit, _gzipped(_pair(ticket, second, notes)), notes
+    )
 
 
 def _numbered(ticket: Ticket, parts: list[list[TranscriptFile]]) -> list[list[TranscriptFile]]:
@@ -141,16 +167,23 @@ def _numbered(ticket: Ticket, parts: list[list[TranscriptFile]]) -> list[list[Tr
 
 
 def transcript_uploads(
-    ticket: Ticket, replies: Sequence[Reply], *, limit: int = UPLOAD_LIMIT
+    ticket: Ticket,
+    replies: Sequence[Reply],
+    *,
+    notes: Sequence[StaffNote] = (),
+    limit: int = UPLOAD_LIMIT,
 ) -> list[list[TranscriptFile]]:
     """The transcript as uploads that each fit in one Discord message.
 
     Normally one message with an .html and a .txt file. A very long conversation is
     gzipped (text shrinks several-fold and every browser and OS opens .gz), and if even
     that is too big it is split into numbered parts of whole replies.
+
+    `notes` are staff notes: given only for the staff transcript (the log channel), never
+    for anything the member gets.
     """
-    plain = _pair(ticket, replies)
+    plain = _pair(ticket, replies, notes)
     if _size(plain) <= limit:
         return [plain]
-    parts = _fitting_parts(ticket, replies, limit, _gzipped(plain))
+    parts = _fitting_parts(ticket, replies, limit, _gzipped(plain), notes)
     return parts if len(parts) == 1 else _numbered(ticket, parts)

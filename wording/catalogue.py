@@ -155,6 +155,62 @@ CATALOGUE: dict[str, Wording] = {
     "feedback.not_owner": W("Only the member who opened #{ticket_id} can rate it."),
     "feedback.not_closed": W("#{ticket_id} is not closed yet; rate it once it is"),
     "feedback.rate_first": W("pick a rating from 1 to 5 first"),
+    # -- staff tools: people added, close requests, support hours (SPEC §12) ----------------
+    "staff_only.add_people": W("Only staff can add people to tickets or take them out."),
+    "staff_only.close_request": W("Only staff can ask to close a ticket."),
+    "ticket.added_member_cannot": W(
+        "You were added to ticket #{ticket_id}: you can read and reply, but only its owner "
+        "and staff can {event} it."
+    ),
+    "participants.is_owner": W("opened ticket #{ticket_id}, so they are in it already"),
+    "participants.owner_stays": W(
+        "opened ticket #{ticket_id} and can't be taken out of it; close the ticket instead",
+        discord="opened ticket #{ticket_id} and can't be taken out of it; close the ticket "
+        "instead with `/ticket close`",
+    ),
+    "participants.everyone_role": W(
+        "everyone can't be brought into a ticket; pick a role, or add members one by one",
+        discord="@everyone can't be brought into a ticket; pick a role, or add members one "
+        "by one with `/ticket add member`",
+    ),
+    # Raised by the Discord front end itself.
+    "participants.no_bots": W("bots can't be added to tickets"),
+    "participants.role_not_pingable": W(
+        "I can't bring this role in: it can't be mentioned and I lack the Mention Everyone "
+        "permission in the ticket channel. Make the role mentionable (Server Settings, "
+        "Roles) or give me that permission, then try again.",
+        discord="I can't bring {role_id:role} in: the role can't be mentioned and I lack "
+        "**Mention @everyone, @here and All Roles** in the ticket channel. Make the role "
+        "mentionable (Server Settings → Roles) or give me that permission, then try again.",
+    ),
+    "close_request.gone": W(
+        "This close request is no longer open: it was answered, replaced by a newer one, or "
+        "the ticket was closed."
+    ),
+    "close_request.owner_only": W(
+        "Only the member who opened ticket #{ticket_id}, or staff, can answer this close request."
+    ),
+    "hours.bad_timezone": W(
+        "{given!r} is not a time zone I know; use an IANA name like Europe/Berlin, "
+        "America/New_York or Asia/Tokyo (or UTC)"
+    ),
+    "hours.bad_days": W(
+        "must be days like mon-fri or mon,wed,sat (mon tue wed thu fri sat sun; also "
+        "weekdays, weekends, daily)"
+    ),
+    "hours.bad_time": W("must be a 24-hour time like 09:00 or 17:30"),
+    "hours.empty_range": W("must differ from start (an end before the start runs past midnight)"),
+    "hours.other_timezone": W(
+        "this server's hours are in {current}; give that time zone, or replace the hours to "
+        "start over in {given}",
+        discord="this server's hours are in {current}; give that time zone, or add "
+        "`replace:True` to start over in {given}",
+    ),
+    "hours.too_many": W(
+        "this server already has {max} ranges of support hours; replace or clear them first",
+        discord="this server already has {max} ranges of support hours; add `replace:True` "
+        "or run `/admin hours-clear` first",
+    ),
     # -- AI replies -------------------------------------------------------------------------
     "ai.not_configured": W(
         "AI replies aren't configured on this bot. The bot's host can set OPENAI_API_KEY and "
@@ -184,6 +240,62 @@ CATALOGUE: dict[str, Wording] = {
     # -- admin (raised by the Discord front end itself) ---------------------------------------
     "admin.not_text_channel": W("must be a text channel"),
     "admin.other_server": W("this button belongs to another server"),
+    # -- staff tools: tags, staff notes, blocks (SPEC §12) ---------------------------------
+    "staff_only.tags": W("Only staff can use tags."),
+    "staff_only.notes": W("Only staff can add or read staff notes."),
+    "tag.admin_only": W(
+        "Only server admins (Manage Server permission) can create, edit or delete tags; "
+        "staff can use them.",
+        discord="Only server admins (Manage Server permission) can create, edit or delete "
+        "tags; staff can post them with `/tag use`.",
+    ),
+    "tag.not_found": W(
+        "There is no tag named “{name}” on this server.",
+        discord="There is no tag named “{name}” on this server. `/tag list` shows them all.",
+    ),
+    "tag.name_taken": W(
+        "a tag named “{name}” already exists; pick another name or edit that tag",
+        discord="a tag named “{name}” already exists; pick another name or change it with "
+        "`/tag edit`",
+    ),
+    "tag.limit": W("This server has {limit} tags, the most it can keep; delete one first."),
+    "tag.gone": W(
+        "This tag was deleted meanwhile, so nothing was changed.",
+        discord="This tag was deleted meanwhile, so nothing was changed. Create it again with "
+        "`/tag create`.",
+    ),
+    # Raised by the Discord front end itself.
+    "tag.here_only": W(
+        "A tag is posted in a ticket's thread; run this there.",
+        discord="`/tag use` posts in a ticket's thread; run it there.",
+    ),
+    "block.member_blocked": W(
+        "You are blocked from opening tickets and submitting forms on this server. If you "
+        "think this is a mistake, ask a server admin."
+    ),
+    "block.role_blocked": W(
+        "One of your roles is blocked from opening tickets and submitting forms on this "
+        "server. If you think this is a mistake, ask a server admin.",
+        discord="Your role {role_id:role} is blocked from opening tickets and submitting forms "
+        "on this server. If you think this is a mistake, ask a server admin.",
+    ),
+    "block.not_blocked_member": W(
+        "That member is not blocked.",
+        discord="{target_id:user} is not blocked. `/admin blocked` lists who is.",
+    ),
+    "block.not_blocked_role": W(
+        "That role is not blocked.",
+        discord="{target_id:role} is not blocked. `/admin blocked` lists what is.",
+    ),
+    "block.self": W("you can't block yourself"),
+    "block.everyone": W(
+        "the everyone role can't be blocked (that would block the whole server); block "
+        "members one by one"
+    ),
+    "block.staff_role": W(
+        "is a staff role, and staff are never blocked by a role",
+        discord="{role_id:role} is a staff role, and staff are never blocked by a role",
+    ),
     # -- forms and submissions ------------------------------------------------------------
     "form.not_found": W(
         "Form #{form_id} was not found.",

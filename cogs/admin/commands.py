@@ -15,6 +15,7 @@ from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
 from cogs.shared.ownership import missing_parts, server_ids
 from cogs.shared.text import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, NO_PINGS, clip, send_ephemeral
+from cogs.tickets.hours_line import describe_hours
 from cogs.tickets.panel import panel_view
 from core.errors import InvalidInput
 from core.models import Department, Feature, FeatureFlags, GuildConfig
@@ -181,6 +182,7 @@ class AdminCommands(
         actor, config = await self._admin(interaction)
         flags = await self.guilds.flags(actor.guild_id)
         summary = describe_config(config, flags, self.guilds.ai_configured)
+        summary += "\n" + describe_hours(await self.desk.services.hours.of(actor.guild_id))
         summary += missing_parts(config, interaction.guild)
         if config.is_set_up and interaction.guild is not None:
             summary += describe_diagnosis(diagnose_config(interaction.guild, config))

@@ -12,7 +12,6 @@ from discord import app_commands
 
 from cogs.shared.desk import TicketDesk
 from cogs.shared.text import clip, send_ephemeral
-from core.integration_models import EventName
 from core.models import Actor, GuildConfig
 from core.webhooks import SIGNATURE_HEADER
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import discord
 
@@ -103,7 +103,7 @@ class CloseRun:
         self.notes: list[str] = []  # for the person who closed it
         self.errors: list[str] = []  # for the log and the next attempt
         self.done = work.done
-        self._uploads: list[Upload] | None = None
+        self._uploads: dict[bool, list[Upload]] = {}
 
     async def run(self) -> list[str]:
         closing = self.desk.services.closing
@@ -191,7 +191,7 @@ class CloseRun:
                 channel, ClosePart.LOG, lambda m: m.content == text and bool(m.attachments)
             )
             if found is None:
-                await send_transcript(channel, text, await self.uploads())
+                await send_transcript(channel, text, await self.uploads(staff=True))
         except discord.NotFound:
             return True  # the channel was deleted
         except discord.HTTPException:
@@ -226,13 +226,17 @@ class CloseRun:
 
     # -- helpers --------------------------------------------------------------------------
 
-    async def uploads(self) -> list[Upload]:
-        """The transcript from the record, built once per run (the log and the DM share it)."""
-        if self._uploads is None:
+    async def uploads(self, *, staff: bool = False) -> list[Upload]:
+        """The transcript from the record, built once per run and kind. The staff one (for
+        the log channel) adds the staff notes; the member's (the DM) never has them."""
+        if staff not in self._uploads:
             record = await self.desk.services.closing.record(self.ticket.id)
             ticket, replies = record if record else (self.ticket, [])
-            self._uploads = build_uploads(ticket, replies)
-        return self._uploads
+            notes = (
+                await self.desk.services.notes.for_staff_transcript(self.ticket.id) if staff else []
+            )
+            self._uploads[staff] = build_uploads(ticket, replies, notes=notes)
+        return self._uploads[staff]
 
     async def _sent_before(
         self,
@@ -250,9 +254,12 @@ class CloseRun:
         return None
 
 
-async def finish_recorded_closes(desk: TicketDesk) -> None:
-    """Retry every close whose Discord side is unfinished and due (called by the sweep)."""
-    for work in await desk.services.closing.claim_due():
+async def finish_recorded_closes(
+    desk: TicketDesk, *, guild_ids: Collection[int] | None = None
+) -> None:
+    """Retry every close whose Discord side is unfinished and due (called by the sweep),
+    of the tickets of `guild_ids` when given (the guilds this process holds)."""
+    for work in await desk.services.closing.claim_due(guild_ids=guild_ids):
         try:
             ticket = await desk.services.closing.ticket(work.ticket_id)
             if ticket is None or ticket.status is not Status.CLOSED:

@@ -1,7 +1,10 @@
-"""Background upkeep: inactivity reminders, auto-close, and finishing closes on Discord.
+"""Background upkeep: inactivity reminders, auto-close, close requests nobody answered,
+and finishing closes on Discord.
 
 The timer holds no state: each run asks the database what is due, so a restart simply
-picks up where the last run left off. Each ticket is handled on its own: one that fails
+picks up where the last run left off. With several shard processes, each asks only for
+the tickets of the guilds it holds (`desk.held_guild_ids`), so every ticket is swept by
+exactly one process. Each ticket is handled on its own: one that fails
 (Discord refuses, a server changed its setup) is logged and tried again by a later run,
 and never stops the others.
 """
@@ -15,6 +18,7 @@ from collections.abc import Awaitable, Callable
 import discord
 from discord.ext import commands
 
+from cogs.lifecycle.close_request import close_unanswered_requests
 from cogs.lifecycle.close_work import finish_recorded_closes, thread_unless_gone
 from cogs.lifecycle.closing import finish_close
 from cogs.shared.desk import TicketDesk
@@ -53,11 +57,13 @@ class Upkeep(commands.Cog):
 
     async def run_once(self) -> None:
         inactivity = self.desk.services.inactivity
-        for ticket in await inactivity.due_reminders():
+        held = self.desk.held_guild_ids()  # None: every guild (no shards)
+        for ticket in await inactivity.due_reminders(guild_ids=held):
             await self._each(ticket, self.remind, "remind the owner of")
-        for ticket in await inactivity.due_closes():
+        for ticket in await inactivity.due_closes(guild_ids=held):
             await self._each(ticket, self.auto_close, "auto-close")
-        await finish_recorded_closes(self.desk)
+        await close_unanswered_requests(self.desk, guild_ids=held)
+        await finish_recorded_closes(self.desk, guild_ids=held)
 
     @staticmethod
     async def _each(ticket: Ticket, step: Callable[[Ticket], Awaitable[None]], what: str) -> None:

@@ -87,7 +87,11 @@ class DiscordJobs(commands.Cog):
                     await self._wake.wait()
 
     async def run_once(self, *, due_only: bool = True) -> None:
-        guild_ids = [guild.id for guild in self.bot.guilds if not guild.unavailable]
+        guild_ids = [
+            guild.id
+            for guild in self.bot.guilds
+            if not guild.unavailable and self.desk.holds(guild.id)
+        ]
         held_back: dict[int, float | None] = {}  # ticket id -> the delay its failed job got
         for job in await self.jobs.claim_due(guild_ids, due_only=due_only):
             ticket_id = job.payload.get("ticket_id")

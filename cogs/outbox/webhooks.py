@@ -67,7 +67,11 @@ class WebhookSender(commands.Cog):
         self._wake.set()
 
     def _guild_ids(self) -> list[int]:
-        return [guild.id for guild in self.bot.guilds if not guild.unavailable]
+        return [
+            guild.id
+            for guild in self.bot.guilds
+            if not guild.unavailable and self.desk.holds(guild.id)
+        ]
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()

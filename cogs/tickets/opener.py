@@ -26,6 +26,7 @@ from cogs.shared.desk import TicketDesk
 from cogs.shared.permissions import members_cannot_use, missing_permissions
 from cogs.shared.text import Typed, clip, refuse, send_ephemeral
 from cogs.tickets import render
+from cogs.tickets.hours_line import staff_away_line
 from cogs.tickets.opening_failures import (
     ThreadNotMade,
     delayed,
@@ -303,7 +304,8 @@ class ThreadOpener(commands.Cog):
                     message.content
                 ):
                     return message
-        return await post_opening(thread, ticket, config)
+        away = await staff_away_line(self.desk, ticket)  # outside support hours only
+        return await post_opening(thread, ticket, config, away=away)
 
     async def _opened(self, ticket: Ticket, thread: discord.Thread, config: GuildConfig) -> None:
         """The thread is attached: listeners act on the ticket (the AI may answer), the
@@ -379,7 +381,12 @@ class ThreadOpener(commands.Cog):
         now = asyncio.get_running_loop().time()
         for ticket_id in [i for i, told in self._told.items() if told.until < now]:
             del self._told[ticket_id]  # past the interaction's life: the thread's ping tells
-        guild_ids = [guild.id for guild in self.bot.guilds if not guild.unavailable]
+        # The guilds whose shard this process holds (with one connection: all of them).
+        guild_ids = [
+            guild.id
+            for guild in self.bot.guilds
+            if not guild.unavailable and self.desk.holds(guild.id)
+        ]
         waiting = await self.tickets.waiting_for_thread(
             guild_ids, limit=CLAIM_LIMIT, due_only=due_only
         )
@@ -397,8 +404,9 @@ def opener_of(client: discord.Client) -> ThreadOpener:
 
 
 async def post_opening(
-    thread: discord.Thread, ticket: Ticket, config: GuildConfig
+    thread: discord.Thread, ticket: Ticket, config: GuildConfig, *, away: str | None = None
 ) -> discord.Message:
+    """`away`: the line saying when staff are back, for a ticket outside support hours."""
     role_id = config.role_for(ticket.department)
     # Mentioning the owner adds them to the private thread (and tells them, wherever they
     # opened the ticket); the staff role brings its members in. Only those may be pinged,
@@ -408,8 +416,11 @@ async def post_opening(
     if role_id is not None:
         mentions.append(f"<@&{role_id}>")
         roles.append(discord.Object(role_id))
+    content = f"{' '.join(mentions)} New ticket {ticket.ref}."
+    if away is not None:
+        content += f"\n{away}"
     return await thread.send(
-        content=f"{' '.join(mentions)} New ticket {ticket.ref}.",
+        content=content,
         embed=render.opening_embed(ticket),
         view=ticket_controls(ticket),
         allowed_mentions=discord.AllowedMentions(

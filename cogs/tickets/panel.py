@@ -64,8 +64,11 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NO
 async def open_modal(
     desk: TicketDesk, interaction: discord.Interaction, department: Department
 ) -> None:
-    # Refuse before the member types anything when tickets are switched off here.
+    # Refuse before the member types anything when tickets are switched off here, or
+    # when the member is blocked (opening checks both again).
     await desk.services.tickets.require_enabled(interaction.guild_id or 0)
+    actor, _ = await desk.actor(interaction)
+    await desk.services.blocks.check(actor)
     await TicketModal(department).show(interaction)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import discord
 
 from cogs.shared.text import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, clip
 from core.models import AuthorKind, Page, Reply, Status, Ticket, TicketStats
+from core.staff_models import StaffNote
 
 STATUS_MARK = {
     Status.OPEN: "🟢",
@@ -48,7 +50,7 @@ def ticket_lines(ticket: Ticket) -> str:
 
 def opening_embed(ticket: Ticket) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(f"Ticket {ticket.ref}: {ticket.subject}", 256),
+        title=clip(f"Ticket {ticket.ref}: {shown(ticket.subject)}", 256),
         description=clip(ticket.message, EMBED_DESCRIPTION_LIMIT),
         colour=COLOUR_OPEN,
         timestamp=ticket.created_at,
@@ -70,7 +72,7 @@ def list_embed(page: Page[Ticket], *, everyone: bool, filters: str) -> discord.E
         rows = []
         for ticket in page.items:
             rows.append(
-                f"{STATUS_MARK[ticket.status]} **{ticket.ref}** {clip(ticket.subject, 80)}\n"
+                f"{STATUS_MARK[ticket.status]} **{ticket.ref}** {shown(clip(ticket.subject, 80))}\n"
                 f"{ticket.status.value} · {ticket.priority.value} · {ticket.department.value}"
                 f" · updated {when(ticket.updated_at)}"
             )
@@ -125,6 +127,17 @@ def reply_fields(reply: Reply, number: int) -> list[tuple[str, str]]:
     return fields
 
 
+def note_fields(note: StaffNote, number: int, count: int) -> list[tuple[str, str]]:
+    """A staff note as embed fields, marked as staff-only in every field's name."""
+    label = f"🔒 Staff note {number} of {count} · staff only"
+    header = f"<@{note.author_id}> · {when(note.created_at)}\n"
+    pieces = _pieces(note.body, FIELD_VALUE_LIMIT - len(header), FIELD_VALUE_LIMIT)
+    return [
+        (label if index == 0 else f"{label} (continued)", (header if index == 0 else "") + piece)
+        for index, piece in enumerate(pieces)
+    ]
+
+
 def _quoted(raw: str) -> str:
     return QUOTE + shown(raw)
 
@@ -158,9 +171,15 @@ def _longest_fit(text: str, limit: int) -> int:
     return low
 
 
-def view_embeds(ticket: Ticket, replies: Page[Reply]) -> list[discord.Embed]:
+def view_embeds(
+    ticket: Ticket, replies: Page[Reply], notes: Sequence[StaffNote] = ()
+) -> list[discord.Embed]:
     """One page of replies as one embed or more (each within Discord's 6,000 characters);
-    the ticket's facts head every one, so each part reads on its own."""
+    the ticket's facts head every one, so each part reads on its own.
+
+    `notes` (staff views only, first page only) come before the conversation, each field
+    marked as a staff-only note.
+    """
     title = clip(f"Ticket {ticket.ref}: {shown(ticket.subject)}", 256)
     facts = f"{ticket_lines(ticket)}\n\n**Conversation**"
     footer = f"Replies page {replies.page + 1} of {replies.page_count} · {replies.total} messages"
@@ -169,14 +188,16 @@ def view_embeds(ticket: Ticket, replies: Page[Reply]) -> list[discord.Embed]:
     first_number = replies.page * replies.page_size + 1
     parts: list[list[tuple[str, str]]] = [[]]
     used = 0
+    entries = [f for n, note in enumerate(notes, 1) for f in note_fields(note, n, len(notes))]
     for offset, reply in enumerate(replies.items):
-        for name, value in reply_fields(reply, first_number + offset):
-            size = len(name) + len(value)
-            if parts[-1] and (used + size > room or len(parts[-1]) >= FIELDS_PER_EMBED):
-                parts.append([])
-                used = 0
-            parts[-1].append((name, value))
-            used += size
+        entries += reply_fields(reply, first_number + offset)
+    for name, value in entries:
+        size = len(name) + len(value)
+        if parts[-1] and (used + size > room or len(parts[-1]) >= FIELDS_PER_EMBED):
+            parts.append([])
+            used = 0
+        parts[-1].append((name, value))
+        used += size
     embeds = []
     for index, fields in enumerate(parts):
         embed = discord.Embed(
@@ -230,6 +251,12 @@ def stats_embed(stats: TicketStats) -> discord.Embed:
         embed.add_field(
             name="Feedback",
             value=f"{stats.average_rating:.1f} / 5 from {stats.ratings_count} ratings",
+            inline=False,
+        )
+    if stats.opened_outside_hours:
+        embed.add_field(
+            name="Support hours",
+            value=f"{stats.opened_outside_hours} opened outside support hours",
             inline=False,
         )
     embed.set_footer(text=f"{stats.total} tickets in all")

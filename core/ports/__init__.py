@@ -2,10 +2,20 @@
 
 `Store` (store.py) gives committed reads (`store.reads.tickets.get(...)`) and serialisable
 units of work (`await store.write(work)`, `work(uow)` calling `uow.tickets.update(...)`).
-The repositories are declared per area: tickets.py, guilds.py, forms.py, upkeep.py.
+The repositories are declared per area: tickets.py, guilds.py, forms.py, upkeep.py,
+staff.py (tags, notes, blocks), desk_tools.py (people added, close requests, hours).
 A backend (storage/sqlite today) implements them; core never imports a backend.
 """
 
+from core.ports.coordination import SharedLock
+from core.ports.desk_tools import (
+    CloseRequestReads,
+    CloseRequestRepository,
+    ParticipantReads,
+    ParticipantRepository,
+    SupportHoursReads,
+    SupportHoursRepository,
+)
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
 from core.ports.integrations import (
@@ -18,6 +28,14 @@ from core.ports.integrations import (
     WebhookDeliveryRepository,
     WebhookReads,
     WebhookRepository,
+)
+from core.ports.staff import (
+    BlockReads,
+    BlockRepository,
+    NoteReads,
+    NoteRepository,
+    TagReads,
+    TagRepository,
 )
 from core.ports.store import MigrationError, Reads, Store, UnitOfWork, Work
 from core.ports.tickets import (
@@ -42,6 +60,10 @@ __all__ = [
     "AIUsageRepository",
     "ApiKeyReads",
     "ApiKeyRepository",
+    "BlockReads",
+    "BlockRepository",
+    "CloseRequestReads",
+    "CloseRequestRepository",
     "CloseWorkReads",
     "CloseWorkRepository",
     "DiscordJobReads",
@@ -57,13 +79,22 @@ __all__ = [
     "InactivityRepository",
     "LiveThread",
     "MigrationError",
+    "NoteReads",
+    "NoteRepository",
+    "ParticipantReads",
+    "ParticipantRepository",
     "RateLimitRepository",
     "Reads",
     "ReplyReads",
     "ReplyRepository",
+    "SharedLock",
     "Store",
     "SubmissionReads",
     "SubmissionRepository",
+    "SupportHoursReads",
+    "SupportHoursRepository",
+    "TagReads",
+    "TagRepository",
     "TicketChanges",
     "TicketReads",
     "TicketRepository",

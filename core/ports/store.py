@@ -27,6 +27,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
+from core.ports.desk_tools import (
+    CloseRequestReads,
+    CloseRequestRepository,
+    ParticipantReads,
+    ParticipantRepository,
+    SupportHoursReads,
+    SupportHoursRepository,
+)
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository
 from core.ports.integrations import (
@@ -39,6 +47,14 @@ from core.ports.integrations import (
     WebhookDeliveryRepository,
     WebhookReads,
     WebhookRepository,
+)
+from core.ports.staff import (
+    BlockReads,
+    BlockRepository,
+    NoteReads,
+    NoteRepository,
+    TagReads,
+    TagRepository,
 )
 from core.ports.tickets import ReplyReads, ReplyRepository, TicketReads, TicketRepository
 from core.ports.upkeep import (
@@ -81,6 +97,18 @@ class Reads(Protocol):
     def webhooks(self) -> WebhookReads: ...
     @property
     def webhook_deliveries(self) -> WebhookDeliveryReads: ...
+    @property
+    def participants(self) -> ParticipantReads: ...
+    @property
+    def close_requests(self) -> CloseRequestReads: ...
+    @property
+    def support_hours(self) -> SupportHoursReads: ...
+    @property
+    def tags(self) -> TagReads: ...
+    @property
+    def notes(self) -> NoteReads: ...
+    @property
+    def blocks(self) -> BlockReads: ...
 
 
 class UnitOfWork(Reads, Protocol):
@@ -104,6 +132,12 @@ class UnitOfWork(Reads, Protocol):
     @property
     def feedback(self) -> FeedbackRepository: ...
     @property
+    def participants(self) -> ParticipantRepository: ...
+    @property
+    def close_requests(self) -> CloseRequestRepository: ...
+    @property
+    def support_hours(self) -> SupportHoursRepository: ...
+    @property
     def ai_usage(self) -> AIUsageRepository: ...
     @property
     def api_keys(self) -> ApiKeyRepository: ...
@@ -115,6 +149,12 @@ class UnitOfWork(Reads, Protocol):
     def webhooks(self) -> WebhookRepository: ...
     @property
     def webhook_deliveries(self) -> WebhookDeliveryRepository: ...
+    @property
+    def tags(self) -> TagRepository: ...
+    @property
+    def notes(self) -> NoteRepository: ...
+    @property
+    def blocks(self) -> BlockRepository: ...
 
 
 Work = Callable[[UnitOfWork], Awaitable[T]]

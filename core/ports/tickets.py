@@ -76,8 +76,11 @@ class TicketReads(Protocol):
         """Median seconds to the first staff answer over the guild's answered tickets."""
         ...
 
-    async def live_threads(self, *, after_id: int, limit: int) -> list[LiveThread]:
-        """Unclosed tickets with a thread, by ticket id above `after_id`, at most `limit`."""
+    async def live_threads(
+        self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
+    ) -> list[LiveThread]:
+        """Unclosed tickets with a thread, by ticket id above `after_id`, at most `limit`;
+        only of `guild_ids` when given (the guilds of one shard, see InactivityReads)."""
         ...
 
     async def unclosed_threads(self, guild_id: int) -> list[tuple[int, int]]:

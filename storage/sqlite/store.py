@@ -12,20 +12,23 @@ cost is that `work` must be quick (it only talks to the database).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TypeVar
-
-import aiosqlite
 
 from core.ports.store import Work
 from storage.sqlite.ai import SqliteAIUsage
 from storage.sqlite.closing import SqliteCloseWork
 from storage.sqlite.database import Database
+from storage.sqlite.desk_tools import SqliteCloseRequests, SqliteParticipants, SqliteSupportHours
 from storage.sqlite.forms import SqliteForms, SqliteSubmissions
 from storage.sqlite.guilds import SqliteGuilds
 from storage.sqlite.integrations import SqliteApiKeys, SqliteDiscordJobs, SqliteRateLimits
 from storage.sqlite.lifecycle import SqliteFeedback, SqliteInactivity
 from storage.sqlite.migrations import MIGRATIONS_DIR
+from storage.sqlite.rows import Connection
+from storage.sqlite.staff import SqliteBlocks, SqliteNotes, SqliteTags
 from storage.sqlite.tickets import SqliteReplies, SqliteTickets
 from storage.sqlite.webhooks import SqliteWebhookDeliveries, SqliteWebhooks
 
@@ -39,21 +42,27 @@ class SqliteRepositories:
     __slots__ = (
         "ai_usage",
         "api_keys",
+        "blocks",
+        "close_requests",
         "close_work",
         "discord_jobs",
         "feedback",
         "forms",
         "guilds",
         "inactivity",
+        "notes",
+        "participants",
         "rate_limits",
         "replies",
         "submissions",
+        "support_hours",
+        "tags",
         "tickets",
         "webhook_deliveries",
         "webhooks",
     )
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self.tickets = SqliteTickets(connection)
         self.replies = SqliteReplies(connection)
         self.guilds = SqliteGuilds(connection)
@@ -68,6 +77,12 @@ class SqliteRepositories:
         self.discord_jobs = SqliteDiscordJobs(connection)
         self.webhooks = SqliteWebhooks(connection)
         self.webhook_deliveries = SqliteWebhookDeliveries(connection)
+        self.participants = SqliteParticipants(connection)
+        self.close_requests = SqliteCloseRequests(connection)
+        self.support_hours = SqliteSupportHours(connection)
+        self.tags = SqliteTags(connection)
+        self.notes = SqliteNotes(connection)
+        self.blocks = SqliteBlocks(connection)
 
 
 class SqliteStore:
@@ -89,6 +104,12 @@ class SqliteStore:
     @property
     def reads(self) -> SqliteRepositories:
         return self._reads
+
+    @contextlib.asynccontextmanager
+    async def shared_lock(self, key: int) -> AsyncIterator[None]:
+        """core.ports.SharedLock: a no-op. One process owns a SQLite file (its single
+        writer), so there is no other process to coordinate with."""
+        yield
 
     async def write(self, work: Work[T]) -> T:
         # The write connection is handed over only inside the writer's SAVEPOINT, so the

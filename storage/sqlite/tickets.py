@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Unpack
 
@@ -17,6 +17,7 @@ from core.models import (
     Ticket,
 )
 from core.ports.tickets import LiveThread, TicketChanges
+from storage.sqlite.held_guilds import held_guilds
 from storage.sqlite.rows import (
     Repository,
     fetch_all,
@@ -33,7 +34,8 @@ UPDATABLE = TicketChanges.__optional_keys__
 
 
 def reply_from_row(row: Any) -> Reply:
-    return Reply(
+    # Built without validating again, as tickets are (ticket_rows.py).
+    return Reply.model_construct(
         id=row["id"],
         ticket_id=row["ticket_id"],
         author_id=row["author_id"],
@@ -193,20 +195,23 @@ class SqliteTickets(SqliteThreadWaits):
         values = [row[0] for row in rows]
         return sum(values) / len(values)
 
-    async def live_threads(self, *, after_id: int, limit: int) -> list[LiveThread]:
+    async def live_threads(
+        self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
+    ) -> list[LiveThread]:
         """(ticket id, thread id, mirrored up to) of unclosed tickets with a thread.
 
         "Mirrored up to" is `mirrored_to`, or for tickets older than it the newest stored
         message. Paged by ticket id and kept to three columns: catching up after a restart
         walks every live ticket, and 50,000 full ticket models at once would cost ~150 MB.
         """
+        held, params = held_guilds("guild_id", guild_ids)
         rows = await fetch_all(
             self._conn,
             "SELECT id, thread_id, COALESCE(mirrored_to,"
             " (SELECT MAX(message_id) FROM replies WHERE ticket_id = tickets.id))"
-            " FROM tickets WHERE status != 'closed' AND thread_id IS NOT NULL AND id > ?"
-            " ORDER BY id LIMIT ?",
-            (after_id, limit),
+            " FROM tickets WHERE status != 'closed' AND thread_id IS NOT NULL AND id > :after"
+            f" AND {held} ORDER BY id LIMIT :limit",
+            {"after": after_id, "limit": limit, **params},
         )
         return [(row[0], row[1], row[2]) for row in rows]
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from core.ports import Work
 from tests.fakes.store.data import Box, Tables
+from tests.fakes.store.desk_tools import MemoryCloseRequests, MemoryParticipants, MemorySupportHours
 from tests.fakes.store.forms import MemoryForms, MemoryGuilds, MemorySubmissions
 from tests.fakes.store.integrations import (
     MemoryApiKeys,
@@ -22,6 +23,7 @@ from tests.fakes.store.integrations import (
     MemoryWebhookDeliveries,
     MemoryWebhooks,
 )
+from tests.fakes.store.staff import MemoryBlocks, MemoryNotes, MemoryTags
 from tests.fakes.store.tickets import MemoryReplies, MemoryTickets
 from tests.fakes.store.upkeep import (
     MemoryAIUsage,
@@ -51,6 +53,12 @@ class MemoryRepositories:
         self.discord_jobs = MemoryDiscordJobs(box)
         self.webhooks = MemoryWebhooks(box)
         self.webhook_deliveries = MemoryWebhookDeliveries(box)
+        self.participants = MemoryParticipants(box)
+        self.close_requests = MemoryCloseRequests(box)
+        self.support_hours = MemorySupportHours(box)
+        self.tags = MemoryTags(box)
+        self.notes = MemoryNotes(box)
+        self.blocks = MemoryBlocks(box)
 
 
 class MemoryStore:

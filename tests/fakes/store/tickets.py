@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -76,9 +76,17 @@ class MemoryTickets(MemoryThreadWaits):
         ]
         return statistics.median(values) if values else None
 
-    async def live_threads(self, *, after_id: int, limit: int) -> list[LiveThread]:
+    async def live_threads(
+        self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
+    ) -> list[LiveThread]:
         live = sorted(
-            (t for t in self._data.tickets.values() if self._live(t) and t.id > after_id),
+            (
+                t
+                for t in self._data.tickets.values()
+                if self._live(t)
+                and t.id > after_id
+                and (guild_ids is None or t.guild_id in guild_ids)
+            ),
             key=lambda t: t.id,
         )[:limit]
         return [(t.id, t.thread_id or 0, self._mirrored_to(t.id)) for t in live]
