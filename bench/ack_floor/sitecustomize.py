@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 
 if os.environ.get("BENCH_ACK_FLOOR") == "1":
+    import cogs.tickets.opening
     import discord
 
-    import cogs.tickets.opening
     from cogs.shared.text import send_ephemeral
 
     async def _answer_only(

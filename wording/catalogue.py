@@ -1,4 +1,4 @@
-"""What the Discord front end says for each domain message: the one catalogue of wording.
+"""What the front ends say for each domain message: the one catalogue of wording.
 
 Core raises errors and returns messages as data (`core.errors.Message`: a stable code and
 its params); this module turns them into sentences. Each `Wording` holds:
