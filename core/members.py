@@ -22,10 +22,15 @@ class MemberStanding(Frozen):
     permissions: frozenset[str] = frozenset()
 
 
+class StandingUnknown(Exception):
+    """The member's roles could not be learnt right now (Discord unreachable...)."""
+
+
 class MemberRoles(Protocol):
     async def __call__(self, guild_id: int, user_id: int) -> MemberStanding | None:
         """The member's standing, or None when they are not in that server (or the desk
-        does not serve it). May be cached for a short while."""
+        does not serve it). May be cached for a short while. Raises `StandingUnknown`
+        when it cannot tell."""
         ...
 
 
