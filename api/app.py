@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from api.ports import DiscordSide
 from core.services import Services
 from core.settings import Settings
+from dashboard import dashboard_router
 
 TITLE = "Ticket desk HTTP API"
 
@@ -40,4 +41,6 @@ def create_app(services: Services, settings: Settings, discord_side: DiscordSide
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    # Last: the dashboard serves `/` and the pages below it (SPEC §9).
+    app.include_router(dashboard_router(services, settings, discord_side))
     return app

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from core.members import MemberStanding
+from dashboard.ports import DashboardSide
 
-class DiscordSide(Protocol):
+
+class DiscordSide(DashboardSide, Protocol):
     def ticket_waiting(self) -> None:
         """A ticket was opened and waits for its Discord thread."""
 
@@ -19,7 +22,23 @@ class DiscordSide(Protocol):
 
 
 class NoDiscordSide:
-    """A separate API process: the bot process polls the database instead."""
+    """A separate API process: the bot process polls the database instead.
+
+    It cannot see members' roles, so nobody can use the dashboard through it (the
+    dashboard says so); run the API inside the bot process for the dashboard.
+    """
+
+    async def member_roles(self, guild_id: int, user_id: int) -> MemberStanding | None:
+        return None
+
+    def reply_stored(self, guild_id: int, ticket_id: int, reply_id: int) -> None:
+        return None
+
+    def ticket_changed(self, guild_id: int, ticket_id: int, actor_id: int, change: str) -> None:
+        return None
+
+    def submission_reviewed(self, guild_id: int, submission_id: int, reviewer_id: int) -> None:
+        return None
 
     def ticket_waiting(self) -> None:
         return None

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from core.members import MemberRoles
+from core.members import MemberStanding
 
 
 class DashboardSide(Protocol):
-    member_roles: MemberRoles
+    async def member_roles(self, guild_id: int, user_id: int) -> MemberStanding | None:
+        """See `core.members.MemberRoles`."""
+        ...
 
     def reply_stored(self, guild_id: int, ticket_id: int, reply_id: int) -> None:
         """A reply was written on the dashboard: post it in the ticket's thread."""
