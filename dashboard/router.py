@@ -79,4 +79,6 @@ def _not_configured(router: APIRouter, missing: list[str]) -> None:
 
     @router.get("/")
     async def not_configured() -> Response:
-        return page("not_configured.html", status=503, missing=missing, visitor=None, place=None)
+        return page(
+            "not_configured.html", status_code=503, missing=missing, visitor=None, place=None
+        )

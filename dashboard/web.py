@@ -68,9 +68,9 @@ templates.filters["when"] = _when
 templates.filters["duration"] = _duration
 
 
-def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def page(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     html = templates.get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -111,5 +111,5 @@ class PageError(Exception):
 def error_page(request: Request, status: int, title: str, detail: str = "") -> HTMLResponse:
     visitor = getattr(request.state, "visitor", None)
     return page(
-        "error.html", status=status, title=title, detail=detail, visitor=visitor, place=None
+        "error.html", status_code=status, title=title, detail=detail, visitor=visitor, place=None
     )

@@ -37,7 +37,7 @@ def register(router: APIRouter, dash: Dashboard) -> None:
             ticket, replies = await tickets.all_replies(place.actor, ticket_id)
             return page(
                 "ticket.html",
-                status=status_for(error),
+                status_code=status_for(error),
                 visitor=place.session,
                 place=place,
                 ticket=ticket,
