@@ -1,46 +1,62 @@
 """The HTTP application: `create_app(services, settings, discord_side)`.
 
 Routers are added with `app.include_router(...)`: the API's own under `/api`, and the web
-dashboard's (SPEC §9) at `/` by the dashboard package.
+dashboard's (SPEC §9) at `/` by the dashboard package, which adds its user sessions as a
+second kind of credential with `api.auth.add_authenticator(app, ...)`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 
+from api import errors, forms, schemas, tickets
+from api.auth import Authenticator, ServerKeyAuthenticator
+from api.limits import BodyLimit
 from api.ports import DiscordSide
 from core.services import Services
 from core.settings import Settings
 from dashboard import dashboard_router
 
 TITLE = "Ticket desk HTTP API"
+DESCRIPTION = """The ticket desk's HTTP API (SPEC §8): the same tickets, forms and rules as in
+Discord. Send `Authorization: Bearer <key>` with a server key from `/admin api-key create`.
+With a server key, `user_id` names the member a call is for (required to open a ticket or
+submit a form). Errors are `{"error": "<sentence>", "field": "<field>"}`."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class ApiContext:
     """What every endpoint reaches through `request.app.state.desk`."""
 
     services: Services
     settings: Settings
     discord_side: DiscordSide
+    authenticators: list[Authenticator] = field(default_factory=list)
 
 
 def create_app(services: Services, settings: Settings, discord_side: DiscordSide) -> FastAPI:
     app = FastAPI(
         title=TITLE,
+        description=DESCRIPTION,
         version="1.0.0",
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
     )
-    app.state.desk = ApiContext(services, settings, discord_side)
+    context = ApiContext(services, settings, discord_side)
+    context.authenticators.append(ServerKeyAuthenticator(context))
+    app.state.desk = context
+    errors.install(app)
+    app.add_middleware(BodyLimit)
 
     @app.get("/api/health", tags=["meta"], summary="Whether the API is up")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    async def health() -> schemas.Health:
+        return schemas.Health(status="ok")
 
+    app.include_router(tickets.router)
+    app.include_router(forms.router)
     # Last: the dashboard serves `/` and the pages below it (SPEC §9).
     app.include_router(dashboard_router(services, settings, discord_side))
     return app

@@ -7,15 +7,20 @@ from dataclasses import dataclass
 
 from core.ai import OpenAIResponder
 from core.ai_replies import AIReplyService
+from core.api_keys import ApiKeyService
 from core.clock import Clock
 from core.closing import CloseService
+from core.discord_jobs import DiscordJobService, queue_discord_work
+from core.events import ObservedStore
 from core.feedback import FeedbackService
 from core.forms import FormService
 from core.guilds import GuildService
 from core.ports import Store
+from core.rate_limits import RateLimiter
 from core.settings import Settings
 from core.tickets import TicketService
 from core.upkeep import InactivityService
+from core.webhooks import WebhookService, fan_out
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,12 @@ class Services:
     inactivity: InactivityService
     ai: AIReplyService
     closing: CloseService
+    # Integrations (SPEC §8): the HTTP API's keys and rate limit, webhooks, and the Discord
+    # work other front ends queue for the bot.
+    api_keys: ApiKeyService
+    rate_limits: RateLimiter
+    webhooks: WebhookService
+    discord_jobs: DiscordJobService
 
 
 def make_responder(settings: Settings) -> OpenAIResponder | None:
@@ -45,6 +56,9 @@ def make_responder(settings: Settings) -> OpenAIResponder | None:
 
 
 def build_services(store: Store, settings: Settings, clock: Clock) -> Services:
+    # Every unit of work announces its domain events (core/events.py): webhooks hear of
+    # them, and a front end without Discord gets its Discord side queued, in the same write.
+    store = ObservedStore(store, clock, [fan_out, queue_discord_work])
     # Whether AI is configured is known once, by GuildService; the others ask it.
     guilds = GuildService(store, clock, ai_configured=settings.ai_configured)
     tickets = TicketService(store, guilds, clock)
@@ -58,4 +72,19 @@ def build_services(store: Store, settings: Settings, clock: Clock) -> Services:
         inactivity=InactivityService(store, tickets, clock),
         ai=AIReplyService(store, guilds, tickets, make_responder(settings), clock),
         closing=CloseService(store, clock),
+        api_keys=ApiKeyService(store, clock),
+        rate_limits=RateLimiter(
+            store,
+            clock,
+            limit=settings.API_RATE_LIMIT,
+            window_seconds=settings.API_RATE_WINDOW_SECONDS,
+        ),
+        webhooks=WebhookService(
+            store,
+            guilds,
+            clock,
+            retry_base_seconds=settings.WEBHOOK_RETRY_SECONDS,
+            allow_private=settings.WEBHOOK_ALLOW_PRIVATE_URLS,
+        ),
+        discord_jobs=DiscordJobService(store, clock),
     )

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     # the database so every process shares it).
     API_RATE_LIMIT: int = Field(default=120, ge=1, le=100000)
     API_RATE_WINDOW_SECONDS: int = Field(default=60, ge=1, le=3600)
+    # Webhooks: the first retry's pause (doubling up to an hour, for a day); and whether
+    # webhook URLs may point at private or loopback addresses (off: a server admin must not
+    # reach the bot host's own network through a webhook).
+    WEBHOOK_RETRY_SECONDS: float = Field(default=30.0, gt=0, le=3600)
+    WEBHOOK_ALLOW_PRIVATE_URLS: bool = False
     # Web dashboard (SPEC §9): served by the same HTTP server; all optional here, the
     # dashboard decides what it needs to run.
     DASHBOARD_URL: str | None = None

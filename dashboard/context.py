@@ -3,18 +3,20 @@ bot's side; and the form checks every POST goes through (CSRF)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fastapi import Request
 from starlette.datastructures import FormData
 
+from core.events import front_end_without_discord
 from core.services import Services
 from dashboard.config import DashboardConfig
 from dashboard.oauth import DiscordLogin
 from dashboard.ports import DashboardSide
-from dashboard.replies import Replies
 from dashboard.sessions import Sessions, WebSession, csrf_ok
-from dashboard.visitors import Visitors
+from dashboard.visitors import Place, Visitors
 from dashboard.web import PageError
 
 FORM_EXPIRED = (
@@ -30,7 +32,6 @@ class Dashboard:
     sessions: Sessions
     login: DiscordLogin
     visitors: Visitors
-    replies: Replies
     side: DashboardSide
 
     @classmethod
@@ -41,10 +42,17 @@ class Dashboard:
             config=config,
             sessions=sessions,
             login=DiscordLogin(config),
-            visitors=Visitors(services, sessions, side.member_roles),
-            replies=Replies(services, side),
+            visitors=Visitors(services, sessions, side),
             side=side,
         )
+
+    @contextlib.contextmanager
+    def writing(self, place: Place) -> Iterator[None]:
+        """Writes in this block queue their Discord side (a reply to post in the thread, a
+        close to finish: core/events.py), labelled with who acted; the bot is nudged."""
+        with front_end_without_discord(f"{place.session.name} (web dashboard)"):
+            yield
+        self.side.work_queued()
 
     async def posted(self, request: Request, session: WebSession) -> FormData:
         """A submitted form, once it is known to come from this session's own page."""

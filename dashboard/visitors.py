@@ -7,12 +7,18 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from core.members import MemberRoles, StandingUnknown, actor_from_standing
+from core.members import actor_from_facts
 from core.models import Actor, FeatureFlags, GuildConfig
 from core.policy import is_admin, is_staff
 from core.services import Services
+from dashboard.ports import DashboardSide
 from dashboard.sessions import SESSION_COOKIE, Server, Sessions, WebSession
 from dashboard.web import PageError
+
+ROLES_UNKNOWN = (
+    "Your roles on this server could not be checked on Discord just now. Try again in a "
+    "moment. (The dashboard works where it runs inside the bot process.)"
+)
 
 
 class LoginRequired(Exception):
@@ -46,10 +52,10 @@ class Place:
 
 
 class Visitors:
-    def __init__(self, services: Services, sessions: Sessions, member_roles: MemberRoles):
+    def __init__(self, services: Services, sessions: Sessions, side: DashboardSide):
         self._services = services
         self._sessions = sessions
-        self._member_roles = member_roles
+        self._side = side
 
     def session(self, request: Request) -> WebSession | None:
         session = self._sessions.read(request.cookies.get(SESSION_COOKIE))
@@ -68,21 +74,17 @@ class Visitors:
         if server is None:
             # Not a server this member logged in with: as unknown as another desk's ticket.
             raise PageError(404, "Server not found", "This is not one of your servers.")
-        try:
-            standing = await self._member_roles(guild_id, session.user_id)
-        except StandingUnknown:
-            raise PageError(
-                503,
-                "Discord could not be reached",
-                "Your roles on this server could not be checked just now. Try again in a moment.",
-            ) from None
-        if standing is None:
+        facts = await self._side.member(guild_id, session.user_id)
+        if facts is None:
             raise PageError(403, "Not a member", "You are no longer a member of this server.")
+        if not facts.verified:
+            # Staff or not is decided from the member's roles: without them, no page.
+            raise PageError(503, "Roles unknown", ROLES_UNKNOWN)
         config = await self._services.guilds.config(guild_id)
         place = Place(
             session=session,
             server=server,
-            actor=actor_from_standing(session.user_id, guild_id, standing, config),
+            actor=actor_from_facts(session.user_id, guild_id, facts, config),
             config=config,
             flags=await self._services.guilds.flags(guild_id),
         )

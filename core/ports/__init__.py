@@ -8,6 +8,17 @@ A backend (storage/sqlite today) implements them; core never imports a backend.
 
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
+from core.ports.integrations import (
+    ApiKeyReads,
+    ApiKeyRepository,
+    DiscordJobReads,
+    DiscordJobRepository,
+    RateLimitRepository,
+    WebhookDeliveryReads,
+    WebhookDeliveryRepository,
+    WebhookReads,
+    WebhookRepository,
+)
 from core.ports.store import MigrationError, Reads, Store, UnitOfWork, Work
 from core.ports.tickets import (
     LiveThread,
@@ -29,8 +40,12 @@ from core.ports.upkeep import (
 
 __all__ = [
     "AIUsageRepository",
+    "ApiKeyReads",
+    "ApiKeyRepository",
     "CloseWorkReads",
     "CloseWorkRepository",
+    "DiscordJobReads",
+    "DiscordJobRepository",
     "FeedbackReads",
     "FeedbackRepository",
     "FormReads",
@@ -42,6 +57,7 @@ __all__ = [
     "InactivityRepository",
     "LiveThread",
     "MigrationError",
+    "RateLimitRepository",
     "Reads",
     "ReplyReads",
     "ReplyRepository",
@@ -52,5 +68,9 @@ __all__ = [
     "TicketReads",
     "TicketRepository",
     "UnitOfWork",
+    "WebhookDeliveryReads",
+    "WebhookDeliveryRepository",
+    "WebhookReads",
+    "WebhookRepository",
     "Work",
 ]

@@ -29,6 +29,17 @@ from typing import Protocol, TypeVar
 
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository
+from core.ports.integrations import (
+    ApiKeyReads,
+    ApiKeyRepository,
+    DiscordJobReads,
+    DiscordJobRepository,
+    RateLimitRepository,
+    WebhookDeliveryReads,
+    WebhookDeliveryRepository,
+    WebhookReads,
+    WebhookRepository,
+)
 from core.ports.tickets import ReplyReads, ReplyRepository, TicketReads, TicketRepository
 from core.ports.upkeep import (
     AIUsageRepository,
@@ -62,6 +73,14 @@ class Reads(Protocol):
     def close_work(self) -> CloseWorkReads: ...
     @property
     def feedback(self) -> FeedbackReads: ...
+    @property
+    def api_keys(self) -> ApiKeyReads: ...
+    @property
+    def discord_jobs(self) -> DiscordJobReads: ...
+    @property
+    def webhooks(self) -> WebhookReads: ...
+    @property
+    def webhook_deliveries(self) -> WebhookDeliveryReads: ...
 
 
 class UnitOfWork(Reads, Protocol):
@@ -86,6 +105,16 @@ class UnitOfWork(Reads, Protocol):
     def feedback(self) -> FeedbackRepository: ...
     @property
     def ai_usage(self) -> AIUsageRepository: ...
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
+    @property
+    def rate_limits(self) -> RateLimitRepository: ...
+    @property
+    def discord_jobs(self) -> DiscordJobRepository: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
+    @property
+    def webhook_deliveries(self) -> WebhookDeliveryRepository: ...
 
 
 Work = Callable[[UnitOfWork], Awaitable[T]]

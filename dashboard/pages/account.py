@@ -6,7 +6,6 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 
-from core.members import StandingUnknown
 from dashboard.config import CALLBACK_PATH
 from dashboard.context import Dashboard
 from dashboard.oauth import LoginFailed
@@ -72,11 +71,8 @@ def register(router: APIRouter, dash: Dashboard) -> None:
             raise PageError(502, "Login failed", str(failure)) from None
         servers = []
         for guild_id, name in identity.guilds.items():
-            try:
-                standing = await dash.side.member_roles(guild_id, identity.user_id)
-            except StandingUnknown:
-                standing = None
-            if standing is not None:  # a server the desk serves
+            if await dash.side.member(guild_id, identity.user_id) is not None:
+                # a server the desk serves (roles are checked again on every page)
                 servers.append(Server(id=guild_id, name=name))
         _, cookie = dash.sessions.start(identity.user_id, identity.name, servers)
         log.info("dashboard login: user %s (%s servers)", identity.user_id, len(servers))

@@ -92,6 +92,6 @@ def register(router: APIRouter, dash: Dashboard) -> None:
         form = await dash.posted(request, place.session)
         accept = form.get("decision") == "accept"
         note = str(form.get("note") or "") or None
-        decided = await forms.review(place.actor, submission_id, accept, note)
-        dash.side.submission_reviewed(guild_id, decided.id, place.actor.user_id)
+        with dash.writing(place):
+            decided = await forms.review(place.actor, submission_id, accept, note)
         return see_other(place.url(f"/reviews?done={decided.status.value}"))

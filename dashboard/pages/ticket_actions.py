@@ -2,7 +2,8 @@
 reopen. Each is one service call, made as the visitor; the service decides who may.
 
 A refused reply shows the ticket page again with the refusal and the text as typed, so
-nothing is lost. Each change also nudges the bot process, which says it on Discord.
+nothing is lost. Writes queue their Discord side (`Dashboard.writing`): the reply appears
+in the ticket's thread, a close archives it and posts the transcript.
 """
 
 from __future__ import annotations
@@ -22,17 +23,14 @@ def register(router: APIRouter, dash: Dashboard) -> None:
     def back(place: Place, ticket_id: int, done: str) -> Response:
         return see_other(place.url(f"/tickets/{ticket_id}?done={done}"))
 
-    def changed(place: Place, ticket_id: int, change: str) -> Response:
-        dash.side.ticket_changed(place.guild_id, ticket_id, place.actor.user_id, change)
-        return back(place, ticket_id, change)
-
     @router.post("/servers/{guild_id}/tickets/{ticket_id}/reply")
     async def reply(request: Request, guild_id: int, ticket_id: int) -> Response:
         place = await dash.visitors.place(request, guild_id)
         form = await dash.posted(request, place.session)
         text = str(form.get("message", ""))
         try:
-            await dash.replies.send(place.actor, ticket_id, text)
+            with dash.writing(place):
+                await tickets.store_reply(place.actor, ticket_id, text)
         except DomainError as error:
             ticket, replies = await tickets.all_replies(place.actor, ticket_id)
             return page(
@@ -53,40 +51,46 @@ def register(router: APIRouter, dash: Dashboard) -> None:
     async def claim(request: Request, guild_id: int, ticket_id: int) -> Response:
         place = await dash.visitors.place(request, guild_id)
         await dash.posted(request, place.session)
-        await tickets.claim(place.actor, ticket_id)
-        return changed(place, ticket_id, "claim")
+        with dash.writing(place):
+            await tickets.claim(place.actor, ticket_id)
+        return back(place, ticket_id, "claim")
 
     @router.post("/servers/{guild_id}/tickets/{ticket_id}/priority")
     async def priority(request: Request, guild_id: int, ticket_id: int) -> Response:
         place = await dash.visitors.place(request, guild_id)
         form = await dash.posted(request, place.session)
-        await tickets.set_priority(place.actor, ticket_id, form.get("priority"))
-        return changed(place, ticket_id, "priority")
+        with dash.writing(place):
+            await tickets.set_priority(place.actor, ticket_id, form.get("priority"))
+        return back(place, ticket_id, "priority")
 
     @router.post("/servers/{guild_id}/tickets/{ticket_id}/department")
     async def department(request: Request, guild_id: int, ticket_id: int) -> Response:
         place = await dash.visitors.place(request, guild_id)
         form = await dash.posted(request, place.session)
-        await tickets.set_department(place.actor, ticket_id, form.get("department"))
-        return changed(place, ticket_id, "department")
+        with dash.writing(place):
+            await tickets.set_department(place.actor, ticket_id, form.get("department"))
+        return back(place, ticket_id, "department")
 
     @router.post("/servers/{guild_id}/tickets/{ticket_id}/resolve")
     async def resolve(request: Request, guild_id: int, ticket_id: int) -> Response:
         place = await dash.visitors.place(request, guild_id)
         await dash.posted(request, place.session)
-        await tickets.resolve(place.actor, ticket_id)
-        return changed(place, ticket_id, "resolve")
+        with dash.writing(place):
+            await tickets.resolve(place.actor, ticket_id)
+        return back(place, ticket_id, "resolve")
 
     @router.post("/servers/{guild_id}/tickets/{ticket_id}/close")
     async def close(request: Request, guild_id: int, ticket_id: int) -> Response:
         place = await dash.visitors.place(request, guild_id)
         form = await dash.posted(request, place.session)
-        await tickets.close(place.actor, ticket_id, form.get("reason") or None)
-        return changed(place, ticket_id, "close")
+        with dash.writing(place):
+            await tickets.close(place.actor, ticket_id, form.get("reason") or None)
+        return back(place, ticket_id, "close")
 
     @router.post("/servers/{guild_id}/tickets/{ticket_id}/reopen")
     async def reopen(request: Request, guild_id: int, ticket_id: int) -> Response:
         place = await dash.visitors.place(request, guild_id)
         await dash.posted(request, place.session)
-        await tickets.reopen(place.actor, ticket_id)
-        return changed(place, ticket_id, "reopen")
+        with dash.writing(place):
+            await tickets.reopen(place.actor, ticket_id)
+        return back(place, ticket_id, "reopen")

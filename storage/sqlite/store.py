@@ -23,9 +23,11 @@ from storage.sqlite.closing import SqliteCloseWork
 from storage.sqlite.database import Database
 from storage.sqlite.forms import SqliteForms, SqliteSubmissions
 from storage.sqlite.guilds import SqliteGuilds
+from storage.sqlite.integrations import SqliteApiKeys, SqliteDiscordJobs, SqliteRateLimits
 from storage.sqlite.lifecycle import SqliteFeedback, SqliteInactivity
 from storage.sqlite.migrations import MIGRATIONS_DIR
 from storage.sqlite.tickets import SqliteReplies, SqliteTickets
+from storage.sqlite.webhooks import SqliteWebhookDeliveries, SqliteWebhooks
 
 T = TypeVar("T")
 
@@ -36,14 +38,19 @@ class SqliteRepositories:
 
     __slots__ = (
         "ai_usage",
+        "api_keys",
         "close_work",
+        "discord_jobs",
         "feedback",
         "forms",
         "guilds",
         "inactivity",
+        "rate_limits",
         "replies",
         "submissions",
         "tickets",
+        "webhook_deliveries",
+        "webhooks",
     )
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
@@ -56,6 +63,11 @@ class SqliteRepositories:
         self.close_work = SqliteCloseWork(connection)
         self.feedback = SqliteFeedback(connection)
         self.ai_usage = SqliteAIUsage(connection)
+        self.api_keys = SqliteApiKeys(connection)
+        self.rate_limits = SqliteRateLimits(connection)
+        self.discord_jobs = SqliteDiscordJobs(connection)
+        self.webhooks = SqliteWebhooks(connection)
+        self.webhook_deliveries = SqliteWebhookDeliveries(connection)
 
 
 class SqliteStore:

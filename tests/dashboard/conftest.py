@@ -2,15 +2,19 @@
 fake Discord's OAuth2 on a loopback port, as a browser would (cookies, redirects, forms).
 
 The bot's side (members' roles, nudges) is played by `FakeDeskSide`: roles are read from
-the fake Discord's members, as the bot reads them; nudges are recorded. The real bot
+the fake Discord's members, as the bot reads them; nudges are counted, and the Discord
+work the writes queued is in the database (`discord_jobs`). The real bot
 process is in tests/e2e/dashboard/.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import discord
@@ -20,7 +24,7 @@ import pytest
 from api.app import create_app
 from core.access import ServerIds
 from core.clock import ManualClock
-from core.members import MemberStanding
+from core.members import MemberFacts
 from core.models import Actor, Ticket
 from core.services import Services, build_services
 from core.settings import Settings
@@ -38,11 +42,10 @@ class FakeDeskSide:
     """What the bot process provides, read straight from the fake Discord."""
 
     fake: FakeDiscord
-    replies: list[tuple[int, int, int]] = field(default_factory=list)
-    changes: list[tuple[int, int, int, str]] = field(default_factory=list)
-    reviews: list[tuple[int, int, int]] = field(default_factory=list)
+    nudges: int = 0
+    verified: bool = True
 
-    async def member_roles(self, guild_id: int, user_id: int) -> MemberStanding | None:
+    async def member(self, guild_id: int, user_id: int) -> MemberFacts | None:
         guild = self.fake.state.guilds.get(guild_id)
         if guild is None or guild_id not in self.fake.state.bot_guild_ids:
             return None
@@ -50,19 +53,17 @@ class FakeDeskSide:
         if member is None:
             return None
         granted = discord.Permissions(perms.compute(guild, user_id, None))
-        return MemberStanding(
+        return MemberFacts(
             role_ids=frozenset(int(r) for r in member["roles"]),
-            permissions=frozenset(name for name, on in granted if on),
+            server_permissions=frozenset(name for name, on in granted if on),
+            verified=self.verified,
         )
 
-    def reply_stored(self, guild_id: int, ticket_id: int, reply_id: int) -> None:
-        self.replies.append((guild_id, ticket_id, reply_id))
+    def ticket_waiting(self) -> None:
+        return None
 
-    def ticket_changed(self, guild_id: int, ticket_id: int, actor_id: int, change: str) -> None:
-        self.changes.append((guild_id, ticket_id, actor_id, change))
-
-    def submission_reviewed(self, guild_id: int, submission_id: int, reviewer_id: int) -> None:
-        self.reviews.append((guild_id, submission_id, reviewer_id))
+    def work_queued(self) -> None:
+        self.nudges += 1
 
 
 @dataclass
@@ -73,6 +74,13 @@ class Site:
     side: FakeDeskSide
     http: httpx.AsyncClient  # the browser, on the dashboard
     discord_http: httpx.AsyncClient  # the same browser, on discord.com
+    db_path: Path
+
+    def jobs(self) -> list[tuple[str, dict]]:
+        """The Discord work queued for the bot (kind, payload), oldest first."""
+        with sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True) as conn:
+            rows = conn.execute("SELECT kind, payload FROM discord_jobs ORDER BY id").fetchall()
+        return [(kind, json.loads(payload)) for kind, payload in rows]
 
     @property
     def guild_id(self) -> int:
@@ -160,7 +168,8 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 @pytest.fixture
 async def site(fake: FakeDiscord, tmp_path) -> AsyncIterator[Site]:
-    store = await SqliteStore.open(tmp_path / "desk.db")
+    db_path = tmp_path / "desk.db"
+    store = await SqliteStore.open(db_path)
     clock = ManualClock()
     settings = dashboard_settings(fake)
     services = build_services(store, settings, clock)
@@ -172,5 +181,5 @@ async def site(fake: FakeDiscord, tmp_path) -> AsyncIterator[Site]:
         httpx.AsyncClient(transport=transport, base_url=DASHBOARD) as http,
         httpx.AsyncClient(base_url=fake.state.base_url) as discord_http,
     ):
-        yield Site(fake, services, clock, side, http, discord_http)
+        yield Site(fake, services, clock, side, http, discord_http, db_path)
     await store.close()

@@ -69,7 +69,13 @@ async def test_a_member_replies_and_the_bot_is_asked_to_post_it(site, guild_url)
     )
     _, replies = await site.services.tickets.all_replies(site.actor("alice"), ticket.id)
     assert replies[-1].body == "Still burning <b>hot</b>"
-    assert site.side.replies == [(site.guild_id, ticket.id, replies[-1].id)]
+    assert site.jobs() == [
+        (
+            "post_reply",
+            {"reply_id": replies[-1].id, "ticket_id": ticket.id, "by": "Alice (web dashboard)"},
+        )
+    ]
+    assert site.side.nudges == 1
 
 
 async def test_a_refused_reply_keeps_what_was_typed(site, guild_url):
@@ -79,7 +85,7 @@ async def test_a_refused_reply_keeps_what_was_typed(site, guild_url):
     answer = await site.post(f"{page}/reply", page, message="x" * 4001)
     assert answer.status_code == 400
     assert "message" in answer.text and "x" * 4001 in answer.text
-    assert site.side.replies == []
+    assert site.jobs() == []
 
 
 async def test_a_form_without_its_token_changes_nothing(site, guild_url):
@@ -97,7 +103,7 @@ async def test_a_form_without_its_token_changes_nothing(site, guild_url):
     )
     assert elsewhere.status_code == 403
     _, replies = await site.services.tickets.all_replies(site.actor("alice"), ticket.id)
-    assert len(replies) == 1 and site.side.replies == []
+    assert len(replies) == 1 and site.jobs() == []
 
 
 async def test_a_token_from_another_session_does_not_work(site, guild_url):
@@ -125,7 +131,7 @@ async def test_members_get_no_staff_pages_or_actions(site, guild_url):
     assert claim.status_code == 403 and "staff" in claim.text.lower()
     priority = await site.post(f"{page}/priority", page, priority="urgent")
     assert priority.status_code == 403
-    assert site.side.changes == []
+    assert site.jobs() == []
 
 
 async def test_another_servers_ticket_is_not_found(site, guild_url):

@@ -15,6 +15,13 @@ from typing import TypeVar
 from core.ports import Work
 from tests.fakes.store.data import Box, Tables
 from tests.fakes.store.forms import MemoryForms, MemoryGuilds, MemorySubmissions
+from tests.fakes.store.integrations import (
+    MemoryApiKeys,
+    MemoryDiscordJobs,
+    MemoryRateLimits,
+    MemoryWebhookDeliveries,
+    MemoryWebhooks,
+)
 from tests.fakes.store.tickets import MemoryReplies, MemoryTickets
 from tests.fakes.store.upkeep import (
     MemoryAIUsage,
@@ -39,6 +46,11 @@ class MemoryRepositories:
         self.close_work = MemoryCloseWork(box)
         self.feedback = MemoryFeedback(box)
         self.ai_usage = MemoryAIUsage(box)
+        self.api_keys = MemoryApiKeys(box)
+        self.rate_limits = MemoryRateLimits(box)
+        self.discord_jobs = MemoryDiscordJobs(box)
+        self.webhooks = MemoryWebhooks(box)
+        self.webhook_deliveries = MemoryWebhookDeliveries(box)
 
 
 class MemoryStore:
