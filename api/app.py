@@ -66,5 +66,5 @@ def create_app(services: Services, settings: Settings, discord_side: DiscordSide
     dashboard = dashboard_config(settings)
     if dashboard is not None:
         sessions = Sessions(dashboard, services.clock)
-        add_authenticator(app, DashboardSessionAuthenticator(context, sessions))
+        add_authenticator(app, DashboardSessionAuthenticator(services, discord_side, sessions))
     return app

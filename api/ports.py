@@ -17,7 +17,7 @@ __all__ = ["DiscordSide", "MemberFacts", "NoDiscordSide"]
 
 
 class DiscordSide(DashboardSide, Protocol):
-    """The dashboard's needs (members, queued work, closes) and a ticket to open."""
+    """What the dashboard needs (members, nudges for queued work), and a ticket to open."""
 
     def ticket_waiting(self) -> None:
         """A ticket was opened and waits for its Discord thread."""
@@ -31,9 +31,6 @@ class NoDiscordSide:
         return None
 
     def work_queued(self) -> None:
-        return None
-
-    def ticket_closed(self, ticket_id: int) -> None:
         return None
 
     async def member(self, guild_id: int, user_id: int) -> MemberFacts | None:

@@ -188,7 +188,7 @@ async def update(calling: Calling, ticket_id: int, body: schemas.UpdateTicket) -
                 ticket = await tickets.resolve(actor, ticket_id)
             else:
                 ticket = await tickets.close(actor, ticket_id, body.reason)
-                calling.discord.ticket_closed(ticket.id)
+        calling.discord.work_queued()  # the close's Discord side: archive, transcripts
     assert ticket is not None
     answer["ticket"] = ticket_view(ticket)
     return answer

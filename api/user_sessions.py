@@ -9,25 +9,23 @@ pages carry it), so another site can't make the browser act.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from fastapi import Request
 
 from api.auth import Principal, parse_snowflake
 from api.errors import Unauthorized
+from api.ports import DiscordSide
 from core.errors import Forbidden, InvalidInput
 from core.members import actor_from_facts
+from core.services import Services
 from dashboard.sessions import SESSION_COOKIE, Sessions, csrf_ok
-
-if TYPE_CHECKING:
-    from api.app import ApiContext
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class DashboardSessionAuthenticator:
-    def __init__(self, context: ApiContext, sessions: Sessions) -> None:
-        self._context = context
+    def __init__(self, services: Services, side: DiscordSide, sessions: Sessions) -> None:
+        self._services = services
+        self._side = side
         self._sessions = sessions
 
     async def authenticate(self, request: Request) -> Principal | None:
@@ -50,10 +48,10 @@ class DashboardSessionAuthenticator:
             raise InvalidInput("guild_id", "api.session_guild_required")
         facts = None
         if session.server(guild_id) is not None:
-            facts = await self._context.discord_side.member(guild_id, session.user_id)
+            facts = await self._side.member(guild_id, session.user_id)
         if facts is None or not facts.verified:
             raise Forbidden("api.session_not_member")
-        config = await self._context.services.guilds.config(guild_id)
+        config = await self._services.guilds.config(guild_id)
         return Principal(
             guild_id=guild_id,
             actor=actor_from_facts(session.user_id, guild_id, facts, config),

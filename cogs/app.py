@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs import admin, ai, forms, lifecycle, tickets
+from cogs import admin, ai, forms, lifecycle, outbox, tickets
 from cogs.admin.diagnosis import diagnose_config
 from cogs.ai.replies import suggest_reply
 from cogs.runtime.startup import (
@@ -70,6 +70,7 @@ class TicketBot(commands.Bot):
         await forms.register(self, self.desk)
         await ai.register(self, self.desk)
         await lifecycle.register(self, self.desk)
+        await outbox.register(self, self.desk)
         # Every modal's submit, including ones shown before a restart (cogs/shared/modals.py).
         await self.add_cog(ModalRouter())
         for extra in getattr(self, "extra_cogs", ()):

@@ -1,7 +1,7 @@
 """Discord work queued by a front end that has no Discord (the HTTP API).
 
 A reply written over HTTP must appear in its ticket's thread, and a submission made over
-HTTP must be posted for review. The front end can't do that itself (it may even run in
+HTTP must be posted for review, and a ticket closed over HTTP needs its thread archived. The front end can't do that itself (it may even run in
 another process), so the unit of work that stores the reply or submission also queues
 the Discord side (`queue_discord_work`, a subscriber of core/events.py, acting only for
 writes marked `front_end_without_discord`). The process holding the guild takes the jobs
@@ -51,6 +51,14 @@ async def queue_discord_work(uow: UnitOfWork, event: DomainEvent) -> None:
                 },
                 now=event.at,
             )
+    elif event.name == EventName.TICKET_CLOSED and event.ticket is not None:
+        # After any reply queued before it, so the thread shows it before the closing line.
+        await uow.discord_jobs.add(
+            guild_id=event.guild_id,
+            kind=DiscordJobKind.FINISH_CLOSE,
+            payload={"ticket_id": event.ticket.id},
+            now=event.at,
+        )
     elif event.name == EventName.FORM_SUBMITTED and event.submission is not None:
         await uow.discord_jobs.add(
             guild_id=event.guild_id,
@@ -78,14 +86,16 @@ class DiscordJobService:
     async def done(self, job: DiscordJob) -> None:
         await self._store.write(lambda uow: uow.discord_jobs.finish(job.id))
 
-    async def failed(self, job: DiscordJob, error: str) -> bool:
-        """Try again later; False when the job was given up (a day of failures)."""
+    async def failed(self, job: DiscordJob, error: str, *, delay: float | None = None) -> bool:
+        """Try again after a growing pause (or `delay` seconds); False when the job was
+        given up (a day of failures)."""
         now = self._clock.now()
         if now - job.created_at >= GIVE_UP_AFTER:
             log.warning("gave up on Discord job %s (%s): %s", job.id, job.kind, error)
             await self.done(job)
             return False
-        due = now + pause_after(job.attempts)
+        pause = pause_after(job.attempts) if delay is None else timedelta(seconds=delay)
+        due = now + pause
         await self._store.write(lambda uow: uow.discord_jobs.retry_later(job.id, due, error))
         return True
 

@@ -80,6 +80,12 @@ class ObservedStore:
         self._store = store
         self._clock = clock
         self._subscribers = tuple(subscribers)
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (quick, no I/O) after each committed write that made an event,
+        e.g. to wake whoever sends what the subscribers queued."""
+        self._after_commit.append(callback)
 
     @property
     def reads(self) -> Reads:
@@ -92,11 +98,20 @@ class ObservedStore:
     async def write(self, work: Work[T]) -> T:
         origin = _REMOTE_ORIGIN.get()  # read in the caller's context, not the writer's
 
-        async def observed(uow: UnitOfWork) -> T:
-            emitter = _Emitter(uow, self._subscribers, self._clock, origin)
-            return await work(_ObservedUnitOfWork(uow, emitter))  # type: ignore[arg-type]
+        emitted = False
 
-        return await self._store.write(observed)
+        async def observed(uow: UnitOfWork) -> T:
+            nonlocal emitted
+            emitter = _Emitter(uow, self._subscribers, self._clock, origin)
+            result = await work(_ObservedUnitOfWork(uow, emitter))  # type: ignore[arg-type]
+            emitted = emitter.count > 0
+            return result
+
+        result = await self._store.write(observed)
+        if emitted:
+            for callback in self._after_commit:
+                callback()
+        return result
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)  # close() and the like belong to the real store
@@ -115,11 +130,13 @@ class _Emitter:
         self._clock = clock
         self._origin = origin
         self.opened: set[int] = set()  # tickets opened in this unit of work
+        self.count = 0
 
     async def __call__(self, name: str, guild_id: int, key: str, **facts: Any) -> None:
         event = DomainEvent(
             name, guild_id, key, self._clock.now(), remote_origin=self._origin, **facts
         )
+        self.count += 1
         for subscriber in self._subscribers:
             await subscriber(self.uow, event)
 

@@ -67,6 +67,7 @@ class WebhookDelivery(Frozen):
 class DiscordJobKind(StrEnum):
     POST_REPLY = "post_reply"  # a reply written over HTTP, to post in its ticket's thread
     POST_SUBMISSION = "post_submission"  # a submission made over HTTP, to post for review
+    FINISH_CLOSE = "finish_close"  # a ticket closed over HTTP: archive, transcripts, DM
 
 
 class DiscordJob(Frozen):

@@ -26,6 +26,7 @@ from core.webhooks import WebhookService, fan_out
 @dataclass(frozen=True)
 class Services:
     clock: Clock
+    events: ObservedStore  # the store every service writes through; `after_commit` hooks
     guilds: GuildService
     tickets: TicketService
     forms: FormService
@@ -58,13 +59,15 @@ def make_responder(settings: Settings) -> OpenAIResponder | None:
 def build_services(store: Store, settings: Settings, clock: Clock) -> Services:
     # Every unit of work announces its domain events (core/events.py): webhooks hear of
     # them, and a front end without Discord gets its Discord side queued, in the same write.
-    store = ObservedStore(store, clock, [fan_out, queue_discord_work])
+    observed = ObservedStore(store, clock, [fan_out, queue_discord_work])
+    store = observed
     # Whether AI is configured is known once, by GuildService; the others ask it.
     guilds = GuildService(store, clock, ai_configured=settings.ai_configured)
     tickets = TicketService(store, guilds, clock)
     forms = FormService(store, guilds, clock)
     return Services(
         clock=clock,
+        events=observed,
         guilds=guilds,
         tickets=tickets,
         forms=forms,

@@ -1,17 +1,24 @@
 """The Discord side of the HTTP API when it runs inside the bot process.
 
 The API knows no Discord (api/ports.py `DiscordSide`); here its nudges become bot events,
-so the cogs that do the work (the thread opener, the outbox drainer) act at once instead
-of on their next poll. Listeners keep this module from importing the feature packages.
+so the cogs that do the work (the thread opener, the Discord jobs) act at once instead of
+on their next poll, and members are looked up on Discord. Events keep this module from
+importing the feature packages.
 """
 
 from __future__ import annotations
 
+import logging
+
 import discord
+
+from api.ports import MemberFacts
+
+log = logging.getLogger(__name__)
 
 # Event names (discord.py adds the `on_` prefix for listeners).
 TICKET_WAITING = "ticket_waiting"
-OUTBOX_WRITTEN = "outbox_written"
+WORK_QUEUED = "work_queued"
 
 
 class BotDiscordSide:
@@ -21,5 +28,24 @@ class BotDiscordSide:
     def ticket_waiting(self) -> None:
         self._bot.dispatch(TICKET_WAITING)
 
-    def outbox_written(self) -> None:
-        self._bot.dispatch(OUTBOX_WRITTEN)
+    def work_queued(self) -> None:
+        self._bot.dispatch(WORK_QUEUED)
+
+    async def member(self, guild_id: int, user_id: int) -> MemberFacts | None:
+        guild = self._bot.get_guild(guild_id)
+        if guild is None:
+            return None
+        member = guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.NotFound:
+                return None
+            except discord.HTTPException as error:
+                # Discord can't say right now: take the member at their word, without roles.
+                log.warning("could not look up member %s of %s: %s", user_id, guild_id, error)
+                return MemberFacts(verified=False)
+        return MemberFacts(
+            role_ids=frozenset(role.id for role in member.roles),
+            server_permissions=frozenset(name for name, on in member.guild_permissions if on),
+        )

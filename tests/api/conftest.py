@@ -40,9 +40,6 @@ class RecordingDiscordSide:
     def work_queued(self) -> None:
         self.nudges.append("work_queued")
 
-    def ticket_closed(self, ticket_id: int) -> None:
-        self.nudges.append(f"ticket_closed:{ticket_id}")
-
     async def member(self, guild_id: int, user_id: int) -> MemberFacts | None:
         return self.members.get(user_id) if guild_id == GUILD else None
 

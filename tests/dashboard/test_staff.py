@@ -36,7 +36,8 @@ async def test_staff_triage_close_and_reopen_a_ticket(site, guild_url):
     assert now.claimed_by == staff_id and now.priority is Priority.URGENT
     assert now.department is Department.BILLING and now.status is Status.CLOSED
     assert now.close_reason == "Fire is out" and now.closed_by == staff_id
-    assert [kind for kind, _ in site.jobs()] == ["post_reply"]  # posted in the thread
+    # For the bot: the reply to post in the thread, then the close to finish on Discord.
+    assert [kind for kind, _ in site.jobs()] == ["post_reply", "finish_close"]
     assert site.side.nudges == 5
 
     closed_page = await site.http.get(page)
