@@ -14,8 +14,8 @@ from markupsafe import Markup
 from core.models import DailyResponse
 
 WIDTH = 640
-BAR_HEIGHT = 26
-LABEL_WIDTH = 150
+BAR_HEIGHT = 32
+LABEL_WIDTH = 170
 COUNT_WIDTH = 50
 COLOURS = ("#5865f2", "#3ba55d", "#faa61a", "#ed4245", "#9b59b6", "#1abc9c")
 
@@ -40,10 +40,10 @@ def bar_chart(title: str, counts: Sequence[tuple[str, int]]) -> Markup:
         width = round(room * count / top)
         colour = COLOURS[index % len(COLOURS)]
         body.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 18}" text-anchor="end">{e(label)}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{width}" height="{BAR_HEIGHT - 8}" '
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + 22}" text-anchor="end">{e(label)}</text>'
+            f'<rect x="{LABEL_WIDTH}" y="{y + 5}" width="{width}" height="{BAR_HEIGHT - 10}" '
             f'fill="{colour}" rx="3"><title>{e(label)}: {count}</title></rect>'
-            f'<text x="{LABEL_WIDTH + width + 6}" y="{y + 18}">{count}</text>'
+            f'<text x="{LABEL_WIDTH + width + 6}" y="{y + 22}">{count}</text>'
         )
     return _svg(max(len(counts), 1) * BAR_HEIGHT, title, body)
 

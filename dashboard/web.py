@@ -7,6 +7,7 @@ labels itself).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,15 @@ def _duration(seconds: float | None) -> str:
     return f"{hours} h {minutes} min" if hours < 48 else f"{hours // 24} days"
 
 
+MENTION = re.compile(r"<(@!?|@&|#)(\d{1,20})>")
+MENTION_WORDS = {"@": "@user {}", "@!": "@user {}", "@&": "@role {}", "#": "#channel {}"}
+
+
+def _mentions(text: str) -> str:
+    """Discord's mention syntax in stored messages, as words a browser can show."""
+    return MENTION.sub(lambda m: MENTION_WORDS[m.group(1)].format(m.group(2)), text)
+
+
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"),
     autoescape=select_autoescape(["html"], default=True),
@@ -66,6 +76,7 @@ templates = Environment(
 )
 templates.filters["when"] = _when
 templates.filters["duration"] = _duration
+templates.filters["mentions"] = _mentions
 
 
 def page(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -158,3 +158,12 @@ async def test_malformed_ids_are_pages_not_found(site, guild_url):
         answer = await site.http.get(guild_url + path)
         assert answer.status_code == 404, path
     assert (await site.http.get("/servers/xyz/tickets")).status_code == 404
+
+
+async def test_mentions_in_messages_read_as_words(site, guild_url):
+    ticket = await site.open_ticket("alice")
+    staff = site.actor("staff", staff=True)
+    await site.services.tickets.reply(staff, ticket.id, "Ask <@123> or <@&456> in <#789>")
+    await site.log_in("alice")
+    page = await site.http.get(f"{guild_url}/tickets/{ticket.id}")
+    assert "Ask @user 123 or @role 456 in #channel 789" in page.text

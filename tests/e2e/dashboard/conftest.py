@@ -16,6 +16,7 @@ import pytest
 
 from tests.e2e.api.conftest import free_port
 from tests.e2e.conftest import DeskFactory
+from tests.e2e.dashboard.browser import BROWSER_SKIPPED, chromium  # noqa: F401 (fixture)
 from tests.e2e.helpers import set_up
 from tests.fakes.discord.driver import Desk
 
@@ -70,3 +71,13 @@ async def web(fake_discord, desk_factory: DeskFactory) -> AsyncIterator[Web]:
     desk = await desk_factory(dashboard_env(fake_discord, port))
     await set_up(desk)
     yield Web(desk, f"http://127.0.0.1:{port}")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One visible line when the browser tests could not run (also under xdist, where the
+    skips are reported to this process)."""
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        if BROWSER_SKIPPED in reason:
+            terminalreporter.write_line(reason.removeprefix("Skipped: "))
+            return
