@@ -20,10 +20,10 @@ COUNT_WIDTH = 50
 COLOURS = ("#5865f2", "#3ba55d", "#faa61a", "#ed4245", "#9b59b6", "#1abc9c")
 
 
-def _svg(height: int, title: str, body: list[str]) -> Markup:
+def _svg(height: int, title: str, body: list[str], font_size: int = 18) -> Markup:
     e = html.escape
     return Markup(
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" font-size="{font_size}" role="img" '
         f'aria-label="{e(title)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{e(title)}</title>{''.join(body)}</svg>"
     )
@@ -52,7 +52,7 @@ def response_chart(title: str, history: Sequence[DailyResponse]) -> Markup:
     """One column per day: the median first-response time in hours (no column for a day
     without answers), the axis labelled with the longest time and the first/last day."""
     e = html.escape
-    height, left, bottom, top_pad = 220, 56, 28, 12
+    height, left, bottom, top_pad = 200, 56, 24, 12
     plot_h = height - bottom - top_pad
     hours = [h.median_seconds / 3600 for h in history if h.median_seconds is not None]
     ceiling = max(hours, default=0.0) or 1.0
@@ -77,9 +77,9 @@ def response_chart(title: str, history: Sequence[DailyResponse]) -> Markup:
         )
     if history:
         first, last = history[0].day.isoformat(), history[-1].day.isoformat()
-        body.append(f'<text x="{left}" y="{height - 8}">{first}</text>')
-        body.append(f'<text x="{WIDTH - 4}" y="{height - 8}" text-anchor="end">{last}</text>')
-    return _svg(height, title, body)
+        body.append(f'<text x="{left}" y="{height - 6}">{first}</text>')
+        body.append(f'<text x="{WIDTH - 4}" y="{height - 6}" text-anchor="end">{last}</text>')
+    return _svg(height, title, body, font_size=12)
 
 
 def _hours(value: float) -> str:
