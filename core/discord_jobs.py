@@ -73,13 +73,19 @@ class DiscordJobService:
         self._store = store
         self._clock = clock
 
-    async def claim_due(self, guild_ids: Collection[int]) -> list[DiscordJob]:
+    async def claim_due(
+        self, guild_ids: Collection[int], *, due_only: bool = True
+    ) -> list[DiscordJob]:
+        """Due jobs of these guilds; at start-up (`due_only=False`) every job of them, since
+        a lease of this process's previous life means nothing any more."""
         now = self._clock.now()
-        if not guild_ids or not await self._store.reads.discord_jobs.any_due(guild_ids, now):
+        if not guild_ids:
+            return []
+        if due_only and not await self._store.reads.discord_jobs.any_due(guild_ids, now):
             return []  # the usual case: no write at all
         return await self._store.write(
             lambda uow: uow.discord_jobs.claim_due(
-                guild_ids, now=now, lease_until=now + LEASE, limit=CLAIM_LIMIT
+                guild_ids, now=now, lease_until=now + LEASE, limit=CLAIM_LIMIT, due_only=due_only
             )
         )
 

@@ -203,13 +203,15 @@ class WebhookService:
         return await self._store.reads.webhook_deliveries.next_due(guild_ids)
 
     async def claim_due(
-        self, guild_ids: Collection[int], limit: int = 20
+        self, guild_ids: Collection[int], *, due_only: bool = True, limit: int = 20
     ) -> list[tuple[WebhookDelivery, Webhook]]:
+        """Deliveries to send now; at start-up (`due_only=False`) every pending one of these
+        guilds (a lease of this process's previous life means nothing any more)."""
         now = self._clock.now()
 
         async def work(uow: UnitOfWork) -> list[tuple[WebhookDelivery, Webhook]]:
             claimed = await uow.webhook_deliveries.claim_due(
-                guild_ids, now=now, lease_until=now + LEASE, limit=limit
+                guild_ids, now=now, lease_until=now + LEASE, limit=limit, due_only=due_only
             )
             found = []
             for delivery in claimed:

@@ -74,20 +74,22 @@ class DiscordJobs(commands.Cog):
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
         poll = min(POLL_SECONDS, sweep_interval(self.bot.settings.SWEEP_INTERVAL_SECONDS))
+        due_only = False  # the first pass takes every job (see DiscordJobService.claim_due)
         while not self.bot.is_closed():
             self._wake.clear()
             try:
-                await self.run_once()
+                await self.run_once(due_only=due_only)
+                due_only = True
             except Exception:
                 log.exception("doing queued Discord work failed; trying again")
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(poll):
                     await self._wake.wait()
 
-    async def run_once(self) -> None:
+    async def run_once(self, *, due_only: bool = True) -> None:
         guild_ids = [guild.id for guild in self.bot.guilds if not guild.unavailable]
         held_back: dict[int, float | None] = {}  # ticket id -> the delay its failed job got
-        for job in await self.jobs.claim_due(guild_ids):
+        for job in await self.jobs.claim_due(guild_ids, due_only=due_only):
             ticket_id = job.payload.get("ticket_id")
             try:
                 if ticket_id in held_back:  # an earlier job of this ticket must go first
@@ -118,8 +120,8 @@ class DiscordJobs(commands.Cog):
         if found is None:
             return  # the ticket or reply is gone
         ticket, reply = found
-        if reply.message_id is not None or ticket.status is Status.CLOSED:
-            return  # posted already; or closed (the reply is in the record and transcripts)
+        if reply.message_id is not None:
+            return  # posted already
         thread, gone = await self.desk.locate_thread(ticket)
         if thread is None:
             if gone:
@@ -130,6 +132,11 @@ class DiscordJobs(commands.Cog):
             if ticket.waiting_for_thread:
                 raise Later("its thread is still being made", THREAD_PENDING_SECONDS)
             raise Later("its thread can't be reached right now")
+        if ticket.status is Status.CLOSED and thread.archived:
+            # Closed since (the close's own job comes after this one, so this is a close
+            # made elsewhere): posting would unarchive the thread. The reply is kept in the
+            # record and the transcripts.
+            return
         header = reply_header(reply, job.payload.get("by"))
         first = await self._posted_before(thread, header, reply) if job.attempts > 1 else None
         if first is None:

@@ -72,11 +72,13 @@ class WebhookSender(commands.Cog):
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
         poll = min(POLL_SECONDS, sweep_interval(self.bot.settings.SWEEP_INTERVAL_SECONDS))
+        due_only = False  # the first pass takes every pending delivery (see claim_due)
         while not self.bot.is_closed():
             self._wake.clear()
             try:
-                while await self.run_once():
-                    pass
+                while await self.run_once(due_only=due_only):
+                    due_only = True
+                due_only = True
             except Exception:
                 log.exception("sending webhook deliveries failed; trying again")
             wait = poll
@@ -88,9 +90,9 @@ class WebhookSender(commands.Cog):
                 async with asyncio.timeout(wait):
                     await self._wake.wait()
 
-    async def run_once(self) -> int:
+    async def run_once(self, *, due_only: bool = True) -> int:
         """Send what is due now; how many were tried."""
-        claimed = await self.webhooks.claim_due(self._guild_ids())
+        claimed = await self.webhooks.claim_due(self._guild_ids(), due_only=due_only)
         limit = asyncio.Semaphore(AT_ONCE)
 
         async def one(delivery: WebhookDelivery, hook: Webhook) -> None:

@@ -63,10 +63,17 @@ class DiscordJobRepository(DiscordJobReads, Protocol):
     ) -> None: ...
 
     async def claim_due(
-        self, guild_ids: Collection[int], *, now: datetime, lease_until: datetime, limit: int
+        self,
+        guild_ids: Collection[int],
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        due_only: bool = True,
     ) -> list[DiscordJob]:
-        """Up to `limit` due jobs of these guilds, by id, each not due again until
-        `lease_until` (attempts + 1): two callers never take the same job at once."""
+        """Up to `limit` due jobs of these guilds (any, when not `due_only`: at start-up, a
+        lease of the process's previous life means nothing), by id, each not due again
+        until `lease_until` (attempts + 1): two callers never take the same job at once."""
         ...
 
     async def finish(self, job_id: int) -> None:
@@ -129,11 +136,17 @@ class WebhookDeliveryRepository(WebhookDeliveryReads, Protocol):
     ) -> None: ...
 
     async def claim_due(
-        self, guild_ids: Collection[int], *, now: datetime, lease_until: datetime, limit: int
+        self,
+        guild_ids: Collection[int],
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        due_only: bool = True,
     ) -> list[WebhookDelivery]:
-        """Due pending deliveries of these guilds, by id, taking only the oldest pending one
-        of each (webhook, key), so one ticket's events go out in order; each is not due
-        again until `lease_until` (attempts + 1)."""
+        """Due pending deliveries of these guilds (any, when not `due_only`), by id, taking
+        only the oldest pending one of each (webhook, key), so one ticket's events go out
+        in order; each is not due again until `lease_until` (attempts + 1)."""
         ...
 
     async def delivered(self, delivery_id: int) -> None:

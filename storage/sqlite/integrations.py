@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from core.integration_models import ApiKey, DiscordJob, DiscordJobKind
 from storage.sqlite.rows import Repository, fetch_all, fetch_one, from_db_time, to_db_time
 
 IN_GUILDS = "guild_id IN (SELECT value FROM json_each(:guilds))"
+# "Due by the end of time": every row, when a claim is not for due rows only.
+FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def _key(row: Any) -> ApiKey:
@@ -116,7 +118,13 @@ class SqliteDiscordJobs(Repository):
         )
 
     async def claim_due(
-        self, guild_ids: Collection[int], *, now: datetime, lease_until: datetime, limit: int
+        self,
+        guild_ids: Collection[int],
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        due_only: bool = True,
     ) -> list[DiscordJob]:
         rows = await fetch_all(
             self._conn,
@@ -125,7 +133,7 @@ class SqliteDiscordJobs(Repository):
             " ORDER BY id LIMIT :limit) RETURNING *",
             {
                 "guilds": json.dumps(list(guild_ids)),
-                "now": to_db_time(now),
+                "now": to_db_time(now if due_only else FOREVER),
                 "lease": to_db_time(lease_until),
                 "limit": limit,
             },

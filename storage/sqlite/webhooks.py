@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from core.integration_models import EventName, Webhook, WebhookDelivery
-from storage.sqlite.integrations import IN_GUILDS
+from storage.sqlite.integrations import FOREVER, IN_GUILDS
 from storage.sqlite.rows import Repository, fetch_all, fetch_one, from_db_time, to_db_time
 
 
@@ -139,7 +139,13 @@ class SqliteWebhookDeliveries(Repository):
         )
 
     async def claim_due(
-        self, guild_ids: Collection[int], *, now: datetime, lease_until: datetime, limit: int
+        self,
+        guild_ids: Collection[int],
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        due_only: bool = True,
     ) -> list[WebhookDelivery]:
         rows = await fetch_all(
             self._conn,
@@ -149,7 +155,7 @@ class SqliteWebhookDeliveries(Repository):
             f" AND d.{_HEAD_OF_KEY} ORDER BY d.id LIMIT :limit) RETURNING *",
             {
                 "guilds": json.dumps(list(guild_ids)),
-                "now": to_db_time(now),
+                "now": to_db_time(now if due_only else FOREVER),
                 "lease": to_db_time(lease_until),
                 "limit": limit,
             },

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from tests.e2e.api.conftest import Api
-from tests.e2e.helpers import set_up
+from tests.e2e.helpers import rows, set_up
 
 T = TypeVar("T")
 
@@ -52,3 +52,14 @@ async def eventually(probe: Callable[[], Awaitable[T | None]], seconds: float = 
             if found is not None:
                 return found
             await asyncio.sleep(0.05)
+
+
+async def thread_of(api: Api, ticket_id: int):
+    """The ticket's thread, once the bot has made it."""
+
+    def attached() -> int | None:
+        found = rows(api.desk, "SELECT thread_id FROM tickets WHERE id = ?", (ticket_id,))
+        return found[0][0] if found else None
+
+    thread_id = await api.desk.wait_for(attached, 15.0, f"ticket #{ticket_id}'s thread")
+    return api.desk.channel(thread_id)

@@ -3,17 +3,7 @@ side in the fake Discord; both ways."""
 
 from __future__ import annotations
 
-from tests.e2e.api.helpers import eventually, member_id, open_over_http, ready
-from tests.e2e.helpers import rows
-
-
-async def thread_of(api, ticket_id: int):
-    def attached():
-        found = rows(api.desk, "SELECT thread_id FROM tickets WHERE id = ?", (ticket_id,))
-        return found[0][0] if found else None
-
-    thread_id = await api.desk.wait_for(attached, 15.0, f"ticket #{ticket_id}'s thread")
-    return api.desk.channel(thread_id)
+from tests.e2e.api.helpers import eventually, member_id, open_over_http, ready, thread_of
 
 
 async def test_a_ticket_opened_over_http_gets_its_thread_with_the_member(api):

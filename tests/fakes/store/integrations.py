@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from core.integration_models import (
@@ -97,10 +97,18 @@ class MemoryDiscordJobs(MemoryRepository):
         self._data.discord_jobs[job.id] = job
 
     async def claim_due(
-        self, guild_ids: Collection[int], *, now: datetime, lease_until: datetime, limit: int
+        self,
+        guild_ids: Collection[int],
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        due_only: bool = True,
     ) -> list[DiscordJob]:
         claimed = []
-        for job in self._due(guild_ids, now)[:limit]:
+        for job in self._due(guild_ids, now if due_only else datetime.max.replace(tzinfo=UTC))[
+            :limit
+        ]:
             taken = job.model_copy(update={"due_at": lease_until, "attempts": job.attempts + 1})
             self._data.discord_jobs[job.id] = taken
             claimed.append(taken)
@@ -209,13 +217,23 @@ class MemoryWebhookDeliveries(MemoryRepository):
         self._data.webhook_deliveries[delivery.id] = (delivery, "pending")
 
     async def claim_due(
-        self, guild_ids: Collection[int], *, now: datetime, lease_until: datetime, limit: int
+        self,
+        guild_ids: Collection[int],
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        due_only: bool = True,
     ) -> list[WebhookDelivery]:
         heads: dict[tuple[int, str], WebhookDelivery] = {}
         for delivery in self._pending():
             heads.setdefault((delivery.webhook_id, delivery.key), delivery)
         due = sorted(
-            (d for d in heads.values() if d.guild_id in set(guild_ids) and d.due_at <= now),
+            (
+                d
+                for d in heads.values()
+                if d.guild_id in set(guild_ids) and (d.due_at <= now or not due_only)
+            ),
             key=lambda d: d.id,
         )
         claimed = []
