@@ -1,9 +1,11 @@
-"""What a ticket page's forms do: reply, claim, priority, department, resolve, close,
-reopen. Each is one service call, made as the visitor; the service decides who may.
+"""What a ticket page's forms do: reply, claim, priority, department, resolve, close.
+Each is one service call, made as the visitor; the service decides who may. (Reopening
+stays in Discord, `/ticket reopen`: the thread must be unlocked before the ticket opens.)
 
 A refused reply shows the ticket page again with the refusal and the text as typed, so
 nothing is lost. Writes queue their Discord side (`Dashboard.writing`): the reply appears
-in the ticket's thread, a close archives it and posts the transcript.
+in the ticket's thread, triage is said there (a new department's staff brought in), a
+close archives it and posts the transcript.
 """
 
 from __future__ import annotations
@@ -86,11 +88,3 @@ def register(router: APIRouter, dash: Dashboard) -> None:
         with dash.writing(place):
             await tickets.close(place.actor, ticket_id, form.get("reason") or None)
         return back(place, ticket_id, "close")
-
-    @router.post("/servers/{guild_id}/tickets/{ticket_id}/reopen")
-    async def reopen(request: Request, guild_id: int, ticket_id: int) -> Response:
-        place = await dash.visitors.place(request, guild_id)
-        await dash.posted(request, place.session)
-        with dash.writing(place):
-            await tickets.reopen(place.actor, ticket_id)
-        return back(place, ticket_id, "reopen")

@@ -15,12 +15,11 @@ from dashboard.web import SECURITY_HEADERS, page
 # Notices shown after an action, by a fixed key: nothing from the request is echoed.
 DONE = {
     "reply": "Your reply was sent. It appears in the ticket's Discord thread in a moment.",
-    "claim": "You are handling this ticket.",
+    "claim": "You are handling this ticket; the thread is told.",
     "priority": "Priority changed.",
     "department": "Department changed; its staff are brought in on Discord.",
     "resolve": "Marked resolved. A new message from the member reopens it.",
     "close": "Ticket closed. The thread is archived and the transcript logged on Discord.",
-    "reopen": "Ticket reopened.",
 }
 # The transcript is a document of its own: no script may run in it, whatever it holds.
 TRANSCRIPT_HEADERS = {

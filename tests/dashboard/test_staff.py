@@ -16,7 +16,7 @@ def guild_url(site):
     return f"/servers/{site.guild_id}"
 
 
-async def test_staff_triage_close_and_reopen_a_ticket(site, guild_url):
+async def test_staff_triage_and_close_a_ticket(site, guild_url):
     ticket = await site.open_ticket("alice")
     await site.log_in("staff")
     page = f"{guild_url}/tickets/{ticket.id}"
@@ -36,17 +36,21 @@ async def test_staff_triage_close_and_reopen_a_ticket(site, guild_url):
     assert now.claimed_by == staff_id and now.priority is Priority.URGENT
     assert now.department is Department.BILLING and now.status is Status.CLOSED
     assert now.close_reason == "Fire is out" and now.closed_by == staff_id
-    # For the bot: the reply to post in the thread, then the close to finish on Discord.
-    assert [kind for kind, _ in site.jobs()] == ["post_reply", "finish_close"]
+    # For the bot, in order: each change said in the thread, the reply posted there, the
+    # close finished on Discord; each labelled with who acted.
+    jobs = site.jobs()
+    assert [(kind, payload.get("change")) for kind, payload in jobs] == [
+        ("announce", "claimed_by"),
+        ("announce", "priority"),
+        ("announce", "department"),
+        ("post_reply", None),
+        ("finish_close", None),
+    ]
+    assert jobs[0][1]["by"] == "Staff (web dashboard)"
     assert site.side.nudges == 5
 
     closed_page = await site.http.get(page)
-    assert "Send reply" not in closed_page.text and ">Reopen</button>" in closed_page.text
-    reopened = await site.post(f"{page}/reopen", page)
-    assert reopened.status_code == 303
-    assert (await site.services.tickets.get(site.actor("staff", staff=True), ticket.id)).status is (
-        Status.OPEN
-    )
+    assert "Send reply" not in closed_page.text and "/ticket reopen" in closed_page.text
 
 
 async def test_a_refused_change_says_why(site, guild_url):
@@ -62,18 +66,15 @@ async def test_a_refused_change_says_why(site, guild_url):
     assert again.status_code == 409
 
 
-async def test_the_owner_may_close_their_ticket_but_not_reopen_it(site, guild_url):
+async def test_the_owner_may_resolve_and_close_their_ticket(site, guild_url):
     ticket = await site.open_ticket("alice")
     await site.log_in("alice")
     page = f"{guild_url}/tickets/{ticket.id}"
     await site.post(f"{page}/resolve", page)
     await site.post(f"{page}/close", page)
     closed = await site.http.get(page)
-    assert ">Reopen</button>" not in closed.text and "/ticket create" in closed.text
-    refused = await site.http.post(
-        f"{page}/reopen", data={"csrf_token": await site.csrf(f"{guild_url}/tickets")}
-    )
-    assert refused.status_code == 403
+    assert "Send reply" not in closed.text and "/ticket create" in closed.text
+    assert [payload.get("change") for _, payload in site.jobs()] == ["resolved", None]
 
 
 async def test_the_transcript_is_shown_in_the_page_and_downloadable(site, guild_url):
@@ -142,6 +143,11 @@ async def test_staff_accept_or_reject_applications_with_a_note(site, guild_url):
     assert accepted.status is SubmissionStatus.ACCEPTED and accepted.review_note == "Welcome!"
     rejected = await site.services.forms.get_submission(staff, second)
     assert rejected.status is SubmissionStatus.REJECTED
+    # For the bot: tell each applicant (a DM, the form's role), update the review message.
+    assert [(kind, p["submission_id"]) for kind, p in site.jobs()] == [
+        ("tell_review", first),
+        ("tell_review", second),
+    ]
     twice = await site.post(f"{page}/{first}", page, decision="reject")
     assert twice.status_code == 409
     assert "0 applications" in (await site.http.get(page)).text
