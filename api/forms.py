@@ -9,12 +9,18 @@ from fastapi import APIRouter, Depends, Query
 from api import schemas
 from api.auth import Caller, caller
 from api.errors import ERROR_RESPONSES
+from api.limits import known_query_parameters
 from core.form_models import Form
 from core.policy import is_staff
 from core.public import form_view, snowflake
 from wording.catalogue import say_plain
 
-router = APIRouter(prefix="/api/applications/forms", tags=["forms"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/applications/forms",
+    tags=["forms"],
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(known_query_parameters)],
+)
 Calling = Annotated[Caller, Depends(caller)]
 
 

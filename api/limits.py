@@ -1,16 +1,35 @@
-"""Request bodies over 64 KiB are refused with 413 before anything reads them."""
+"""Requests of the wrong shape, refused before any endpoint runs: bodies over 64 KiB (413)
+and query parameters an endpoint does not take (400: a typo such as `?stauts=open` would
+otherwise quietly list every ticket)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.errors import InvalidInput
 from core.errors import Message as Said
 from wording.catalogue import say_plain
 
 BODY_MAX = 64 * 1024
+# Taken by every endpoint: a dashboard session names the server with it (SPEC §8).
+ALWAYS_ALLOWED = frozenset({"guild_id"})
+
+
+async def known_query_parameters(request: Request) -> None:
+    """A dependency of every router: refuse query parameters the endpoint doesn't take."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    taken = _query_names(route.dependant)
+    for name in request.query_params:
+        if name not in taken and name not in ALWAYS_ALLOWED:
+            raise InvalidInput(name[:40] or "query", "api.unknown_parameter")
 
 
 class BodyLimit:
@@ -64,3 +83,10 @@ class BodyLimit:
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {field.alias for field in dependant.query_params}
+    for inner in dependant.dependencies:
+        names |= _query_names(inner)
+    return names

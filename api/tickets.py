@@ -9,11 +9,17 @@ from fastapi import APIRouter, Depends, Query
 from api import schemas
 from api.auth import Caller, caller
 from api.errors import ERROR_RESPONSES
+from api.limits import known_query_parameters
 from core.errors import InvalidInput
 from core.models import Status, Ticket, TicketStats
 from core.public import closing_view, reply_view, ticket_view
 
-router = APIRouter(prefix="/api/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/tickets",
+    tags=["tickets"],
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(known_query_parameters)],
+)
 Calling = Annotated[Caller, Depends(caller)]
 UserId = Annotated[
     str | None,

@@ -280,6 +280,7 @@ CATALOGUE: dict[str, Wording] = {
     "api.bad_json": W("must be a JSON object in UTF-8"),
     "api.not_an_object": W("must be a JSON object"),
     "api.unknown_field": W("is not a field of this request"),
+    "api.unknown_parameter": W("is not a parameter of this endpoint"),
     "api.whole_number": W("must be a whole number"),
     "api.snowflake": W('must be a Discord id like "123456789012345678"'),
     "api.user_id_required": W("is required with a server key: the member this is for"),
