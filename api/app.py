@@ -7,14 +7,14 @@ second kind of credential with `api.auth.add_authenticator(app, ...)`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import errors, forms, schemas, tickets
-from api.auth import Authenticator, ServerKeyAuthenticator, add_authenticator
+from api.auth import ServerKeyAuthenticator, add_authenticator
+from api.context import ApiContext
 from api.limits import BodyLimit
 from api.ports import DiscordSide
 from api.user_sessions import DashboardSessionAuthenticator
@@ -29,16 +29,6 @@ DESCRIPTION = """The ticket desk's HTTP API (SPEC §8): the same tickets, forms 
 Discord. Send `Authorization: Bearer <key>` with a server key from `/admin api-key create`.
 With a server key, `user_id` names the member a call is for (required to open a ticket or
 submit a form). Errors are `{"error": "<sentence>", "field": "<field>"}`."""
-
-
-@dataclass
-class ApiContext:
-    """What every endpoint reaches through `request.app.state.desk`."""
-
-    services: Services
-    settings: Settings
-    discord_side: DiscordSide
-    authenticators: list[Authenticator] = field(default_factory=list)
 
 
 def create_app(services: Services, settings: Settings, discord_side: DiscordSide) -> FastAPI:

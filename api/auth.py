@@ -12,40 +12,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
 
 from fastapi import FastAPI, Request
 
+from api.context import ApiContext, Authenticator, Principal
 from api.errors import TooManyRequests, Unauthorized
 from core.errors import Forbidden, InvalidInput
 from core.events import front_end_without_discord
 from core.models import Actor
 from core.policy import member_actor
 
-if TYPE_CHECKING:
-    from api.app import ApiContext
-
 SNOWFLAKE_MAX = 2**64 - 1
-
-
-@dataclass(frozen=True)
-class Principal:
-    """A caller whose credential checked out."""
-
-    guild_id: int
-    actor: Actor  # who acts when the call names no member
-    role_ids: frozenset[int]  # the actor's roles (forms may require one)
-    bucket: str  # the rate-limit counter of this credential
-    label: str  # how Discord shows who acted, e.g. 'API key “CRM”'
-    server_key: bool  # may name a member with `user_id`
-
-
-class Authenticator(Protocol):
-    async def authenticate(self, request: Request) -> Principal | None:
-        """The caller, or None if the request has no credential of this kind. Raise
-        `Unauthorized` for a credential of this kind that is not (or no longer) valid."""
-        ...
 
 
 class ServerKeyAuthenticator:

@@ -64,6 +64,11 @@ async def list_tickets(
     user_id: UserId = None,
 ) -> dict[str, Any]:
     """Newest first: a member's own tickets, or every ticket of the server for staff."""
+    filters = {"status": status, "priority": priority, "department": department}
+    for name, value in filters.items():
+        if value is not None and not value.strip():  # an empty filter is a mistake, not "all"
+            choices = {"status": schemas.STATUSES, "priority": schemas.PRIORITIES}
+            raise InvalidInput(name, "input.one_of", choices=choices.get(name, schemas.DEPARTMENTS))
     number = _between("page", page, 1, 1, PAGE_MAX)
     size = _between("limit", limit, 25, 1, LIMIT_MAX)
     actor, _ = await calling.acting(user_id)

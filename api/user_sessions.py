@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from api.auth import Principal, parse_snowflake
+from api.auth import parse_snowflake
+from api.context import Principal
 from api.errors import Unauthorized
 from api.ports import DiscordSide
 from core.errors import Forbidden, InvalidInput

@@ -148,3 +148,18 @@ async def test_not_json_and_not_utf8(api):
         )
         assert answer.status_code == 400, (body, answer.text)
         assert answer.json()["field"] == "body"
+
+
+async def test_filters_must_be_known_values_and_parameters(api):
+    empty = await api.http.get("/api/tickets?status=", headers=api.auth())
+    assert empty.status_code == 400 and empty.json()["field"] == "status"
+    wrong = await api.http.get("/api/tickets?priority=whenever", headers=api.auth())
+    assert wrong.json() == {
+        "error": "priority: must be one of urgent, high, medium, low",
+        "field": "priority",
+    }
+    typo = await api.http.get("/api/tickets?stauts=open", headers=api.auth())
+    assert typo.json() == {
+        "error": "stauts: is not a parameter of this endpoint",
+        "field": "stauts",
+    }
