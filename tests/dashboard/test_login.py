@@ -101,3 +101,29 @@ async def test_the_session_lasts_no_longer_than_its_cookie(site):
     done = await site.log_in("bob")
     cookie = next(c for c in done.headers.get_list("set-cookie") if c.startswith("desk_session="))
     assert f"Max-Age={int(timedelta(hours=12).total_seconds())}" in cookie
+
+
+async def test_a_member_of_two_desk_servers_chooses_one(site):
+    second = site.fake.state.build_guild("Second Server")
+    site.fake.state.bot_guild_ids.append(second.id)
+    site.fake.state.add_member(second, site.fake.state.users[site.user_id("alice")], [])
+    await site.log_in("alice")
+    home = await site.http.get("/")
+    assert home.status_code == 200 and "Your servers" in home.text
+    assert f"/servers/{second.id}/tickets" in home.text and "Help Desk" in home.text
+    picked = await site.http.get(f"/servers/{site.guild_id}")
+    assert picked.headers["location"] == f"/servers/{site.guild_id}/tickets"
+
+
+async def test_without_the_bot_to_check_roles_no_page_is_shown(site):
+    await site.log_in("staff")
+    site.side.verified = False  # a separate API process: nobody can ask Discord
+    answer = await site.http.get(f"/servers/{site.guild_id}/tickets")
+    assert answer.status_code == 503 and "could not be checked" in answer.text
+
+
+async def test_a_member_who_left_the_server_is_refused(site):
+    await site.log_in("bob")
+    del site.fake.guild.members[site.user_id("bob")]
+    answer = await site.http.get(f"/servers/{site.guild_id}/tickets")
+    assert answer.status_code == 403 and "no longer a member" in answer.text
