@@ -22,6 +22,7 @@ __all__ = [
     "make_clock",
     "open_store",
     "shared_lock",
+    "store_is_shared",
 ]
 
 OpenStore = SqliteStore | PostgresStore
@@ -34,6 +35,13 @@ async def open_store(settings: Settings) -> OpenStore:
     if settings.DATABASE_URL is not None:
         return await PostgresStore.open(settings.DATABASE_URL.get_secret_value())
     return await SqliteStore.open(settings.DATABASE_PATH)
+
+
+def store_is_shared(settings: Settings) -> bool:
+    """Whether several processes may write the chosen database at once: PostgreSQL (each
+    rule kept by PostgreSQL itself), not SQLite (one writer, so the HTTP API must then run
+    inside the bot process: `python -m api` refuses)."""
+    return settings.DATABASE_URL is not None
 
 
 def shared_lock(store: OpenStore) -> SharedLock:

@@ -21,13 +21,13 @@ from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
 from cogs.shared.ownership import server_ids
 from cogs.shared.text import COLOUR_OPEN, clip, send_ephemeral
-from cogs.shared.wording import say
 from core.errors import DomainError, InvalidInput
 from core.form_models import Form
 from core.form_schema import RAW_MAX_BYTES, definition_json
 from core.form_template import template_json
 from core.policy import require_admin
 from core.validation import id_digits
+from wording.catalogue import say
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,10 @@ from cogs.shared.desk import TicketDesk
 from cogs.shared.modals import NONCE, RoutedModal, nonce
 from cogs.shared.submitted import Submitted
 from cogs.shared.text import NO_PINGS, Typed, clip, give_back, send_ephemeral
-from cogs.shared.wording import error_text, say
 from core.errors import DomainError
 from core.form_answers import FILES_MAX, FormAnswersInvalid, validate_answers
 from core.form_schema import TEXT_MAX, Question, QuestionKind
+from wording.catalogue import error_text, say
 
 log = logging.getLogger(__name__)
 

@@ -147,17 +147,21 @@ async def post_for_review(
 async def _grant_role(
     interaction: discord.Interaction, submission: Submission, role_id: int
 ) -> str:
-    guild = interaction.guild
-    assert guild is not None
+    assert interaction.guild is not None
+    reason = f"Application {submission.ref} accepted by {interaction.user}"
+    return await grant_role(interaction.guild, submission, role_id, reason)
+
+
+async def grant_role(
+    guild: discord.Guild, submission: Submission, role_id: int, reason: str
+) -> str:
+    """Give an accepted applicant the form's role; what happened, for the reviewer."""
     try:
         member = await guild.fetch_member(submission.user_id)
     except discord.NotFound:
         return f"⚠️ <@{submission.user_id}> has left the server, so no role was given."
     try:
-        await member.add_roles(
-            discord.Object(role_id),
-            reason=f"Application {submission.ref} accepted by {interaction.user}",
-        )
+        await member.add_roles(discord.Object(role_id), reason=reason)
     except discord.Forbidden:
         return (
             f"⚠️ I could not give the <@&{role_id}> role: I need the Manage Roles permission "
@@ -172,6 +176,13 @@ async def _tell_member(
     interaction: discord.Interaction, form: Form, submission: Submission, role_given: bool
 ) -> str:
     server = interaction.guild.name if interaction.guild else "the server"
+    return await tell_member(interaction.client, server, form, submission, role_given)
+
+
+async def tell_member(
+    client: discord.Client, server: str, form: Form, submission: Submission, role_given: bool
+) -> str:
+    """DM the applicant the outcome; what happened, for the reviewer."""
     title = clip(form.title, 100)
     if submission.status is SubmissionStatus.ACCEPTED:
         text = f"✅ Your application {submission.ref} to “{title}” on **{server}** was accepted!"
@@ -182,7 +193,7 @@ async def _tell_member(
     if submission.review_note:
         text += f"\nNote from staff: {submission.review_note}"
     try:
-        channel = await interaction.client.create_dm(discord.Object(submission.user_id))
+        channel = await client.create_dm(discord.Object(submission.user_id))
         await channel.send(clip(text, 2000), allowed_mentions=NO_PINGS)
     except discord.HTTPException as error:
         log.info("could not DM user %s: %s", submission.user_id, error)
@@ -190,7 +201,7 @@ async def _tell_member(
     return "Member told by DM."
 
 
-def _decided_embed(
+def decided_embed(
     message: discord.Message | None, submission: Submission, notes: list[str]
 ) -> discord.Embed | None:
     if message is None or not message.embeds:
@@ -228,7 +239,7 @@ async def decide(
         role_given = outcome.startswith("Role")
         notes.append(outcome)
     notes.append(await _tell_member(interaction, form, submission, role_given))
-    embed = _decided_embed(interaction.message, submission, notes)
+    embed = decided_embed(interaction.message, submission, notes)
     if embed is not None:
         await interaction.edit_original_response(embed=embed, view=None)
     verdict = "accepted" if accept else "rejected"

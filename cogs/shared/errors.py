@@ -12,8 +12,8 @@ from discord import app_commands
 
 from cogs.shared.submitted import Submitted
 from cogs.shared.text import Typed, refuse
-from cogs.shared.wording import error_text
 from core.errors import DomainError
+from wording.catalogue import error_text
 
 log = logging.getLogger(__name__)
 

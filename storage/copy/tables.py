@@ -31,6 +31,11 @@ COPIED: dict[str, tuple[str, ...]] = {
     "ticket_participants": ("ticket_id", "kind", "target_id"),
     "close_requests": ("id",),
     "support_hours": ("guild_id",),
+    "api_keys": ("id",),
+    "rate_limits": ("bucket", "window_start"),
+    "discord_jobs": ("id",),
+    "webhooks": ("id",),
+    "webhook_deliveries": ("id",),
 }
 # Kept by triggers on PostgreSQL: rebuilt as the rows above go in, then checked against
 # a fresh count of those rows (zero counters left by deletions aside).
@@ -58,6 +63,10 @@ IDENTITIES = (
     "tags",
     "staff_notes",
     "close_requests",
+    "api_keys",
+    "discord_jobs",
+    "webhooks",
+    "webhook_deliveries",
 )
 # Bookkeeping of each engine, not desk data.
 OWN_TABLES = {"sqlite_sequence", "schema_migrations"}

@@ -233,3 +233,30 @@ class PgSubmissions(Repository):
             message_id,
         )
         return None if row is None else submission_from_row(row)
+
+    async def in_guild(
+        self,
+        guild_id: int,
+        *,
+        user_id: int | None,
+        status: SubmissionStatus | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[Submission], int]:
+        # The indexes of migration 0011 serve both filters, newest first.
+        where, params = ["guild_id = $1"], [guild_id]
+        for column, value in (("user_id", user_id), ("status", status)):
+            if value is not None:
+                params.append(value)
+                where.append(f"{column} = ${len(params)}")
+        clause = " AND ".join(where)
+        n = len(params)
+        total = await self._db.fetchval(f"SELECT COUNT(*) FROM submissions WHERE {clause}", *params)
+        rows = await self._db.fetch(
+            f"SELECT * FROM submissions WHERE {clause} ORDER BY id DESC"
+            f" LIMIT ${n + 1} OFFSET ${n + 2}",
+            *params,
+            limit,
+            offset,
+        )
+        return [submission_from_row(row) for row in rows], int(total or 0)

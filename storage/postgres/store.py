@@ -45,10 +45,12 @@ from storage.postgres.desk_tools import PgCloseRequests, PgParticipants, PgSuppo
 from storage.postgres.forms import PgForms, PgSubmissions
 from storage.postgres.guilds import PgGuilds
 from storage.postgres.health import unreachable_line
+from storage.postgres.integrations import PgApiKeys, PgDiscordJobs, PgRateLimits
 from storage.postgres.lifecycle import PgFeedback, PgInactivity
 from storage.postgres.migrations import MIGRATIONS_DIR, apply_migrations
 from storage.postgres.staff import PgBlocks, PgNotes, PgTags
 from storage.postgres.tickets import PgReplies, PgTickets
+from storage.postgres.webhooks import PgWebhookDeliveries, PgWebhooks
 
 log = logging.getLogger(__name__)
 
@@ -70,20 +72,25 @@ class PgRepositories:
 
     __slots__ = (
         "ai_usage",
+        "api_keys",
         "blocks",
         "close_requests",
         "close_work",
+        "discord_jobs",
         "feedback",
         "forms",
         "guilds",
         "inactivity",
         "notes",
         "participants",
+        "rate_limits",
         "replies",
         "submissions",
         "support_hours",
         "tags",
         "tickets",
+        "webhook_deliveries",
+        "webhooks",
     )
 
     def __init__(self, db: Executor, *, in_unit: bool) -> None:
@@ -102,6 +109,11 @@ class PgRepositories:
         self.tags = PgTags(db, in_unit=in_unit)
         self.notes = PgNotes(db, in_unit=in_unit)
         self.blocks = PgBlocks(db, in_unit=in_unit)
+        self.api_keys = PgApiKeys(db, in_unit=in_unit)
+        self.rate_limits = PgRateLimits(db, in_unit=in_unit)
+        self.discord_jobs = PgDiscordJobs(db, in_unit=in_unit)
+        self.webhooks = PgWebhooks(db, in_unit=in_unit)
+        self.webhook_deliveries = PgWebhookDeliveries(db, in_unit=in_unit)
 
 
 class _CommitUnknown(Exception):

@@ -202,6 +202,17 @@ class PgTickets(PgThreadWaits):
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
+    async def first_responses(self, guild_id: int, since: datetime) -> list[tuple[datetime, float]]:
+        # The partial index of migration 0011 holds exactly these rows, by opening time.
+        rows = await self._db.fetch(
+            "SELECT created_at, first_response_seconds FROM tickets"
+            " WHERE guild_id = $1 AND first_response_seconds IS NOT NULL AND created_at >= $2"
+            " ORDER BY created_at",
+            guild_id,
+            since,
+        )
+        return [(row[0], float(row[1])) for row in rows]
+
     async def unclosed_threads(self, guild_id: int) -> list[tuple[int, int]]:
         rows = await self._db.fetch(
             "SELECT id, thread_id FROM tickets WHERE guild_id = $1 AND status <> 'closed'"

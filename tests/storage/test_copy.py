@@ -14,6 +14,7 @@ import asyncpg
 
 from core.clock import ManualClock
 from core.desk_tool_models import HoursRange, ParticipantKind
+from core.integration_models import DiscordJobKind, EventName
 from core.models import Attachment, Department, Feature
 from core.services import Services, build_services
 from core.settings import Settings
@@ -68,6 +69,35 @@ async def staff_tools(uow, tickets, now) -> None:
         1000, "Europe/Warsaw", [HoursRange(days=(0, 4), start_minute=540, end_minute=1020)], now
     )
     await uow.support_hours.mark_opened_outside(tickets[3].id)
+    # The HTTP API's tables: a key (one revoked), a rate-limit window, queued Discord work,
+    # a webhook and its outbox.
+    for name in ("ci", "old"):
+        await uow.api_keys.insert(
+            guild_id=1000, name=name, prefix=f"p_{name}", key_hash="ab" * 32, created_by=99, now=now
+        )
+    await uow.api_keys.revoke(1000, "old", now)
+    await uow.rate_limits.hit("key:p_ci", 1234)
+    await uow.discord_jobs.add(
+        guild_id=1000, kind=DiscordJobKind.POST_REPLY, payload={"reply_id": 1}, now=now
+    )
+    hook = await uow.webhooks.insert(
+        guild_id=1000,
+        url="https://example.com/hook",
+        events=[EventName.TICKET_CREATED],
+        secret="s3cret",
+        created_by=99,
+        now=now,
+    )
+    await uow.webhooks.record_result(hook.id, ok=False)
+    await uow.webhooks.mark_reported(hook.id)
+    await uow.webhook_deliveries.add(
+        webhook_id=hook.id,
+        guild_id=1000,
+        key=f"ticket:{tickets[1].id}",
+        event=EventName.TICKET_CREATED,
+        body='{"ok": true}',
+        now=now,
+    )
 
 
 async def build_desk(path: Path, clock: ManualClock) -> None:
