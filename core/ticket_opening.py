@@ -17,6 +17,7 @@ from core.models import (
     Ticket,
 )
 from core.ports import Store, UnitOfWork
+from core.ticket_rules import remember_language
 from core.validation import (
     MESSAGE_MAX,
     SUBJECT_MAX,
@@ -80,7 +81,7 @@ class TicketOpening:
                 message_id=None,
                 now=now,
             )
-            return ticket
+            return await remember_language(uow, ticket, actor)
 
         ticket = await self._store.write(work)
         log.info("ticket %s created in guild %s", ticket.id, ticket.guild_id)

@@ -20,7 +20,7 @@ import gettext
 import io
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -74,8 +74,12 @@ def resolve(locale: object) -> str:
 
 @functools.cache
 def language_name(locale: str) -> str:
-    """The language's name in English ("German", "Portuguese (Brazil)"): for the AI."""
-    return babel_locale(locale).get_display_name("en") or locale
+    """The language's name in English ("German", "Portuguese (Brazil)"): for the AI, which
+    may answer in any language Discord has, not only those with a catalogue."""
+    try:
+        return babel_locale(locale).get_display_name("en") or locale
+    except (UnknownLocaleError, ValueError):
+        return locale
 
 
 @functools.cache

@@ -52,6 +52,7 @@ def ticket_from_row(row: Any) -> Ticket:
         closed_at=from_db_time(row["closed_at"]),
         closed_by=row["closed_by"],
         close_reason=row["close_reason"],
+        language=row["language"],
     )
 
 

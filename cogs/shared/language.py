@@ -1,0 +1,27 @@
+"""Which language the desk speaks to whom (SPEC §11).
+
+- What only one person sees (ephemeral replies, modals, their buttons) follows that
+  person's Discord language: `interaction.locale`.
+- What everyone in a place reads (ticket threads, the log and review channels, DMs about
+  a ticket) follows the server's language: the one an admin chose with
+  `/admin language`, else the server's own preferred locale on Discord.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from core.models import GuildConfig
+from i18n import Speech, speech
+
+
+def member_speech(interaction: discord.Interaction) -> Speech:
+    """The language of the member behind `interaction`, for what only they see."""
+    return speech(interaction.locale)
+
+
+def server_speech(guild: discord.Guild | None, config: GuildConfig) -> Speech:
+    """The server's language, for what is posted where everyone reads it."""
+    if config.language:
+        return speech(config.language)
+    return speech(guild.preferred_locale if guild is not None else None)
