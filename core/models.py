@@ -170,7 +170,7 @@ class GuildConfig(Frozen):
     reminder_hours: int = 48
     autoclose_hours: int = 24
     ai_knowledge: str | None = None
-    # The server's language chosen with /admin language (a locale code such as "fr");
+    # The server's language an admin chose (a locale code such as "fr");
     # None: the server's own preferred locale on Discord.
     language: str | None = None
 

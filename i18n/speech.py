@@ -49,6 +49,11 @@ class Speech:
     def pgettext(self, context: str, message: str, /, **params: Any) -> str:
         return self._fill(self.catalogue.pgettext(context, message), message, params)
 
+    def has(self, message: str, context: str | None = None) -> bool:
+        """Whether this language's catalogue translates `message` (in `context`)."""
+        key = f"{context}\x04{message}" if context else message
+        return key in getattr(self.catalogue, "_catalog", {})
+
     def template(self, message: str) -> str:
         """The translated template, unfilled (for a caller with its own formatter)."""
         return self.catalogue.gettext(message)
@@ -93,7 +98,7 @@ class Speech:
         return " ".join(parts)
 
     def and_list(self, items: list[str]) -> str:
-        """"a, b and c" in this language."""
+        """ "a, b and c" in this language."""
         return format_list(items, locale=self.babel) if items else ""
 
 

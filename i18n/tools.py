@@ -36,7 +36,9 @@ WIDTH = "100"
 
 
 def _wanted(path: str) -> bool:
-    return not any(fnmatch.fnmatch(part, pattern) for part in Path(path).parts for pattern in IGNORE_DIRS)
+    return not any(
+        fnmatch.fnmatch(part, pattern) for part in Path(path).parts for pattern in IGNORE_DIRS
+    )
 
 
 def extracted() -> Catalog:

@@ -12,7 +12,12 @@ from __future__ import annotations
 import discord
 
 from core.models import GuildConfig
+from core.ticket_lifecycle import THREAD_GONE
+from core.upkeep import NO_REPLY
 from i18n import Speech, speech
+
+# The close reasons the desk writes itself (stored in English), as people read them.
+DESK_CLOSE_REASONS = {NO_REPLY, THREAD_GONE}
 
 
 def member_speech(interaction: discord.Interaction) -> Speech:
@@ -25,3 +30,9 @@ def server_speech(guild: discord.Guild | None, config: GuildConfig) -> Speech:
     if config.language:
         return speech(config.language)
     return speech(guild.preferred_locale if guild is not None else None)
+
+
+def closing_reason(reason: str, t: Speech) -> str:
+    """A close reason as `t` says it: the desk's own (`no reply`, a deleted thread)
+    translated, a person's exactly as they wrote it."""
+    return t._(reason) if reason in DESK_CLOSE_REASONS else reason

@@ -35,7 +35,7 @@ from core.form_models import SubmissionStatus
 from core.form_schema import DefinitionInvalid
 from core.lifecycle import Event
 from core.models import Feature
-from i18n import NP_, N_, Speech, speech
+from i18n import N_, NP_, Speech, speech
 
 
 @dataclass(frozen=True)
@@ -334,7 +334,9 @@ CATALOGUE: dict[str, Wording | Plural] = {
     "definition.min_items": P(
         "min", "must have at least {min} item", "must have at least {min} items"
     ),
-    "definition.max_items": P("max", "must have at most {max} item", "must have at most {max} items"),
+    "definition.max_items": P(
+        "max", "must have at most {max} item", "must have at most {max} items"
+    ),
     "definition.not_text": W("must be text (in double quotes)"),
     "definition.not_bool": W("must be true or false"),
     "definition.not_whole_number": W("must be a whole number"),

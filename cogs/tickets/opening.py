@@ -13,10 +13,12 @@ import discord
 
 from cogs.lifecycle.close_buttons import ticket_controls
 from cogs.shared.desk import TicketDesk
+from cogs.shared.language import member_speech
 from cogs.shared.permissions import members_cannot_use, missing_permissions
-from cogs.shared.text import Typed, clip, refuse, send_ephemeral
+from cogs.shared.text import Typed, clip, refuse, role_mention, send_ephemeral, user_mention
 from cogs.tickets import render
 from core.models import GuildConfig, Ticket
+from i18n import N_, Speech
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +28,12 @@ ONE_WEEK_MINUTES = 10080
 # past 10 the ticket is dropped and the member told, while they can still be.
 THREAD_PATIENCE = 2.0
 THREAD_GIVE_UP = 600.0
-THREAD_DELAYED = (
+THREAD_DELAYED = N_(
     "Discord is making me wait before I can create your ticket's thread (it is limiting "
     "how fast threads are made). I'll post the link here as soon as it exists; you don't "
     "need to do anything."
 )
-KEPT = "What you wrote, kept here in case anything goes wrong:"
+KEPT = N_("What you wrote, kept here in case anything goes wrong:")
 
 
 class ThreadNotMade(Exception):
@@ -60,6 +62,7 @@ class TicketOpener:
     ) -> None:
         """Create a ticket and its private thread; the interaction must be deferred already."""
         actor, config = await self.desk.actor(interaction)
+        t = member_speech(interaction)
         typed = [("subject", subject), ("message", message)]
         channel = None
         if config.is_set_up:  # otherwise the service refuses, saying what to do
@@ -78,33 +81,44 @@ class TicketOpener:
                 # Discord is holding thread creation (a rate limit): answer now, truthfully,
                 # and keep going. No ticket number yet: until its thread exists a ticket
                 # may still be dropped, and the member keeps their words below.
-                await refuse(interaction, THREAD_DELAYED, typed, intro=KEPT)
+                await refuse(interaction, t._(THREAD_DELAYED), typed, intro=KEPT)
                 thread, ticket = await asyncio.wait_for(making, THREAD_GIVE_UP)
         except TimeoutError:
             await refuse(
                 interaction,
-                "Discord kept me waiting too long to create your ticket's thread, so I gave "
-                "up. Nothing was saved; please try again in a few minutes.",
+                t._(
+                    "Discord kept me waiting too long to create your ticket's thread, so I "
+                    "gave up. Nothing was saved; please try again in a few minutes."
+                ),
                 typed,
             )
             return
         except ThreadNotMade as failure:
-            await refuse(
-                interaction, self._refusal(failure.error, failure.thread_made, channel), typed
-            )
+            refusal = self._refusal(t, failure.error, failure.thread_made, channel)
+            await refuse(interaction, refusal, typed)
             return
         # Listeners (the AI responder) act on a ticket only once its thread is ready.
         self.desk.bot.dispatch("ticket_opened", ticket, thread)
         await send_ephemeral(
             interaction,
-            f"Ticket {ticket.ref} is open: {thread.mention}. Staff will answer there; "
-            "you can add details or files in the thread at any time.",
+            t._(
+                "Ticket {ref} is open: {thread}. Staff will answer there; you can add details "
+                "or files in the thread at any time.",
+                ref=ticket.ref,
+                thread=thread.mention,
+            ),
         )
+        server = self.desk.server_speech(config)
         await self.desk.log_event(
             config,
-            f"📥 Ticket {ticket.ref} opened by <@{ticket.owner_id}>: "
-            f"{clip(ticket.subject, 100)} ({ticket.priority.value}, "
-            f"{ticket.department.value})",
+            server._(
+                "📥 Ticket {ref} opened by {owner}: {subject} ({priority}, {department})",
+                ref=ticket.ref,
+                owner=user_mention(ticket.owner_id),
+                subject=clip(ticket.subject, 100),
+                priority=ticket.priority.value,
+                department=ticket.department.value,
+            ),
         )
 
     async def _make_thread(
@@ -123,7 +137,7 @@ class TicketOpener:
                 type=discord.ChannelType.private_thread,
                 invitable=False,
                 auto_archive_duration=ONE_WEEK_MINUTES,
-                reason=f"Ticket {ticket.ref}",
+                reason=f"Ticket {ticket.ref}",  # the audit log, for moderators: English
             )
             await thread.add_user(member)
             opening = await self.post_opening(thread, ticket, config)
@@ -142,36 +156,46 @@ class TicketOpener:
     ) -> discord.TextChannel | None:
         """The ticket channel if the bot can open threads there; else tell the member why."""
         guild = interaction.guild
+        t = member_speech(interaction)
         channel = guild.get_channel(config.ticket_channel_id or 0) if guild else None
         if guild is None or not isinstance(channel, discord.TextChannel):
             await refuse(
                 interaction,
-                "The ticket channel set up for this server no longer exists. Ask an admin to "
-                "run `/admin setup` again.",
+                t._(
+                    "The ticket channel set up for this server no longer exists. Ask an admin "
+                    "to run `/admin setup` again."
+                ),
                 typed,
             )
             return None
-        missing = missing_permissions(channel, guild.me)
+        missing = missing_permissions(channel, guild.me, t)
         if missing:
             await refuse(
                 interaction,
-                f"I can't open ticket threads in {channel.mention}: I am missing "
-                f"{', '.join(missing)} there. Ask an admin to give me "
-                "those permissions.",
+                t._(
+                    "I can't open ticket threads in {channel}: I am missing {permissions} "
+                    "there. Ask an admin to give me those permissions.",
+                    channel=channel.mention,
+                    permissions=", ".join(missing),
+                ),
                 typed,
             )
             return None
         # Members see a private thread only through its channel: without that, Discord
         # refuses to add them, and the fault is the channel's settings, not the bot's.
         if isinstance(interaction.user, discord.Member):
-            blocked = members_cannot_use(channel, interaction.user)
+            blocked = members_cannot_use(channel, interaction.user, t)
             if blocked:
                 await refuse(
                     interaction,
-                    f"You don't have access to {channel.mention}, where ticket threads live "
-                    f"(you are missing: {', '.join(blocked)}), so you couldn't use a ticket. "
-                    "Nothing was saved. Ask an admin to allow that for members in the "
-                    "channel; `/admin setup` shows exactly what to change.",
+                    t._(
+                        "You don't have access to {channel}, where ticket threads live (you "
+                        "are missing: {permissions}), so you couldn't use a ticket. Nothing "
+                        "was saved. Ask an admin to allow that for members in the channel; "
+                        "`/admin setup` shows exactly what to change.",
+                        channel=channel.mention,
+                        permissions=", ".join(blocked),
+                    ),
                     typed,
                 )
                 return None
@@ -179,23 +203,29 @@ class TicketOpener:
 
     @staticmethod
     def _refusal(
-        error: discord.HTTPException, thread_made: bool, channel: discord.TextChannel
+        t: Speech, error: discord.HTTPException, thread_made: bool, channel: discord.TextChannel
     ) -> str:
         if thread_made and error.code == 50001:
             # The thread exists, so the bot could make it: Discord would not add the member,
             # who cannot access the channel (Missing Access).
-            return (
-                f"Discord wouldn't add you to the ticket thread: you don't have access to "
-                f"{channel.mention}. Nothing was saved; ask an admin to check members' "
-                "permissions there (`/admin setup` shows what to change), then try again."
+            return t._(
+                "Discord wouldn't add you to the ticket thread: you don't have access to "
+                "{channel}. Nothing was saved; ask an admin to check members' permissions "
+                "there (`/admin setup` shows what to change), then try again.",
+                channel=channel.mention,
             )
         if isinstance(error, discord.Forbidden):
-            reason = "missing permission: Create Private Threads, Send Messages in Threads or Manage Threads"
-        else:
-            reason = f"error {error.status}"
-        return (
-            f"Discord refused to create the ticket thread ({reason}). Nothing was saved; ask "
-            f"an admin to check my permissions in {channel.mention}, then try again."
+            return t._(
+                "Discord refused to create the ticket thread (missing permission: Create "
+                "Private Threads, Send Messages in Threads or Manage Threads). Nothing was "
+                "saved; ask an admin to check my permissions in {channel}, then try again.",
+                channel=channel.mention,
+            )
+        return t._(
+            "Discord refused to create the ticket thread (error {status}). Nothing was saved; "
+            "ask an admin to check my permissions in {channel}, then try again.",
+            status=error.status,
+            channel=channel.mention,
         )
 
     async def _undo_open(
@@ -213,17 +243,20 @@ class TicketOpener:
         self, thread: discord.Thread, ticket: Ticket, config: GuildConfig
     ) -> discord.Message:
         role_id = config.role_for(ticket.department)
+        server = self.desk.server_speech(config)
         # Mentioning the staff role brings its members into the private thread; only that
         # role and the owner may be pinged, whatever the subject contains.
-        mentions = [f"<@{ticket.owner_id}>"]
+        mentions = [user_mention(ticket.owner_id)]
         roles = []
         if role_id is not None:
-            mentions.append(f"<@&{role_id}>")
+            mentions.append(role_mention(role_id))
             roles.append(discord.Object(role_id))
         return await thread.send(
-            content=f"{' '.join(mentions)} New ticket {ticket.ref}.",
-            embed=render.opening_embed(ticket),
-            view=ticket_controls(ticket),
+            content=server._(
+                "{mentions} New ticket {ref}.", mentions=" ".join(mentions), ref=ticket.ref
+            ),
+            embed=render.opening_embed(ticket, server),
+            view=ticket_controls(ticket, server),
             allowed_mentions=discord.AllowedMentions(
                 everyone=False, users=[discord.Object(ticket.owner_id)], roles=roles
             ),

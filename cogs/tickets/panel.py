@@ -11,19 +11,22 @@ from cogs.shared.buttons import PersistentButton
 from cogs.shared.custom_ids import ANY, page_in
 from cogs.shared.desk import TicketDesk, desk_of
 from cogs.shared.errors import guarded
+from cogs.shared.language import member_speech
 from cogs.shared.modals import NONCE, RoutedModal, nonce
 from cogs.shared.submitted import Submitted
 from cogs.tickets.opening import TicketOpener
 from core.models import Department
 from core.validation import id_digits
+from i18n import Speech, speech
 
 DEPARTMENTS = list(Department)
 
 
-def panel_view() -> discord.ui.View:
+def panel_view(t: Speech) -> discord.ui.View:
+    """The panel's button and pick, in the server's language `t` (everyone sees them)."""
     view = discord.ui.View(timeout=None)
-    view.add_item(OpenTicketButton())
-    view.add_item(DepartmentPicker())
+    view.add_item(OpenTicketButton(t))
+    view.add_item(DepartmentPicker(t))
     return view
 
 
@@ -40,11 +43,15 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NO
         custom_id="message",
     )
 
-    def __init__(self, department: Department) -> None:
+    def __init__(self, department: Department, t: Speech) -> None:
+        name = t.pgettext("choice", department.value)
         super().__init__(
-            title=f"New ticket · {department.value}",
+            title=t._("New ticket · {department}", department=name),
             custom_id=f"panel:modal:{DEPARTMENTS.index(department)}:{nonce()}",
         )
+        self.subject.label = t._("Subject")
+        self.subject.placeholder = t._("A short title")
+        self.message.label = t._("What do you need help with?")
 
     @classmethod
     async def submitted(
@@ -66,14 +73,13 @@ async def open_modal(
 ) -> None:
     # Refuse before the member types anything when tickets are switched off here.
     await desk.services.tickets.require_enabled(interaction.guild_id or 0)
-    await TicketModal(department).show(interaction)
+    await TicketModal(department, member_speech(interaction)).show(interaction)
 
 
 class OpenTicketButton(PersistentButton, template=r"panel:open"):
-    def __init__(self) -> None:
-        super().__init__(
-            "panel:open", label="Open a ticket", emoji="🎫", style=discord.ButtonStyle.primary
-        )
+    def __init__(self, t: Speech | None = None) -> None:
+        label = (t or speech())._("Open a ticket")
+        super().__init__("panel:open", label=label, emoji="🎫", style=discord.ButtonStyle.primary)
 
     @classmethod
     def from_match(cls, match: re.Match[str], item: discord.ui.Button) -> Self:
@@ -86,13 +92,14 @@ class OpenTicketButton(PersistentButton, template=r"panel:open"):
 class DepartmentPicker(discord.ui.DynamicItem[discord.ui.Select], template=r"panel:department"):
     """A select, not a button, so not a PersistentButton; persistent all the same."""
 
-    def __init__(self) -> None:
+    def __init__(self, t: Speech | None = None) -> None:
+        t = t or speech()
         super().__init__(
             discord.ui.Select(
                 custom_id="panel:department",
-                placeholder="…or pick a department",
+                placeholder=t._("…or pick a department"),
                 options=[
-                    discord.SelectOption(label=d.value, value=str(i))
+                    discord.SelectOption(label=t.pgettext("choice", d.value), value=str(i))
                     for i, d in enumerate(DEPARTMENTS)
                 ],
             )
