@@ -12,6 +12,7 @@ and fail naming each sentence a catalogue lacks.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import sys
 from collections.abc import Iterator
@@ -27,8 +28,9 @@ ROOT = LOCALE_DIR.parents[1]
 TEMPLATE = LOCALE_DIR.parent / "messages.pot"
 # Beyond gettext's own (_, ngettext, pgettext, N_): a context marker, and the wording
 # catalogue's entries (cogs/shared/wording.py): W(text) or W(text, discord),
-# P(count, one, other) or P(count, one, other, discord_one, discord_other).
-KEYWORDS = ("NP_:1c,2", "W", "W:2,2t", "P:2,3", "P:4,5,5t")
+# P(count, one, other) or P(count, one, other, discord_one, discord_other). A trailing comma
+# counts as one more (empty) argument, hence the specs for both arities.
+KEYWORDS = ("NP_:1c,2", "W", "W:2,2t", "W:2,3t", "P:2,3", "P:4,5,5t", "P:4,5,6t")
 # Folders whose text no member reads: tests, benchmarks, operator scripts, prompts to the AI.
 IGNORE_DIRS = (".*", "_*", "tests", "bench", "handoff", "scripts", "prompts", "i18n")
 COMMENT_TAG = "TRANSLATORS:"
@@ -67,7 +69,9 @@ def extract() -> None:
     args += [f"--width={WIDTH}", f"--add-comments={COMMENT_TAG}", "--strip-comments"]
     args += [f"--keyword={keyword}" for keyword in KEYWORDS]
     args += [f"--ignore-dirs={pattern}" for pattern in IGNORE_DIRS]
-    _pybabel(*args, "-o", str(TEMPLATE), str(ROOT))
+    # From the project root, so the template names files as cogs/shared/wording.py.
+    with contextlib.chdir(ROOT):
+        _pybabel(*args, "-o", str(TEMPLATE), ".")
 
 
 def update() -> None:
