@@ -22,7 +22,7 @@ THREAD_PERMISSIONS = {
     "embed_links": NP_("permission", "Embed Links"),
     "read_message_history": NP_("permission", "Read Message History"),
 }
-BOT_TICKET_PERMISSIONS = {**THREAD_PERMISSIONS, "attach_files": "Attach Files"}
+BOT_TICKET_PERMISSIONS = {**THREAD_PERMISSIONS, "attach_files": NP_("permission", "Attach Files")}
 # What the bot needs to post in the log and review channels.
 POST_PERMISSIONS = {
     "view_channel": NP_("permission", "View Channel"),

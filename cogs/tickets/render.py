@@ -264,8 +264,8 @@ def stats_embed(stats: TicketStats, t: Speech) -> discord.Embed:
     embed = discord.Embed(title=t._("Ticket statistics"), colour=COLOUR_OPEN)
 
     def counts(items: dict) -> str:
-        # The status, priority and department words are SPEC §7's: English everywhere.
-        return "\n".join(f"{key.value}: {t.number(count)}" for key, count in items.items())
+        # SPEC §7's lines (`open: 3`), read by tools: English words, plain digits.
+        return "\n".join(f"{key.value}: {count}" for key, count in items.items())
 
     embed.add_field(name=t._("By status"), value=counts(stats.by_status))
     embed.add_field(name=t._("By department"), value=counts(stats.by_department))
