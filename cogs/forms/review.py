@@ -280,7 +280,7 @@ class RejectButton(TargetButton, prefix="form:reject"):
 
 class RejectModal(RoutedModal, template=rf"form:reject-modal:(?P<id>{ANY}):{NONCE}"):
     reason: discord.ui.TextInput = discord.ui.TextInput(
-        label="Reason (sent to the member)",
+        label=N_("Reason (sent to the member)"),
         style=discord.TextStyle.paragraph,
         max_length=1000,
         required=False,

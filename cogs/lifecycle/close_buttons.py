@@ -74,7 +74,7 @@ class CloseWithReasonButton(TargetButton, prefix="ticket:close-why"):
 
 class CloseReasonModal(RoutedModal, template=rf"ticket:close-modal:(?P<id>{ANY}):{NONCE}"):
     reason: discord.ui.TextInput = discord.ui.TextInput(
-        label="Reason",
+        label=N_("Reason"),
         style=discord.TextStyle.paragraph,
         max_length=500,
         required=True,

@@ -63,7 +63,7 @@ class CommentButton(TargetButton, prefix="feedback:comment"):
 
 class CommentModal(RoutedModal, template=rf"feedback:comment-modal:(?P<id>{ANY}):{NONCE}"):
     comment: discord.ui.TextInput = discord.ui.TextInput(
-        label="Your comment",
+        label=N_("Your comment"),
         style=discord.TextStyle.paragraph,
         max_length=1000,
         custom_id="comment",

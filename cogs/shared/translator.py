@@ -20,10 +20,12 @@ NEVER_TRANSLATED = {Where.command_name, Where.group_name, Where.parameter_name}
 # The pickers' words, translated in the pickers only: the value sent is still the English
 # word (SPEC §3), and views and lists keep showing it (SPEC §7).
 CHOICE_NAMES = (
+    # TRANSLATORS: a priority, as shown in the slash command's pick list.
     NP_("choice", "urgent"),
     NP_("choice", "high"),
     NP_("choice", "medium"),
     NP_("choice", "low"),
+    # TRANSLATORS: a department, as shown in pick lists.
     NP_("choice", "Technical Support"),
     NP_("choice", "Billing"),
     NP_("choice", "Sales"),

@@ -83,6 +83,7 @@ FEATURE_LABELS: dict[str, str] = {
 }
 # {event:words}: what happened to a ticket, as a noun phrase.
 EVENT_WORDS: dict[str, str] = {
+    # TRANSLATORS: what happened to a ticket, in "Ticket #4 can't go from closed by …".
     Event.MEMBER_REPLY: NP_("event", "member reply"),
     Event.STAFF_REPLY: NP_("event", "staff reply"),
     Event.RESOLVE: NP_("event", "resolve"),
@@ -91,6 +92,7 @@ EVENT_WORDS: dict[str, str] = {
 }
 # {event:verb}: the same as an infinitive ("Only staff can reopen tickets.").
 EVENT_VERBS: dict[str, str] = {
+    # TRANSLATORS: an infinitive completing "Only staff can … tickets."
     Event.MEMBER_REPLY: NP_("verb", "reply to"),
     Event.STAFF_REPLY: NP_("verb", "reply to"),
     Event.RESOLVE: NP_("verb", "resolve"),
@@ -99,6 +101,7 @@ EVENT_VERBS: dict[str, str] = {
 }
 # {status:verdict}: a reviewed submission ("was already accepted").
 VERDICTS: dict[str, str] = {
+    # TRANSLATORS: a form submission's state, as in "Submission #3 was already …".
     SubmissionStatus.PENDING: NP_("submission", "pending"),
     SubmissionStatus.ACCEPTED: NP_("submission", "accepted"),
     SubmissionStatus.REJECTED: NP_("submission", "rejected"),

@@ -17,7 +17,7 @@ from cogs.shared.submitted import Submitted
 from cogs.tickets.opening import TicketOpener
 from core.models import Department
 from core.validation import id_digits
-from i18n import Speech, speech
+from i18n import N_, Speech, speech
 
 DEPARTMENTS = list(Department)
 
@@ -34,10 +34,10 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NO
     """Subject and message for a new ticket; answered by the router, never kept."""
 
     subject: discord.ui.TextInput = discord.ui.TextInput(
-        label="Subject", placeholder="A short title", max_length=100, custom_id="subject"
+        label=N_("Subject"), placeholder=N_("A short title"), max_length=100, custom_id="subject"
     )
     message: discord.ui.TextInput = discord.ui.TextInput(
-        label="What do you need help with?",
+        label=N_("What do you need help with?"),
         style=discord.TextStyle.paragraph,
         max_length=4000,
         custom_id="message",
