@@ -52,7 +52,7 @@ async def run(settings: Settings) -> None:
     from cogs.runtime.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
     from cogs.runtime.seams import apply_discord_endpoints
     from cogs.runtime.startup import desk_intents, explain
-    from wiring import MigrationError, build, open_store
+    from wiring import MigrationError, build, open_store, shared_lock
 
     apply_discord_endpoints(settings.DISCORD_API_BASE, settings.DISCORD_GATEWAY_URL)
     quiet_reconnect_tracebacks()
@@ -66,7 +66,7 @@ async def run(settings: Settings) -> None:
         services = build(store, settings)
         try:
             await wait_for_discord(token, patience)
-            bot = build_bot(settings, services)
+            bot = build_bot(settings, services, identify_lock=shared_lock(store))
             async with bot:
                 await run_until_closed(bot, token, patience)
         except Exception as error:

@@ -7,17 +7,24 @@ backend (say PostgreSQL, chosen by a setting) is added here and in storage/, not
 from __future__ import annotations
 
 from core.clock import Clock, OffsetFileClock, SystemClock
-from core.ports import MigrationError, Store
+from core.ports import MigrationError, SharedLock, Store
 from core.services import Services, build_services
 from core.settings import Settings
 from storage.sqlite.store import SqliteStore
 
-__all__ = ["MigrationError", "build", "make_clock", "open_store"]
+__all__ = ["MigrationError", "build", "make_clock", "open_store", "shared_lock"]
 
 
 async def open_store(settings: Settings) -> SqliteStore:
     """Open the database, applying pending migrations; raises MigrationError."""
     return await SqliteStore.open(settings.DATABASE_PATH)
+
+
+def shared_lock(store: SqliteStore) -> SharedLock:
+    """The lock every process sharing `store` sees (core/ports/coordination.py), for the
+    shards' identify gate: SQLite's is a no-op (one process per file); a PostgreSQL store
+    gives its advisory lock here."""
+    return store.shared_lock
 
 
 def make_clock(settings: Settings) -> Clock:

@@ -15,6 +15,7 @@ from bench.dataset import ensure_dataset
 from bench.interactions import measure_interactions
 from bench.memory import measure_memory
 from bench.reads import measure_reads
+from bench.shards import measure_shards
 from bench.sizes import FULL, QUICK
 from bench.stats import render_table
 from bench.writes import measure_writes
@@ -42,11 +43,16 @@ async def run(quick: bool, data_dir: Path) -> int:
         interactions = await measure_interactions(workdir, sizes.bursts)
         step(f"memory: {sizes.rss_guilds} guilds x {sizes.rss_tickets_per_guild} open tickets")
         memory = await measure_memory(workdir, sizes.rss_guilds, sizes.rss_tickets_per_guild)
+        step(f"shards: {sizes.shard_guilds:,} guilds over {sizes.shard_processes} shard processes")
+        shards = await measure_shards(
+            workdir, sizes.shard_guilds, sizes.shard_tickets_per_guild, sizes.shard_processes
+        )
     rows = [
         *report.write_rows(writes),
         *report.read_rows(reads),
         *report.interaction_rows(interactions),
         *report.memory_rows(memory),
+        *report.shard_rows(shards),
     ]
     print(render_table(rows))
     print(report.summary(writes, reads, interactions, memory))

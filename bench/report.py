@@ -10,6 +10,7 @@ from pathlib import Path
 from bench.interactions import InteractionResult
 from bench.memory import MemoryResult
 from bench.reads import ReadFigure
+from bench.shards import ShardResult
 from bench.stats import Row, ms
 from bench.writes import WriteResult
 
@@ -116,6 +117,32 @@ def memory_rows(result: MemoryResult) -> list[Row]:
         Row(
             "start to caught up",
             f"{result.start_seconds:.1f} s, {result.catch_up_requests} REST requests",
+        ),
+    ]
+
+
+def shard_rows(result: ShardResult) -> list[Row]:
+    """Printed only: one process per shard, each on its own copy of the database (SQLite);
+    one shared database is PostgreSQL's figure."""
+    each = result.processes
+    count = len(each)
+    return [
+        Row(
+            f"shards: RSS per process, {result.guilds:,} guilds over {count}",
+            " / ".join(f"{p.rss_mb:.0f}" for p in each) + " MB",
+            "peak " + " / ".join(f"{p.peak_mb:.0f}" for p in each) + " MB",
+        ),
+        Row(
+            "shards: start to caught up, per process",
+            " / ".join(f"{p.start_seconds:.1f}" for p in each) + " s",
+            "guilds "
+            + " / ".join(f"{p.guilds:,}" for p in each)
+            + f", {result.tickets:,} live tickets in all",
+        ),
+        Row(
+            "shards: sweep queries, one shard's guilds",
+            f"{result.sweep_shard_ms:.1f} ms",
+            f"all guilds in one process {result.sweep_all_ms:.1f} ms",
         ),
     ]
 

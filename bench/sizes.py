@@ -22,6 +22,10 @@ class Sizes:
     # Memory: guilds the bot is in, open tickets (with live threads) in each.
     rss_guilds: int
     rss_tickets_per_guild: int
+    # Shards: guilds in all, open tickets (live threads) in each, shard processes.
+    shard_guilds: int = 10_000
+    shard_tickets_per_guild: int = 5
+    shard_processes: int = 4
 
 
 LONG_REPLIES = 200
@@ -52,4 +56,6 @@ QUICK = Sizes(
     bursts=((1, 3), (20, 1)),
     rss_guilds=20,
     rss_tickets_per_guild=50,
+    shard_guilds=80,
+    shard_tickets_per_guild=2,
 )

@@ -8,14 +8,16 @@ package to the ticket commands, so that neither package imports the other both w
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs import admin, ai, forms, lifecycle, tickets
+from cogs import admin, ai, forms, lifecycle, staff, tickets
 from cogs.admin.diagnosis import diagnose_config
 from cogs.ai.replies import suggest_reply
+from cogs.runtime.identify import IdentifyGate
 from cogs.runtime.startup import (
     StartupFailure,
     commands_refused,
@@ -30,8 +32,10 @@ from cogs.shared.modals import ModalRouter
 from cogs.shared.ownership import require_own_options
 from cogs.shared.text import NO_PINGS
 from cogs.shared.translator import DeskTranslator
+from core.ports import SharedLock
 from core.services import Services
 from core.settings import Settings
+from core.shards import ShardSet
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +53,18 @@ class DeskTree(app_commands.CommandTree):
 
 
 class TicketBot(commands.Bot):
-    def __init__(self, settings: Settings, services: Services) -> None:
+    def __init__(self, settings: Settings, services: Services, **client_options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=desk_intents(),
             tree_cls=DeskTree,
             allowed_mentions=NO_PINGS,
             help_command=None,
+            **client_options,
         )
         self.settings = settings
         self.services = services
-        self.desk = TicketDesk(self, services)
+        self.desk = TicketDesk(self, services, shards=settings.shards)
         # Set when start-up must stop; bot.py prints its line and exits with its code.
         self.startup_failure: StartupFailure | None = None
         self._sync_refused: discord.HTTPException | None = None
@@ -72,6 +77,8 @@ class TicketBot(commands.Bot):
         await forms.register(self, self.desk)
         await ai.register(self, self.desk)
         await lifecycle.register(self, self.desk)
+        # After tickets and admin: the staff tools add commands to /ticket and /admin.
+        await staff.register(self, self.desk)
         # Every modal's submit, including ones shown before a restart (cogs/shared/modals.py).
         await self.add_cog(ModalRouter())
         for extra in getattr(self, "extra_cogs", ()):
@@ -107,7 +114,9 @@ class TicketBot(commands.Bot):
     def _check_servers(self) -> StartupFailure | None:
         url = invite_url(self.application_id or 0)
         dev_guild_id = self.settings.DEV_GUILD_ID
-        if dev_guild_id and self.get_guild(dev_guild_id) is None:
+        # With shards, only the process holding the server's shard can see it.
+        held = dev_guild_id is not None and self.desk.holds(dev_guild_id)
+        if dev_guild_id and held and self.get_guild(dev_guild_id) is None:
             # Stop rather than sync globally: a development setting pointing elsewhere is a
             # mistake to fix, and global commands would reach every server the bot is in.
             return dev_guild_elsewhere(dev_guild_id, self.guilds, self.application_id or 0)
@@ -166,5 +175,43 @@ class TicketBot(commands.Bot):
             log.info("could not greet guild %s: %s", guild.id, error)
 
 
-def build_bot(settings: Settings, services: Services) -> TicketBot:
-    return TicketBot(settings, services)
+class ShardedTicketBot(TicketBot, commands.AutoShardedBot):
+    """The desk as gateway shards SHARD_IDS of SHARD_COUNT (SPEC §10): discord.py's
+    AutoShardedBot with exactly those shards, so several processes (one PostgreSQL) share
+    the work, each doing the background work of its own shards' guilds (`desk.holds`).
+
+    IDENTIFYs wait on Discord's max_concurrency buckets, across processes too, through
+    the store's shared lock (cogs/runtime/identify.py).
+    """
+
+    def __init__(
+        self, settings: Settings, services: Services, shards: ShardSet, identify_lock: SharedLock
+    ) -> None:
+        super().__init__(settings, services, shard_count=shards.count, shard_ids=list(shards.ids))
+        self.identify_gate = IdentifyGate(identify_lock, self._max_concurrency)
+        log.info("running as %s", shards.describe())
+
+    async def _max_concurrency(self) -> int:
+        return (await self.fetch_session_start_limits()).max_concurrency
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # Instead of discord.py's flat 5 s before every IDENTIFY but the first.
+        await self.identify_gate.before_identify(shard_id or 0)
+
+    async def close(self) -> None:
+        await self.identify_gate.aclose()
+        await super().close()
+
+
+def build_bot(
+    settings: Settings, services: Services, *, identify_lock: SharedLock | None = None
+) -> TicketBot:
+    """The bot: one gateway connection, or the shards of SHARD_COUNT / SHARD_IDS; those
+    need the store's shared lock (wiring.shared_lock) to identify in turn with the other
+    processes."""
+    shards = settings.shards
+    if shards is None:
+        return TicketBot(settings, services)
+    if identify_lock is None:
+        raise ValueError("a sharded bot needs the store's shared lock (wiring.shared_lock)")
+    return ShardedTicketBot(settings, services, shards, identify_lock)

@@ -49,6 +49,21 @@ class DraftUnavailable(DomainError):
     """The model gave no draft (timeout, rate limit, ...); safe to show to staff."""
 
 
+class Trigger(StrEnum):
+    """What just happened to a ticket, as far as the AI is concerned."""
+
+    OPENED = "opened"  # its thread now exists, with the opening message in it
+    REPLY = "reply"  # a reply was stored (typed in the thread, or through any front end)
+
+
+@dataclass(frozen=True)
+class AnswerWanted:
+    """The instruction `should_answer` gives: the front end that holds the ticket's thread
+    streams an AI answer there now (`plan_answer`, `stream`, `record_answer`)."""
+
+    ticket_id: int
+
+
 class Outcome(StrEnum):
     ANSWER = "answer"  # the AI may answer now, with `request`
     QUIET = "quiet"  # the AI stays out of it (flag off, human takeover, closed...)
@@ -89,6 +104,28 @@ class AIReplyService:
             await closer()
 
     # -- answering in the thread -------------------------------------------------------
+
+    async def should_answer(
+        self, ticket: Ticket, trigger: Trigger, reply: Reply | None = None
+    ) -> AnswerWanted | None:
+        """Whether the AI answers now, after `trigger` (with the stored `reply`).
+
+        The one rule every front end follows: the AI is configured and switched on (flags
+        `ai` and `ticketing`), the ticket is open to it (`ai_active`: not urgent, no staff
+        takeover, no "Talk to a human"), not closed, its thread exists to answer in, and
+        the event is the opening or a member's message (staff, system notes and the AI's
+        own answers never ask for one). Caps are checked, and an answer of the day
+        reserved, by `plan_answer` when the answer starts.
+        """
+        if trigger is Trigger.REPLY and (
+            reply is None or reply.author_kind is not AuthorKind.MEMBER
+        ):
+            return None
+        if ticket.thread_id is None:
+            return None  # waiting for its thread: the opening asks once it exists
+        if await self._quiet_reason(ticket):
+            return None
+        return AnswerWanted(ticket.id)
 
     async def plan_answer(self, ticket_id: int) -> AnswerPlan:
         """Decide whether the AI answers this ticket now; reserves one answer of the day."""

@@ -9,6 +9,7 @@ refused, the bot crashed) is picked up by the sweep after a lease, with growing 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 
 from core.clock import Clock
@@ -38,13 +39,16 @@ class CloseService:
     async def pending(self, ticket_id: int) -> CloseWork | None:
         return await self._store.reads.close_work.get(ticket_id)
 
-    async def claim_due(self, limit: int = 50) -> list[CloseWork]:
-        """Closes whose Discord side is unfinished and due for another attempt."""
+    async def claim_due(
+        self, limit: int = 50, *, guild_ids: Collection[int] | None = None
+    ) -> list[CloseWork]:
+        """Closes whose Discord side is unfinished and due for another attempt; of the
+        tickets of `guild_ids` only when given (the guilds this process holds)."""
         now = self._clock.now()
-        if not await self._store.reads.close_work.any_due(now):  # usual: no write at all
-            return []
+        if not await self._store.reads.close_work.any_due(now, guild_ids=guild_ids):
+            return []  # the usual case: no write at all
         return await self._store.write(
-            lambda uow: uow.close_work.claim_due(now, now + LEASE, limit)
+            lambda uow: uow.close_work.claim_due(now, now + LEASE, limit, guild_ids=guild_ids)
         )
 
     async def done(self, ticket_id: int, part: ClosePart) -> bool:

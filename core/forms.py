@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from core import policy
 from core.access import ServerIds, foreign_ids
+from core.blocks import ensure_not_blocked
 from core.clock import Clock
 from core.errors import (
     Forbidden,
@@ -212,6 +213,7 @@ class FormService:
     ) -> FormAvailability:
         ensure_enabled(await reads.guilds.flags(actor.guild_id), Feature.APPLICATIONS)
         form = await self._load(reads, actor, form_id)
+        await ensure_not_blocked(reads.blocks, actor, roles)
         used = await reads.submissions.count_for_user(form.id, actor.user_id)
         availability = self._availability(actor, form, roles, used)
         if availability.reason is not None:

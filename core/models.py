@@ -67,6 +67,9 @@ class Actor(Frozen):
     # The member's language as their front end knows it (a Discord locale such as "de");
     # None when unknown (a message typed in a thread, the desk itself).
     locale: str | None = None
+    # The roles the member holds now (blocked roles are checked against them); empty for
+    # the system actor and for actors built without a member behind them.
+    role_ids: frozenset[int] = frozenset()
 
 
 class Ticket(Frozen):
@@ -93,10 +96,21 @@ class Ticket(Frozen):
     # The language of the member who opened it or last wrote through a command (a locale
     # code such as "de"); the AI answers in it. None when not known.
     language: str | None = None
+    # Opening: a ticket is stored first, then its Discord thread is attached (see
+    # `waiting_for_thread`). Attempts so far, when the next may start, the last failure.
+    thread_attempts: int = 0
+    thread_retry_at: datetime | None = None
+    thread_error: str | None = None
 
     @property
     def ref(self) -> str:
         return f"#{self.id}"
+
+    @property
+    def waiting_for_thread(self) -> bool:
+        """Opened, but its thread is not attached yet: the process holding its guild
+        creates it (or tries again later). A closed ticket waits for nothing."""
+        return self.thread_id is None and self.status is not Status.CLOSED
 
 
 class Attachment(Frozen):

@@ -45,11 +45,10 @@ def member_actor(
     grant server-wide, e.g. {"manage_threads", "send_messages"}.
     """
     granted = set(server_permissions)
+    roles = frozenset(role_ids)
     admin = bool(granted & ADMIN_PERMISSIONS)
-    staff = (
-        admin or bool(granted & STAFF_PERMISSIONS) or bool(set(role_ids) & config.staff_role_ids())
-    )
-    return Actor(user_id=user_id, guild_id=guild_id, is_staff=staff, is_admin=admin)
+    staff = admin or bool(granted & STAFF_PERMISSIONS) or bool(roles & config.staff_role_ids())
+    return Actor(user_id=user_id, guild_id=guild_id, is_staff=staff, is_admin=admin, role_ids=roles)
 
 
 def system_actor(guild_id: int) -> Actor:

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 
 from core.ai import OpenAIResponder
 from core.ai_replies import AIReplyService
+from core.blocks import BlockService
 from core.clock import Clock
 from core.closing import CloseService
 from core.feedback import FeedbackService
 from core.forms import FormService
 from core.guilds import GuildService
+from core.notes import NoteService
 from core.ports import Store
 from core.settings import Settings
+from core.tags import TagService
 from core.tickets import TicketService
 from core.upkeep import InactivityService
 
@@ -28,6 +31,10 @@ class Services:
     inactivity: InactivityService
     ai: AIReplyService
     closing: CloseService
+    # The staff tools (SPEC §12).
+    tags: TagService
+    notes: NoteService
+    blocks: BlockService
 
 
 def make_responder(settings: Settings) -> OpenAIResponder | None:
@@ -58,4 +65,7 @@ def build_services(store: Store, settings: Settings, clock: Clock) -> Services:
         inactivity=InactivityService(store, tickets, clock),
         ai=AIReplyService(store, guilds, tickets, make_responder(settings), clock),
         closing=CloseService(store, clock),
+        tags=TagService(store, tickets, clock),
+        notes=NoteService(store, guilds, clock),
+        blocks=BlockService(store, clock),
     )

@@ -8,8 +8,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.shards import (
+    MAX_SHARD_COUNT,
+    ShardSet,
+    check_shard_ids,
+    format_shard_ids,
+    parse_shard_ids,
+)
 
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -56,6 +71,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TEST_CLOCK_OFFSET_FILE", "TICKETDESK_CLOCK_OFFSET_FILE"),
     )
 
+    # Gateway shards (SPEC §10): this process runs as shards SHARD_IDS ("0,1" or "0-3") of
+    # SHARD_COUNT; SHARD_COUNT alone means all of them. Unset: one connection, no shards.
+    SHARD_COUNT: int | None = Field(default=None, ge=1, le=MAX_SHARD_COUNT)
+    SHARD_IDS: str | None = None
+
     @field_validator("DISCORD_TOKEN")
     @classmethod
     def _token_not_blank(cls, value: SecretStr) -> SecretStr:
@@ -99,6 +119,28 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("ws://", "wss://")):
             raise ValueError("must start with ws:// or wss://")
         return value
+
+    @field_validator("SHARD_IDS")
+    @classmethod
+    def _shard_ids(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return None  # `SHARD_IDS=` in an env file: not set
+        ids = parse_shard_ids(value)
+        if "SHARD_COUNT" not in info.data:
+            return format_shard_ids(ids)  # SHARD_COUNT is invalid itself: that line says so
+        count = info.data["SHARD_COUNT"]
+        if count is None:
+            raise ValueError("needs SHARD_COUNT too (how many shards the bot has in all)")
+        check_shard_ids(ids, count)
+        return format_shard_ids(ids)
+
+    @property
+    def shards(self) -> ShardSet | None:
+        """The shards this process holds; None when the bot runs unsharded."""
+        if self.SHARD_COUNT is None:
+            return None
+        ids = parse_shard_ids(self.SHARD_IDS) if self.SHARD_IDS else range(self.SHARD_COUNT)
+        return ShardSet(self.SHARD_COUNT, tuple(ids))
 
     @property
     def ai_configured(self) -> bool:

@@ -1,10 +1,11 @@
-"""Opening a ticket: the member's limits, the ticket and its first reply, its thread."""
+"""Opening a ticket: the member's limits, the ticket and its first reply."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from core.blocks import ensure_not_blocked
 from core.clock import Clock
 from core.errors import LimitReached, NotConfigured
 from core.guilds import GuildService, ensure_enabled
@@ -18,6 +19,7 @@ from core.models import (
 )
 from core.ports import Store, UnitOfWork
 from core.ticket_rules import remember_language
+from core.ticket_threads import THREAD_LEASE
 from core.validation import (
     MESSAGE_MAX,
     SUBJECT_MAX,
@@ -42,7 +44,14 @@ class TicketOpening:
         message: object,
         priority: object = None,
         department: object = None,
+        claim_thread: bool = False,
     ) -> Ticket:
+        """Open a ticket; it waits for its thread (`Ticket.waiting_for_thread`).
+
+        The process holding the guild attaches the thread (core/ticket_threads.py).
+        `claim_thread`: the caller makes the first attempt itself, right now, so the
+        ticket is not due for anyone else until THREAD_LEASE has passed.
+        """
         subject_text = clean_text("subject", subject, max_length=SUBJECT_MAX, multiline=False)
         message_text = clean_text("message", message, max_length=MESSAGE_MAX, multiline=True)
         chosen_priority = parse_choice("priority", priority, Priority, Priority.MEDIUM)
@@ -58,6 +67,7 @@ class TicketOpening:
             config = await uow.guilds.config(actor.guild_id)
             if not config.is_set_up:
                 raise NotConfigured("ticket.not_set_up")
+            await ensure_not_blocked(uow.blocks, actor)
             open_count, latest = await uow.tickets.owner_activity(actor.guild_id, actor.user_id)
             self._check_member_limits(open_count, config.max_open_tickets)
             self._check_cooldown(latest, config.cooldown_seconds, now)
@@ -71,6 +81,8 @@ class TicketOpening:
                 department=chosen_department,
                 ai_active=ai_on,
                 now=now,
+                thread_attempts=1 if claim_thread else 0,
+                thread_retry_at=now + THREAD_LEASE if claim_thread else now,
             )
             # The opening message is the first reply, so the stored conversation is whole.
             await uow.replies.insert(
@@ -100,35 +112,3 @@ class TicketOpening:
         if waited < cooldown:
             left = max(1, round(cooldown - waited))
             raise LimitReached("ticket.cooldown", ticket_id=latest.id, seconds=left)
-
-    async def attach_thread(
-        self, ticket_id: int, thread_id: int, opening_message_id: int | None = None
-    ) -> Ticket:
-        async def work(uow: UnitOfWork) -> Ticket:
-            ticket = await uow.tickets.update(ticket_id, thread_id=thread_id)
-            # A thread's messages all have ids above the thread's own: nothing before it.
-            await uow.tickets.advance_mirror(thread_id, thread_id)
-            if opening_message_id is not None:
-                replies, _ = await uow.replies.page(ticket_id, limit=1)
-                if replies and replies[0].message_id is None:
-                    await uow.replies.set_message(replies[0].id, opening_message_id)
-            return ticket
-
-        return await self._store.write(work)
-
-    async def discard(self, ticket_id: int) -> None:
-        """Remove a ticket whose thread could not be made, so nothing half-made is left."""
-        await self._store.write(lambda uow: uow.tickets.delete(ticket_id))
-        log.info("ticket %s discarded: its thread could not be created", ticket_id)
-
-    async def discard_orphans(self, older_than: timedelta = timedelta(minutes=10)) -> int:
-        """Drop tickets left without a thread by a crash mid-create.
-
-        The member is only told about a ticket once its thread exists, so these were never
-        shown to anyone; the age margin keeps creates in flight safe.
-        """
-        cutoff = self._clock.now() - older_than
-        removed = await self._store.write(lambda uow: uow.tickets.delete_threadless_before(cutoff))
-        if removed:
-            log.info("removed %s tickets whose thread was never created", removed)
-        return removed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from core.guilds import GuildService
 from core.models import (
     Actor,
@@ -111,6 +113,11 @@ class TicketReading:
         threads went with a deleted channel."""
         return await self._store.reads.tickets.unclosed_threads(guild_id)
 
-    async def live_threads(self, *, after_id: int = 0, limit: int = 500) -> list[LiveThread]:
-        """A page of (ticket id, thread id, mirrored up to) for unclosed tickets."""
-        return await self._store.reads.tickets.live_threads(after_id=after_id, limit=limit)
+    async def live_threads(
+        self, *, after_id: int = 0, limit: int = 500, guild_ids: Collection[int] | None = None
+    ) -> list[LiveThread]:
+        """A page of (ticket id, thread id, mirrored up to) for unclosed tickets; of
+        `guild_ids` only when given (the guilds of one shard)."""
+        return await self._store.reads.tickets.live_threads(
+            after_id=after_id, limit=limit, guild_ids=guild_ids
+        )

@@ -3,7 +3,8 @@
 `TicketService` is the one door the front ends use (`services.tickets.create(...)`). It
 is composed of parts, one per responsibility, each in its own module:
 
-    opening        core/ticket_opening.py       create, attach the thread, discard
+    opening        core/ticket_opening.py       create (the ticket waits for its thread)
+    threads        core/ticket_threads.py       waiting for a thread, attach, retry, discard
     reading        core/ticket_reading.py       get, view, list, stats
     conversation   core/ticket_conversation.py  replies, mirrored messages, edits, notes
     lifecycle      core/ticket_lifecycle.py     resolve, close, auto-close, reopen
@@ -24,6 +25,7 @@ from core.ticket_handoff import TicketHandOff
 from core.ticket_lifecycle import TicketLifecycle, TicketTriage
 from core.ticket_opening import TicketOpening
 from core.ticket_reading import PAGE_SIZE, TicketReading
+from core.ticket_threads import TicketThreads
 
 __all__ = ["PAGE_SIZE", "TicketService"]
 
@@ -31,6 +33,7 @@ __all__ = ["PAGE_SIZE", "TicketService"]
 class TicketService:
     def __init__(self, store: Store, guilds: GuildService, clock: Clock) -> None:
         self.opening = TicketOpening(store, guilds, clock)
+        self.threads = TicketThreads(store, clock)
         self.reading = TicketReading(store, guilds)
         self.conversation = TicketConversation(store, guilds, clock)
         self.lifecycle = TicketLifecycle(store, guilds, clock)
@@ -39,9 +42,11 @@ class TicketService:
 
         # The front ends call these by name on one object, whichever part does the work.
         self.create = self.opening.create
-        self.attach_thread = self.opening.attach_thread
-        self.discard = self.opening.discard
-        self.discard_orphans = self.opening.discard_orphans
+        self.waiting_for_thread = self.threads.waiting_for_thread
+        self.still_waiting_for_thread = self.threads.still_waiting_for_thread
+        self.attach_thread = self.threads.attach_thread
+        self.thread_failed = self.threads.thread_failed
+        self.discard = self.threads.discard
 
         self.require_enabled = self.reading.require_enabled
         self.get = self.reading.get

@@ -14,9 +14,10 @@ import html
 from collections.abc import Sequence
 
 from core.models import AuthorKind, Reply, Ticket
+from core.staff_models import StaffNote
 from core.ticket_lifecycle import THREAD_GONE
 from core.upkeep import NO_REPLY
-from i18n import NP_, Speech, speech
+from i18n import N_, NP_, Speech, speech
 
 STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;max-width:860px;margin:2em auto;padding:0 1em;color:#222}
@@ -25,6 +26,7 @@ dt{font-weight:600}.r{border-left:4px solid #ccc;padding:.3em .8em;margin:.8em 0
 .member{border-color:#5865f2}.staff{border-color:#3ba55d}.ai{border-color:#faa61a}
 .system{border-color:#999;color:#555}.meta{font-size:.85em;color:#666}
 .body{white-space:pre-wrap;word-wrap:break-word}
+.note{border-color:#ed4245;background:#fff4f4}
 """
 
 KIND_NAMES = {
@@ -53,7 +55,24 @@ def _reason(ticket: Ticket, t: Speech) -> str:
     return t._(reason) if reason in DESK_REASONS else reason
 
 
-def render_html(ticket: Ticket, replies: Sequence[Reply], t: Speech | None = None) -> bytes:
+# Staff notes are only ever in the staff transcript (the log channel), under this heading.
+NOTES_HEADING = N_("Staff notes (staff only: never shown to the member)")
+
+
+def _note_meta(note: StaffNote, t: Speech) -> str:
+    return t._(
+        "user {user_id} · staff note · {when}",
+        user_id=note.author_id,
+        when=t.moment(note.created_at),
+    )
+
+
+def render_html(
+    ticket: Ticket,
+    replies: Sequence[Reply],
+    notes: Sequence[StaffNote] = (),
+    t: Speech | None = None,
+) -> bytes:
     t = t or speech()
     e = html.escape
     facts = [
@@ -88,11 +107,23 @@ def render_html(ticket: Ticket, replies: Sequence[Reply], t: Speech | None = Non
             f'<div class="r {kind}"><div class=meta>{meta}</div>'
             f"<div class=body>{e(reply.body)}</div>{files}</div>"
         )
+    if notes:
+        parts.append(f"<h2>{e(t._(NOTES_HEADING))}</h2>")
+        parts.extend(
+            f'<div class="r note"><div class=meta>{e(_note_meta(note, t))}</div>'
+            f"<div class=body>{e(note.body)}</div></div>"
+            for note in notes
+        )
     parts.append("</body></html>")
     return "\n".join(parts).encode("utf-8")
 
 
-def render_text(ticket: Ticket, replies: Sequence[Reply], t: Speech | None = None) -> bytes:
+def render_text(
+    ticket: Ticket,
+    replies: Sequence[Reply],
+    notes: Sequence[StaffNote] = (),
+    t: Speech | None = None,
+) -> bytes:
     t = t or speech()
     lines = [
         t._("Ticket #{ticket_id}: {subject}", ticket_id=ticket.id, subject=ticket.subject),
@@ -116,6 +147,13 @@ def render_text(ticket: Ticket, replies: Sequence[Reply], t: Speech | None = Non
             for a in reply.attachments
         )
         lines.append("")
+    if notes:
+        lines += [f"== {t._(NOTES_HEADING)} ==", ""]
+        for note in notes:
+            head = t._("user {user_id} (staff note)", user_id=note.author_id)
+            lines.append(f"[{t.moment(note.created_at)}] {head}:")
+            lines.extend(f"  {line}" for line in note.body.splitlines() or [""])
+            lines.append("")
     return "\n".join(lines).encode("utf-8")
 
 
@@ -125,11 +163,13 @@ UPLOAD_LIMIT = 8 * 1024 * 1024
 TranscriptFile = tuple[str, bytes]
 
 
-def _pair(ticket: Ticket, replies: Sequence[Reply], t: Speech) -> list[TranscriptFile]:
+def _pair(
+    ticket: Ticket, replies: Sequence[Reply], t: Speech, notes: Sequence[StaffNote] = ()
+) -> list[TranscriptFile]:
     stem = f"ticket-{ticket.id}"
     return [
-        (f"{stem}.html", render_html(ticket, replies, t)),
-        (f"{stem}.txt", render_text(ticket, replies, t)),
+        (f"{stem}.html", render_html(ticket, replies, notes, t)),
+        (f"{stem}.txt", render_text(ticket, replies, notes, t)),
     ]
 
 
@@ -148,15 +188,17 @@ def _fitting_parts(
     limit: int,
     packed: list[TranscriptFile],
     t: Speech,
+    notes: Sequence[StaffNote] = (),
 ) -> list[list[TranscriptFile]]:
-    """`packed` (these replies, gzipped) if it fits, else halves of whole replies, recursively."""
+    """`packed` (these replies, gzipped) if it fits, else halves of whole replies, recursively.
+    Staff notes, if any, go with the last part."""
     if len(replies) <= 1 or _size(packed) <= limit:
         return [packed]
     middle = len(replies) // 2
-    parts = []
-    for half in (replies[:middle], replies[middle:]):
-        parts += _fitting_parts(ticket, half, limit, _gzipped(_pair(ticket, half, t)), t)
-    return parts
+    first, second = replies[:middle], replies[middle:]
+    return _fitting_parts(
+        ticket, first, limit, _gzipped(_pair(ticket, first, t)), t
+    ) + _fitting_parts(ticket, second, limit, _gzipped(_pair(ticket, second, t, notes)), t, notes)
 
 
 def _numbered(ticket: Ticket, parts: list[list[TranscriptFile]]) -> list[list[TranscriptFile]]:
@@ -171,6 +213,7 @@ def transcript_uploads(
     ticket: Ticket,
     replies: Sequence[Reply],
     *,
+    notes: Sequence[StaffNote] = (),
     limit: int = UPLOAD_LIMIT,
     t: Speech | None = None,
 ) -> list[list[TranscriptFile]]:
@@ -179,10 +222,13 @@ def transcript_uploads(
     Normally one message with an .html and a .txt file. A very long conversation is
     gzipped (text shrinks several-fold and every browser and OS opens .gz), and if even
     that is too big it is split into numbered parts of whole replies.
+
+    `notes` are staff notes: given only for the staff transcript (the log channel), never
+    for anything the member gets.
     """
     t = t or speech()
-    plain = _pair(ticket, replies, t)
+    plain = _pair(ticket, replies, t, notes)
     if _size(plain) <= limit:
         return [plain]
-    parts = _fitting_parts(ticket, replies, limit, _gzipped(plain), t)
+    parts = _fitting_parts(ticket, replies, limit, _gzipped(plain), t, notes)
     return parts if len(parts) == 1 else _numbered(ticket, parts)

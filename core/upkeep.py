@@ -9,6 +9,7 @@ sent by a later sweep; a close is decided in one statement that re-checks it is 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from core.clock import Clock
@@ -27,8 +28,14 @@ class InactivityService:
         self._tickets = tickets
         self._clock = clock
 
-    async def due_reminders(self, limit: int = BATCH) -> list[Ticket]:
-        return await self._store.reads.inactivity.due_for_reminder(self._clock.now(), limit)
+    async def due_reminders(
+        self, limit: int = BATCH, *, guild_ids: Collection[int] | None = None
+    ) -> list[Ticket]:
+        """Tickets due for a reminder; of `guild_ids` only when given (the guilds this
+        process holds, core/shards.py), of every guild when None."""
+        return await self._store.reads.inactivity.due_for_reminder(
+            self._clock.now(), limit, guild_ids=guild_ids
+        )
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -39,8 +46,12 @@ class InactivityService:
         when = sent_at or self._clock.now()
         return await self._store.write(lambda uow: uow.inactivity.mark_reminded(ticket, when))
 
-    async def due_closes(self, limit: int = BATCH) -> list[Ticket]:
-        return await self._store.reads.inactivity.due_for_close(self._clock.now(), limit)
+    async def due_closes(
+        self, limit: int = BATCH, *, guild_ids: Collection[int] | None = None
+    ) -> list[Ticket]:
+        return await self._store.reads.inactivity.due_for_close(
+            self._clock.now(), limit, guild_ids=guild_ids
+        )
 
     async def close_if_due(self, ticket_id: int) -> Ticket | None:
         """Close with "no reply" if still due; None when a reply came in since it was picked."""

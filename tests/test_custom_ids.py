@@ -7,7 +7,7 @@ from __future__ import annotations
 import discord
 import pytest
 
-from cogs import admin, ai, forms, lifecycle, tickets
+from cogs import admin, ai, forms, lifecycle, staff, tickets
 from cogs.admin.commands import ForgetConfirm
 from cogs.ai.buttons import DiscardDraftButton, HumanButton, SendDraftButton, SolvedButton
 from cogs.forms.commands import DeleteFormButton
@@ -17,6 +17,8 @@ from cogs.forms.submissions import SubmissionsPage
 from cogs.lifecycle.close_buttons import CloseButton, CloseWithReasonButton, ConfirmCloseButton
 from cogs.lifecycle.feedback import CommentButton, RateButton
 from cogs.shared.buttons import PersistentButton
+from cogs.staff.blocks import BlockedPage
+from cogs.staff.tags import TagListPage
 from cogs.tickets.pages import PageButton
 from cogs.tickets.panel import DepartmentPicker, OpenTicketButton
 
@@ -45,6 +47,8 @@ PINNED = [
     (AcceptButton(7), "form:accept:7"),
     (RejectButton(7), "form:reject:7"),
     (ForgetConfirm(99), "admin:forget:99"),
+    (TagListPage(2, label="Next ▶"), "tag:list:2"),
+    (BlockedPage(0, label="◀ Previous", disabled=True), "admin:blocked:0"),
 ]
 
 
@@ -66,6 +70,7 @@ def test_every_persistent_item_is_pinned_and_registered() -> None:
         *ai.PERSISTENT_ITEMS,
         *forms.PERSISTENT_ITEMS,
         *admin.PERSISTENT_ITEMS,
+        *staff.PERSISTENT_ITEMS,
     }
     assert registered == {type(item) for item, _ in PINNED}
 

@@ -12,14 +12,14 @@ import os
 if os.environ.get("BENCH_ACK_FLOOR") == "1":
     import discord
 
-    import cogs.tickets.opening
+    import cogs.tickets.opener
     from cogs.shared.text import send_ephemeral
 
     async def _answer_only(
-        self: cogs.tickets.opening.TicketOpener,
+        self: cogs.tickets.opener.ThreadOpener,
         interaction: discord.Interaction,
         **fields: object,
     ) -> None:
         await send_ephemeral(interaction, "Ticket #0 is open (benchmark floor: no work done)")
 
-    cogs.tickets.opening.TicketOpener.open = _answer_only
+    cogs.tickets.opener.ThreadOpener.open_ticket = _answer_only

@@ -1,8 +1,9 @@
 """AI answers in ticket threads (SPEC §4) and `/ticket suggest` drafts.
 
 Answers run as background tasks, one at a time per ticket, so a slow model never holds
-up the gateway or other tickets. Whether the AI may answer is the service's call; this
-cog only shows the answer, its buttons, and the hand-off to staff when it can't.
+up the gateway or other tickets. Whether the AI answers is the service's call
+(`AIReplyService.should_answer`, after each ticket event); this cog carries out its
+instruction: it shows the answer, its buttons, and the hand-off to staff when it can't.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from cogs.shared.desk import TicketDesk
 from cogs.shared.language import member_speech
 from cogs.shared.text import COLOUR_OPEN, clip
 from core.ai import AIUnavailable
-from core.ai_replies import Outcome
-from core.models import Ticket
+from core.ai_replies import AnswerWanted, Outcome, Trigger
+from core.models import Reply, Ticket
 from i18n import N_, Speech
 
 log = logging.getLogger(__name__)
@@ -52,14 +53,17 @@ class AIReplies(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ticket_opened(self, ticket: Ticket, thread: discord.Thread) -> None:
-        if ticket.ai_active:
-            self.schedule(ticket.id)
+        self.carry_out(await self.ai.should_answer(ticket, Trigger.OPENED))
 
     @commands.Cog.listener()
-    async def on_ticket_message(self, ticket: Ticket, message: discord.Message) -> None:
-        # A staff message has already switched the AI off (human takeover) by now.
-        if ticket.ai_active and not message.author.bot:
-            self.schedule(ticket.id)
+    async def on_ticket_message(
+        self, ticket: Ticket, message: discord.Message, reply: Reply
+    ) -> None:
+        self.carry_out(await self.ai.should_answer(ticket, Trigger.REPLY, reply))
+
+    def carry_out(self, wanted: AnswerWanted | None) -> None:
+        if wanted is not None:
+            self.schedule(wanted.ticket_id)
 
     def schedule(self, ticket_id: int) -> None:
         running = self._running.get(ticket_id)

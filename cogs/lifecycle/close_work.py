@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import discord
 
@@ -119,7 +119,7 @@ class CloseRun:
         self.notes: list[str] = []  # for the person who closed it
         self.errors: list[str] = []  # for the log and the next attempt
         self.done = work.done
-        self._uploads: list[Upload] | None = None
+        self._uploads: dict[bool, list[Upload]] = {}
 
     async def run(self) -> list[str]:
         closing = self.desk.services.closing
@@ -212,7 +212,7 @@ class CloseRun:
                 channel, ClosePart.LOG, lambda m: m.content == text and bool(m.attachments)
             )
             if found is None:
-                await send_transcript(channel, text, await self.uploads(), self.server)
+                await send_transcript(channel, text, await self.uploads(staff=True), self.server)
         except discord.NotFound:
             return True  # the channel was deleted
         except discord.HTTPException:
@@ -251,13 +251,17 @@ class CloseRun:
 
     # -- helpers --------------------------------------------------------------------------
 
-    async def uploads(self) -> list[Upload]:
-        """The transcript from the record, built once per run (the log and the DM share it)."""
-        if self._uploads is None:
+    async def uploads(self, *, staff: bool = False) -> list[Upload]:
+        """The transcript from the record, built once per run and kind. The staff one (for
+        the log channel) adds the staff notes; the member's (the DM) never has them."""
+        if staff not in self._uploads:
             record = await self.desk.services.closing.record(self.ticket.id)
             ticket, replies = record if record else (self.ticket, [])
-            self._uploads = build_uploads(ticket, replies, t=self.server)
-        return self._uploads
+            notes = (
+                await self.desk.services.notes.for_staff_transcript(self.ticket.id) if staff else []
+            )
+            self._uploads[staff] = build_uploads(ticket, replies, notes=notes, t=self.server)
+        return self._uploads[staff]
 
     async def _sent_before(
         self,
@@ -275,9 +279,12 @@ class CloseRun:
         return None
 
 
-async def finish_recorded_closes(desk: TicketDesk) -> None:
-    """Retry every close whose Discord side is unfinished and due (called by the sweep)."""
-    for work in await desk.services.closing.claim_due():
+async def finish_recorded_closes(
+    desk: TicketDesk, *, guild_ids: Collection[int] | None = None
+) -> None:
+    """Retry every close whose Discord side is unfinished and due (called by the sweep),
+    of the tickets of `guild_ids` when given (the guilds this process holds)."""
+    for work in await desk.services.closing.claim_due(guild_ids=guild_ids):
         try:
             ticket = await desk.services.closing.ticket(work.ticket_id)
             if ticket is None or ticket.status is not Status.CLOSED:

@@ -1,7 +1,9 @@
 """Background upkeep: inactivity reminders, auto-close, and finishing closes on Discord.
 
 The timer holds no state: each run asks the database what is due, so a restart simply
-picks up where the last run left off. Each ticket is handled on its own: one that fails
+picks up where the last run left off. With several shard processes, each asks only for
+the tickets of the guilds it holds (`desk.held_guild_ids`), so every ticket is swept by
+exactly one process. Each ticket is handled on its own: one that fails
 (Discord refuses, a server changed its setup) is logged and tried again by a later run,
 and never stops the others.
 """
@@ -54,11 +56,12 @@ class Upkeep(commands.Cog):
 
     async def run_once(self) -> None:
         inactivity = self.desk.services.inactivity
-        for ticket in await inactivity.due_reminders():
+        held = self.desk.held_guild_ids()  # None: every guild (no shards)
+        for ticket in await inactivity.due_reminders(guild_ids=held):
             await self._each(ticket, self.remind, "remind the owner of")
-        for ticket in await inactivity.due_closes():
+        for ticket in await inactivity.due_closes(guild_ids=held):
             await self._each(ticket, self.auto_close, "auto-close")
-        await finish_recorded_closes(self.desk)
+        await finish_recorded_closes(self.desk, guild_ids=held)
 
     @staticmethod
     async def _each(ticket: Ticket, step: Callable[[Ticket], Awaitable[None]], what: str) -> None:

@@ -7,7 +7,6 @@ What a failure means to the person starting the bot is in cogs/runtime/startup.p
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -93,8 +92,9 @@ async def run_until_closed(client: Any, token: str, patience: float) -> None:
             remaining = deadline - loop.time()
             if not done or remaining <= 0:
                 await client.close()
-                with contextlib.suppress(Exception):
-                    await running
+                # Shards retry their first connection by themselves, closed or not: stop it.
+                running.cancel()
+                await asyncio.wait({running}, timeout=5.0)
                 raise unreachable(gateway_host(), reason, patience)
             wait = min(delay, remaining)
             host = gateway_host()
@@ -131,7 +131,11 @@ class _OneLineReconnects(logging.Filter):
         self.last_reason: str | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and str(record.msg).startswith("Attempting a reconnect"):
+        # discord.shard words it "Attempting a reconnect for shard ID 1 in 1.23s", and a
+        # shard's first connection "Failed to connect for shard_id: 1. Retrying...".
+        if record.exc_info and str(record.msg).startswith(
+            ("Attempting a reconnect", "Failed to connect for shard_id")
+        ):
             error = record.exc_info[1]
             self.last_reason = describe_network(error) if error else None
             retrying = record.getMessage().lower()  # "attempting a reconnect in 1.23s"
@@ -147,3 +151,4 @@ RECONNECTS = _OneLineReconnects()
 
 def quiet_reconnect_tracebacks() -> None:
     logging.getLogger("discord.client").addFilter(RECONNECTS)
+    logging.getLogger("discord.shard").addFilter(RECONNECTS)  # the same, run as shards

@@ -18,6 +18,7 @@ from cogs.shared.ownership import belongs_here
 from cogs.shared.text import NO_PINGS, clip, split_text
 from core.models import Actor, GuildConfig, Ticket
 from core.services import Services
+from core.shards import ShardSet
 from i18n import Speech
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,36 @@ def is_gone(error: Exception) -> bool:
 
 
 class TicketDesk:
-    def __init__(self, bot: discord.Client, services: Services) -> None:
+    def __init__(
+        self, bot: discord.Client, services: Services, *, shards: ShardSet | None = None
+    ) -> None:
         self.bot = bot
         self.services = services
+        self.shards = shards  # None: one connection holds every guild
+
+    # -- which guilds' work is this process's ------------------------------------------
+
+    def holds(self, guild_id: int) -> bool:
+        """Whether this process does `guild_id`'s own work (threads, sweeps, catch-up):
+        it holds the guild's shard. Work of no guild (a DM's buttons) is done by whoever
+        gets it."""
+        return self.shards is None or self.shards.holds(guild_id)
+
+    def held_guild_ids(
+        self, *, shard_id: int | None = None, available_only: bool = True
+    ) -> list[int] | None:
+        """The guilds whose background work is this process's, for the store's guild
+        filter: None (every guild) when unsharded; else the guilds of the held shards (of
+        `shard_id` alone, if given) that the bot is in, available ones only by default."""
+        if self.shards is None:
+            return None
+        return [
+            guild.id
+            for guild in self.bot.guilds
+            if not (available_only and guild.unavailable)
+            and self.shards.holds(guild.id)
+            and (shard_id is None or guild.shard_id == shard_id)
+        ]
 
     async def actor(self, interaction: discord.Interaction) -> tuple[Actor, GuildConfig]:
         config = await self.services.guilds.config(interaction.guild_id or 0)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 # Options whose text a member typed; echoed back on a refusal so nothing is lost.
-TYPED_OPTIONS = ("message", "subject", "reason")
+TYPED_OPTIONS = ("message", "subject", "reason", "text")
 TRIVIAL_TYPING = 40
 
 UNEXPECTED = N_(

@@ -258,6 +258,62 @@ CATALOGUE: dict[str, Wording | Plural] = {
     # -- admin (raised by the Discord front end itself) ---------------------------------------
     "admin.not_text_channel": W("must be a text channel"),
     "admin.other_server": W("this button belongs to another server"),
+    # -- staff tools: tags, staff notes, blocks (SPEC §12) ---------------------------------
+    "staff_only.tags": W("Only staff can use tags."),
+    "staff_only.notes": W("Only staff can add or read staff notes."),
+    "tag.admin_only": W(
+        "Only server admins (Manage Server permission) can create, edit or delete tags; "
+        "staff can use them.",
+        discord="Only server admins (Manage Server permission) can create, edit or delete "
+        "tags; staff can post them with `/tag use`.",
+    ),
+    "tag.not_found": W(
+        "There is no tag named “{name}” on this server.",
+        discord="There is no tag named “{name}” on this server. `/tag list` shows them all.",
+    ),
+    "tag.name_taken": W(
+        "a tag named “{name}” already exists; pick another name or edit that tag",
+        discord="a tag named “{name}” already exists; pick another name or change it with "
+        "`/tag edit`",
+    ),
+    "tag.limit": W("This server has {limit} tags, the most it can keep; delete one first."),
+    "tag.gone": W(
+        "This tag was deleted meanwhile, so nothing was changed.",
+        discord="This tag was deleted meanwhile, so nothing was changed. Create it again with "
+        "`/tag create`.",
+    ),
+    # Raised by the Discord front end itself.
+    "tag.here_only": W(
+        "A tag is posted in a ticket's thread; run this there.",
+        discord="`/tag use` posts in a ticket's thread; run it there.",
+    ),
+    "block.member_blocked": W(
+        "You are blocked from opening tickets and submitting forms on this server. If you "
+        "think this is a mistake, ask a server admin."
+    ),
+    "block.role_blocked": W(
+        "One of your roles is blocked from opening tickets and submitting forms on this "
+        "server. If you think this is a mistake, ask a server admin.",
+        discord="Your role {role_id:role} is blocked from opening tickets and submitting forms "
+        "on this server. If you think this is a mistake, ask a server admin.",
+    ),
+    "block.not_blocked_member": W(
+        "That member is not blocked.",
+        discord="{target_id:user} is not blocked. `/admin blocked` lists who is.",
+    ),
+    "block.not_blocked_role": W(
+        "That role is not blocked.",
+        discord="{target_id:role} is not blocked. `/admin blocked` lists what is.",
+    ),
+    "block.self": W("you can't block yourself"),
+    "block.everyone": W(
+        "the everyone role can't be blocked (that would block the whole server); block "
+        "members one by one"
+    ),
+    "block.staff_role": W(
+        "is a staff role, and staff are never blocked by a role",
+        discord="{role_id:role} is a staff role, and staff are never blocked by a role",
+    ),
     # -- forms and submissions ------------------------------------------------------------
     "form.not_found": W(
         "Form #{form_id} was not found.",

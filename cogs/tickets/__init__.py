@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from cogs.shared.desk import TicketDesk
 from cogs.tickets.commands import SuggestReply, TicketCommands
+from cogs.tickets.opener import ThreadOpener
 from cogs.tickets.pages import PageButton
 from cogs.tickets.panel import DepartmentPicker, OpenTicketButton
 from cogs.tickets.thread_gone import ThreadGone
@@ -21,6 +22,7 @@ PERSISTENT_ITEMS = (PageButton, OpenTicketButton, DepartmentPicker)
 
 async def register(bot: commands.Bot, desk: TicketDesk, *, suggest: SuggestReply) -> None:
     """Add the ticket cogs and buttons; `suggest` answers `/ticket suggest` (the AI's)."""
+    await bot.add_cog(ThreadOpener(desk))  # the one way a ticket gets its thread
     await bot.add_cog(TicketCommands(desk, suggest))
     await bot.add_cog(ThreadMirror(desk))
     await bot.add_cog(ThreadGone(desk))

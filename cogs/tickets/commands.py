@@ -24,7 +24,7 @@ from cogs.shared.desk import TicketDesk
 from cogs.shared.language import member_speech
 from cogs.shared.text import send_ephemeral
 from cogs.tickets import render
-from cogs.tickets.opening import TicketOpener
+from cogs.tickets.opener import opener_of
 from cogs.tickets.pages import list_state, render_page, view_state
 from cogs.tickets.replies import post_reply
 from core.errors import InvalidInput
@@ -49,7 +49,6 @@ class TicketCommands(
     def __init__(self, desk: TicketDesk, suggest: SuggestReply) -> None:
         self.desk = desk
         self.tickets = desk.services.tickets
-        self.opener = TicketOpener(desk)
         self.suggest_reply = suggest
         super().__init__()
 
@@ -86,7 +85,7 @@ class TicketCommands(
         department: DepartmentChoice | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.opener.open(
+        await opener_of(self.desk.bot).open_ticket(
             interaction, subject=subject, message=message, priority=priority, department=department
         )
 

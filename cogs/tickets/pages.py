@@ -91,7 +91,10 @@ async def render_page(
     ticket, replies = await desk.services.tickets.view(
         actor, ticket_id, page=page, page_size=VIEW_PAGE_SIZE
     )
-    parts = render.view_embeds(ticket, replies, t)
+    # Staff notes: for staff only, at the head of the first page.
+    staff_first_page = is_staff(actor) and replies.page == 0
+    notes = await desk.services.notes.list(actor, ticket.id) if staff_first_page else []
+    parts = render.view_embeds(ticket, replies, t, notes)
     index = len(parts) - 1 if part is None else min(part, len(parts) - 1)
     return parts[index], view_pager(ticket.id, replies.page, index, len(parts), replies.has_next)
 

@@ -14,7 +14,7 @@ from cogs.shared.errors import guarded
 from cogs.shared.language import member_speech
 from cogs.shared.modals import NONCE, RoutedModal, nonce
 from cogs.shared.submitted import Submitted
-from cogs.tickets.opening import TicketOpener
+from cogs.tickets.opener import opener_of
 from core.models import Department
 from core.validation import id_digits
 from i18n import N_, Speech, speech
@@ -59,7 +59,7 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NO
     ) -> None:
         department = DEPARTMENTS[min(page_in(match["department"]), len(DEPARTMENTS) - 1)]
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await TicketOpener(desk_of(interaction)).open(
+        await opener_of(interaction.client).open_ticket(
             interaction,
             subject=values.text("subject"),
             message=values.text("message"),
@@ -71,8 +71,11 @@ class TicketModal(RoutedModal, template=rf"panel:modal:(?P<department>{ANY}):{NO
 async def open_modal(
     desk: TicketDesk, interaction: discord.Interaction, department: Department
 ) -> None:
-    # Refuse before the member types anything when tickets are switched off here.
+    # Refuse before the member types anything when tickets are switched off here, or
+    # when the member is blocked (opening checks both again).
     await desk.services.tickets.require_enabled(interaction.guild_id or 0)
+    actor, _ = await desk.actor(interaction)
+    await desk.services.blocks.check(actor)
     await TicketModal(department, member_speech(interaction)).show(interaction)
 
 

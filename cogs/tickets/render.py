@@ -7,6 +7,7 @@ words of the list and the stats (`open: 3`), and "AI answer".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import discord
@@ -20,6 +21,7 @@ from cogs.shared.text import (
     user_mention,
 )
 from core.models import AuthorKind, Page, Reply, Status, Ticket, TicketStats
+from core.staff_models import StaffNote
 from i18n import NP_, Speech
 
 STATUS_MARK = {
@@ -55,6 +57,8 @@ def ticket_lines(ticket: Ticket, t: Speech) -> str:
         lines.append(t._("Claimed by: {user}", user=user_mention(ticket.claimed_by)))
     if ticket.thread_id:
         lines.append(t._("Thread: {thread}", thread=channel_mention(ticket.thread_id)))
+    elif ticket.waiting_for_thread:
+        lines.append(t._("Thread: being created"))
     lines.append(
         t._(
             "Opened: {opened} · Updated: {updated}",
@@ -70,7 +74,9 @@ def ticket_lines(ticket: Ticket, t: Speech) -> str:
 
 def opening_embed(ticket: Ticket, t: Speech) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(t._("Ticket {ref}: {subject}", ref=ticket.ref, subject=ticket.subject), 256),
+        title=clip(
+            t._("Ticket {ref}: {subject}", ref=ticket.ref, subject=shown(ticket.subject)), 256
+        ),
         description=clip(ticket.message, EMBED_DESCRIPTION_LIMIT),
         colour=COLOUR_OPEN,
         timestamp=ticket.created_at,
@@ -98,7 +104,7 @@ def list_embed(page: Page[Ticket], *, everyone: bool, filters: str, t: Speech) -
         for ticket in page.items:
             facts = f"{ticket.status.value} · {ticket.priority.value} · {ticket.department.value}"
             rows.append(
-                f"{STATUS_MARK[ticket.status]} **{ticket.ref}** {clip(ticket.subject, 80)}\n"
+                f"{STATUS_MARK[ticket.status]} **{ticket.ref}** {shown(clip(ticket.subject, 80))}\n"
                 + t._("{facts} · updated {when}", facts=facts, when=when(ticket.updated_at))
             )
         description = "\n".join(rows)
@@ -172,6 +178,20 @@ def reply_fields(reply: Reply, number: int, t: Speech) -> list[tuple[str, str]]:
     return fields
 
 
+def note_fields(note: StaffNote, number: int, count: int, t: Speech) -> list[tuple[str, str]]:
+    """A staff note as embed fields, marked as staff-only in every field's name."""
+    label = t._("🔒 Staff note {number} of {count} · staff only", number=number, count=count)
+    header = f"<@{note.author_id}> · {when(note.created_at)}\n"
+    pieces = _pieces(note.body, FIELD_VALUE_LIMIT - len(header), FIELD_VALUE_LIMIT)
+    return [
+        (
+            label if index == 0 else t._("{label} (continued)", label=label),
+            (header if index == 0 else "") + piece,
+        )
+        for index, piece in enumerate(pieces)
+    ]
+
+
 def _quoted(raw: str) -> str:
     return QUOTE + shown(raw)
 
@@ -205,9 +225,15 @@ def _longest_fit(text: str, limit: int) -> int:
     return low
 
 
-def view_embeds(ticket: Ticket, replies: Page[Reply], t: Speech) -> list[discord.Embed]:
+def view_embeds(
+    ticket: Ticket, replies: Page[Reply], t: Speech, notes: Sequence[StaffNote] = ()
+) -> list[discord.Embed]:
     """One page of replies as one embed or more (each within Discord's 6,000 characters);
-    the ticket's facts head every one, so each part reads on its own."""
+    the ticket's facts head every one, so each part reads on its own.
+
+    `notes` (staff views only, first page only) come before the conversation, each field
+    marked as a staff-only note.
+    """
     title = clip(t._("Ticket {ref}: {subject}", ref=ticket.ref, subject=shown(ticket.subject)), 256)
     facts = ticket_lines(ticket, t) + "\n\n**" + t._("Conversation") + "**"
     footer = t.ngettext(
@@ -223,14 +249,16 @@ def view_embeds(ticket: Ticket, replies: Page[Reply], t: Speech) -> list[discord
     first_number = replies.page * replies.page_size + 1
     parts: list[list[tuple[str, str]]] = [[]]
     used = 0
+    entries = [f for n, note in enumerate(notes, 1) for f in note_fields(note, n, len(notes), t)]
     for offset, reply in enumerate(replies.items):
-        for name, value in reply_fields(reply, first_number + offset, t):
-            size = len(name) + len(value)
-            if parts[-1] and (used + size > room or len(parts[-1]) >= FIELDS_PER_EMBED):
-                parts.append([])
-                used = 0
-            parts[-1].append((name, value))
-            used += size
+        entries += reply_fields(reply, first_number + offset, t)
+    for name, value in entries:
+        size = len(name) + len(value)
+        if parts[-1] and (used + size > room or len(parts[-1]) >= FIELDS_PER_EMBED):
+            parts.append([])
+            used = 0
+        parts[-1].append((name, value))
+        used += size
     embeds = []
     for index, fields in enumerate(parts):
         embed = discord.Embed(

@@ -45,6 +45,12 @@ async def post_reply(desk: TicketDesk, author_name: str, stored: StoredReply, t:
                 "was saved.",
                 ref=ticket.ref,
             )
+        elif ticket.waiting_for_thread:
+            refusal = t._(
+                "I couldn't post your reply in ticket {ref}: its thread is still being "
+                "created; try again in a minute. Nothing was saved.",
+                ref=ticket.ref,
+            )
         else:
             refusal = t._(
                 "I couldn't post your reply in ticket {ref}: I can't reach its thread right "

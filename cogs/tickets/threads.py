@@ -7,6 +7,11 @@ to the mark is handled. After every READY the catch-up reads each live thread's 
 after its mark, and only then counts the thread as followed live in this session; live
 messages move the mark only in threads followed so, one at a time per thread, so the mark
 never jumps over a message that was missed or is still being stored.
+
+Run as gateway shards, each shard has its own sessions: a shard's new session (its READY,
+`on_shard_connect` / `on_shard_ready`) leaves a gap in its own guilds' threads only, so
+the catch-up after it reads the live threads of that shard's guilds, and no process ever
+reads threads of guilds it does not hold.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from discord.ext import commands
 
 from cogs.shared.actors import member_is_staff
 from cogs.shared.desk import TicketDesk, is_gone
-from core.models import Attachment, Ticket
+from core.models import Attachment, Reply, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +35,8 @@ CATCH_UP_PAGE = 500
 RETRY_SECONDS = (5, 30, 120, 600)  # pauses before catching up again on threads that failed
 
 Members = dict[tuple[int, int], discord.Member | None]
+# Whose sessions: a shard id, or None for the bot's one connection when it runs unsharded.
+SessionKey = int | None
 
 
 def attachments_of(message: discord.Message) -> list[Attachment]:
@@ -53,12 +60,21 @@ class ThreadMirror(commands.Cog):
     def __init__(self, desk: TicketDesk) -> None:
         self.desk = desk
         self.tickets = desk.services.tickets
-        self._session = 0  # counts READYs: a new one means a gap to catch up on
-        self._followed: set[int] = set()  # threads known whole, live, in this session
+        # READYs per shard (one key, None, unsharded): a new one means a gap to catch up on.
+        self._sessions: dict[SessionKey, int] = {}
+        # Threads known whole, live, in the current session of the shard they are on.
+        self._followed: dict[int, SessionKey] = {}
         self._thread_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
-        self._catching_up = asyncio.Lock()
+        self._catching_up: dict[SessionKey, asyncio.Lock] = {}
+
+    @property
+    def _sharded(self) -> bool:
+        return isinstance(self.desk.bot, discord.AutoShardedClient)
+
+    def _key_of(self, guild: discord.Guild | None) -> SessionKey:
+        return guild.shard_id if self._sharded and guild is not None else None
 
     def _lock(self, thread_id: int) -> asyncio.Lock:
         lock = self._thread_locks.get(thread_id)
@@ -93,8 +109,8 @@ class ThreadMirror(commands.Cog):
 
     async def record(
         self, message: discord.Message, *, followed: bool = False, members: Members | None = None
-    ) -> Ticket | None:
-        """Store a thread message; returns its ticket when the message was new.
+    ) -> tuple[Ticket, Reply] | None:
+        """Store a thread message; returns its ticket and reply when the message was new.
 
         `followed`: every earlier message of the thread is handled, so the ticket's mark
         may move up to this one.
@@ -117,7 +133,7 @@ class ThreadMirror(commands.Cog):
             created_at=message.created_at,
             mirrored=followed,
         )
-        return None if result is None else result[0]
+        return result
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -127,14 +143,15 @@ class ThreadMirror(commands.Cog):
         # One at a time per thread: the mark may only pass messages already stored.
         async with self._lock(thread_id):
             try:
-                ticket = await self.record(message, followed=thread_id in self._followed)
+                stored = await self.record(message, followed=thread_id in self._followed)
             except Exception:
                 # A hole now: stop moving the mark, so the next catch-up reads it again.
-                self._followed.discard(thread_id)
+                self._followed.pop(thread_id, None)
                 log.exception("could not mirror message %s", message.id)
                 return
-        if ticket is not None:
-            self.desk.bot.dispatch("ticket_message", ticket, message)
+        if stored is not None:
+            ticket, reply = stored
+            self.desk.bot.dispatch("ticket_message", ticket, message, reply)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
@@ -153,35 +170,51 @@ class ThreadMirror(commands.Cog):
         discord.py dispatches this while parsing READY, before any event of the new
         session, so no live message can move a mark before its thread is caught up.
         """
-        self._session += 1
-        self._followed = set()
+        if not self._sharded:  # shards: on_shard_connect, for that shard's threads only
+            self._new_session(None)
+
+    @commands.Cog.listener()
+    async def on_shard_connect(self, shard_id: int) -> None:
+        self._new_session(shard_id)
+
+    def _new_session(self, key: SessionKey) -> None:
+        self._sessions[key] = self._sessions.get(key, 0) + 1
+        self._followed = {t: k for t, k in self._followed.items() if k != key}
 
     @commands.Cog.listener()
     async def on_thread_create(self, thread: discord.Thread) -> None:
         # Made during this session: every message in it reaches us live.
-        self._followed.add(thread.id)
+        self._followed[thread.id] = self._key_of(thread.guild)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """After every new session (on_ready follows each READY, not a RESUME)."""
-        session = self._session
+        if not self._sharded:  # shards: on_shard_ready follows each shard's READY
+            await self._after_session(None)
+
+    @commands.Cog.listener()
+    async def on_shard_ready(self, shard_id: int) -> None:
+        await self._after_session(shard_id)
+
+    async def _after_session(self, key: SessionKey) -> None:
+        session = self._sessions.get(key, 0)
+        lock = self._catching_up.setdefault(key, asyncio.Lock())
         for pause in (0, *RETRY_SECONDS):
             await asyncio.sleep(pause)
-            if session != self._session:
+            if session != self._sessions.get(key, 0):
                 return  # a newer session has its own pass
-            async with self._catching_up:  # an older pass stops at its next thread
-                if session != self._session:
+            async with lock:  # an older pass stops at its next thread
+                if session != self._sessions.get(key, 0):
                     return
-                if not pause:
-                    await self.tickets.discard_orphans()
-                if not await self.catch_up(session):
+                if not await self.catch_up(session, shard_id=key):
                     return
         log.warning("some ticket threads could not be caught up; the next session will")
 
     # -- catching up ----------------------------------------------------------------------
 
-    async def catch_up(self, session: int | None = None) -> int:
-        """Store what was posted in live ticket threads while no session followed them.
+    async def catch_up(self, session: int | None = None, *, shard_id: SessionKey = None) -> int:
+        """Store what was posted in live ticket threads while no session followed them
+        (those of `shard_id`'s guilds, when the bot runs as shards).
 
         Returns how many threads could not be read (to try again). The gateway hands over
         every active thread with its `last_message_id`: a thread whose newest message is
@@ -189,21 +222,30 @@ class ThreadMirror(commands.Cog):
         live tickets reads the history of the few threads that moved. Tickets are walked
         a page at a time as ids, not loaded as 50,000 models at once.
         """
-        session = self._session if session is None else session
+        key = shard_id
+        current = self._sessions.get(key, 0)
+        session = current if session is None else session
+        # Unsharded: every live ticket. A shard: its own guilds' (unavailable ones too: a
+        # thread out of reach now is tried again, as any other).
+        guilds = (
+            None if key is None else self.desk.held_guild_ids(shard_id=key, available_only=False)
+        )
         started = time.monotonic()
         checked = read = stored = failed = 0
         members: Members = {}
         after = 0
-        while page := await self.tickets.live_threads(after_id=after, limit=CATCH_UP_PAGE):
+        while page := await self.tickets.live_threads(
+            after_id=after, limit=CATCH_UP_PAGE, guild_ids=guilds
+        ):
             for ticket_id, thread_id, mark in page:
                 after = ticket_id
-                if session != self._session:
+                if session != self._sessions.get(key, 0):
                     return 0  # a newer session has its own pass
                 checked += 1
                 if thread_id in self._followed:
                     continue
                 try:
-                    count = await self._catch_up_thread(session, thread_id, mark, members)
+                    count = await self._catch_up_thread(session, key, thread_id, mark, members)
                 except Exception as error:
                     failed += 1
                     log.warning("could not catch up ticket %s: %s", ticket_id, error)
@@ -214,29 +256,30 @@ class ThreadMirror(commands.Cog):
         if stored:
             log.info("caught up on %s messages posted while offline", stored)
         log.info(
-            "catch-up done in %.1fs: %s live ticket threads, %s histories read, %s failed",
+            "catch-up done in %.1fs: %s live ticket threads, %s histories read, %s failed%s",
             time.monotonic() - started,
             checked,
             read,
             failed,
+            "" if key is None else f" (shard {key})",
         )
         return failed
 
     async def _catch_up_thread(
-        self, session: int, thread_id: int, mark: int | None, members: Members
+        self, session: int, key: SessionKey, thread_id: int, mark: int | None, members: Members
     ) -> int | None:
         """Read one thread after its mark; None when there was nothing to read."""
         async with self._lock(thread_id):  # live messages of this thread wait meanwhile
-            if session != self._session:
+            if session != self._sessions.get(key, 0):
                 return None
             thread = self.desk.bot.get_channel(thread_id)
             if not (isinstance(thread, discord.Thread) and _seen_all(thread, mark)):
                 thread = await self._fetch_thread(thread_id)
             if thread is None or _seen_all(thread, mark):
-                self._followed.add(thread_id)
+                self._followed[thread_id] = key
                 return None
             count = await self._read_history(thread, mark, members)
-            self._followed.add(thread_id)
+            self._followed[thread_id] = key
             return count
 
     async def _fetch_thread(self, thread_id: int) -> discord.Thread | None:

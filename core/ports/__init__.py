@@ -2,12 +2,22 @@
 
 `Store` (store.py) gives committed reads (`store.reads.tickets.get(...)`) and serialisable
 units of work (`await store.write(work)`, `work(uow)` calling `uow.tickets.update(...)`).
-The repositories are declared per area: tickets.py, guilds.py, forms.py, upkeep.py.
+The repositories are declared per area: tickets.py, guilds.py, forms.py, upkeep.py,
+staff.py.
 A backend (storage/sqlite today) implements them; core never imports a backend.
 """
 
+from core.ports.coordination import SharedLock
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
+from core.ports.staff import (
+    BlockReads,
+    BlockRepository,
+    NoteReads,
+    NoteRepository,
+    TagReads,
+    TagRepository,
+)
 from core.ports.store import MigrationError, Reads, Store, UnitOfWork, Work
 from core.ports.tickets import (
     LiveThread,
@@ -29,6 +39,8 @@ from core.ports.upkeep import (
 
 __all__ = [
     "AIUsageRepository",
+    "BlockReads",
+    "BlockRepository",
     "CloseWorkReads",
     "CloseWorkRepository",
     "FeedbackReads",
@@ -42,12 +54,17 @@ __all__ = [
     "InactivityRepository",
     "LiveThread",
     "MigrationError",
+    "NoteReads",
+    "NoteRepository",
     "Reads",
     "ReplyReads",
     "ReplyRepository",
+    "SharedLock",
     "Store",
     "SubmissionReads",
     "SubmissionRepository",
+    "TagReads",
+    "TagRepository",
     "TicketChanges",
     "TicketReads",
     "TicketRepository",

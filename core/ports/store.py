@@ -29,6 +29,14 @@ from typing import Protocol, TypeVar
 
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository
+from core.ports.staff import (
+    BlockReads,
+    BlockRepository,
+    NoteReads,
+    NoteRepository,
+    TagReads,
+    TagRepository,
+)
 from core.ports.tickets import ReplyReads, ReplyRepository, TicketReads, TicketRepository
 from core.ports.upkeep import (
     AIUsageRepository,
@@ -62,6 +70,12 @@ class Reads(Protocol):
     def close_work(self) -> CloseWorkReads: ...
     @property
     def feedback(self) -> FeedbackReads: ...
+    @property
+    def tags(self) -> TagReads: ...
+    @property
+    def notes(self) -> NoteReads: ...
+    @property
+    def blocks(self) -> BlockReads: ...
 
 
 class UnitOfWork(Reads, Protocol):
@@ -86,6 +100,12 @@ class UnitOfWork(Reads, Protocol):
     def feedback(self) -> FeedbackRepository: ...
     @property
     def ai_usage(self) -> AIUsageRepository: ...
+    @property
+    def tags(self) -> TagRepository: ...
+    @property
+    def notes(self) -> NoteRepository: ...
+    @property
+    def blocks(self) -> BlockRepository: ...
 
 
 Work = Callable[[UnitOfWork], Awaitable[T]]

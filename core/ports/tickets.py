@@ -8,7 +8,7 @@ SQL or connections, so any backend can implement them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol, TypedDict, Unpack
 
@@ -77,12 +77,19 @@ class TicketReads(Protocol):
         """Median seconds to the first staff answer over the guild's answered tickets."""
         ...
 
-    async def live_threads(self, *, after_id: int, limit: int) -> list[LiveThread]:
-        """Unclosed tickets with a thread, by ticket id above `after_id`, at most `limit`."""
+    async def live_threads(
+        self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
+    ) -> list[LiveThread]:
+        """Unclosed tickets with a thread, by ticket id above `after_id`, at most `limit`;
+        only of `guild_ids` when given (the guilds of one shard, see InactivityReads)."""
         ...
 
     async def unclosed_threads(self, guild_id: int) -> list[tuple[int, int]]:
         """(ticket id, thread id) of the guild's unclosed tickets that have a thread."""
+        ...
+
+    async def any_waiting_due(self, guild_ids: Collection[int], now: datetime) -> bool:
+        """Whether a ticket of these guilds waits for its thread and is due by `now`."""
         ...
 
 
@@ -98,8 +105,11 @@ class TicketRepository(TicketReads, Protocol):
         department: Department,
         ai_active: bool,
         now: datetime,
+        thread_attempts: int = 0,
+        thread_retry_at: datetime | None = None,
     ) -> Ticket:
-        """A new ticket, status open, created/updated/status-changed at `now`."""
+        """A new ticket, status open, created/updated/status-changed at `now`, waiting
+        for its thread: due for an attempt at `thread_retry_at` (default: `now`)."""
         ...
 
     async def update(self, ticket_id: int, **changes: Unpack[TicketChanges]) -> Ticket:
@@ -114,8 +124,34 @@ class TicketRepository(TicketReads, Protocol):
         """Every message of this ticket thread up to `message_id` is handled; never moves back."""
         ...
 
-    async def delete_threadless_before(self, cutoff: datetime) -> int:
-        """Remove tickets created before `cutoff` that never got a thread; how many."""
+    # -- waiting for a thread: a ticket without one (and not closed) waits for it --------
+
+    async def claim_waiting(
+        self,
+        guild_ids: Collection[int],
+        *,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        due_only: bool = True,
+    ) -> list[Ticket]:
+        """Take up to `limit` waiting tickets of these guilds (due by `now`, or any when
+        not `due_only`), oldest due first, for one attempt each: `thread_attempts` + 1 and
+        not due again until `lease_until`. Two callers never take the same ticket. By id."""
+        ...
+
+    async def attach_thread(self, ticket_id: int, thread_id: int) -> Ticket | None:
+        """Attach the thread (clearing the retry schedule and error) if the ticket still
+        waits for one; None otherwise (closed, gone, or another attempt attached first)."""
+        ...
+
+    async def thread_failed(self, ticket_id: int, retry_at: datetime, error: str) -> Ticket | None:
+        """An attempt failed: due again at `retry_at`, with `error` (first 500 chars) kept;
+        None if the ticket waits no more."""
+        ...
+
+    async def delete_waiting(self, ticket_id: int) -> None:
+        """Remove the ticket only if it has no thread (it was never shown to anyone)."""
         ...
 
 

@@ -3,6 +3,7 @@ closes still to do, members' feedback, and the AI's daily usage."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
@@ -11,13 +12,24 @@ from core.models import CloseWork, Ticket
 
 class InactivityReads(Protocol):
     """The sweeps' questions. Each guild's own hours decide what is due, and a guild that
-    switched ticketing off is left out (its desk is paused)."""
+    switched ticketing off is left out (its desk is paused).
 
-    async def due_for_reminder(self, now: datetime, limit: int = 500) -> list[Ticket]:
+    `guild_ids` (here and in `CloseWorkReads`, `TicketReads.live_threads`): only tickets
+    of these guilds, the ones this process holds when the desk runs as several shard
+    processes (core/shards.py); filtered in the query, so no process ever sees, let alone
+    touches, another's tickets. None: every guild (one process holds them all). An empty
+    collection: none.
+    """
+
+    async def due_for_reminder(
+        self, now: datetime, limit: int = 500, *, guild_ids: Collection[int] | None = None
+    ) -> list[Ticket]:
         """Pending tickets whose member has been quiet for their guild's reminder hours."""
         ...
 
-    async def due_for_close(self, now: datetime, limit: int = 500) -> list[Ticket]:
+    async def due_for_close(
+        self, now: datetime, limit: int = 500, *, guild_ids: Collection[int] | None = None
+    ) -> list[Ticket]:
         """Reminded pending tickets still without a reply after their guild's auto-close
         hours."""
         ...
@@ -36,7 +48,9 @@ class InactivityRepository(InactivityReads, Protocol):
 class CloseWorkReads(Protocol):
     async def get(self, ticket_id: int) -> CloseWork | None: ...
 
-    async def any_due(self, now: datetime) -> bool: ...
+    async def any_due(self, now: datetime, *, guild_ids: Collection[int] | None = None) -> bool:
+        """Whether a close of these guilds' tickets (None: any) is due by `now`."""
+        ...
 
 
 class CloseWorkRepository(CloseWorkReads, Protocol):
@@ -46,9 +60,16 @@ class CloseWorkRepository(CloseWorkReads, Protocol):
 
     async def cancel(self, ticket_id: int) -> None: ...
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[CloseWork]:
-        """Take the due rows for one attempt each, by ticket id: they are not due again
-        until `lease_until`."""
+    async def claim_due(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        *,
+        guild_ids: Collection[int] | None = None,
+    ) -> list[CloseWork]:
+        """Take the due rows (of these guilds' tickets; None: any) for one attempt each, by
+        ticket id: they are not due again until `lease_until`."""
         ...
 
     async def mark_done(self, ticket_id: int, part: int, every: int) -> bool:

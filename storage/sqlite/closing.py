@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from core.models import CloseWork
+from storage.sqlite.held_guilds import held_guilds
 from storage.sqlite.rows import Repository, fetch_all, fetch_one, from_db_time, to_db_time
 
 
@@ -17,6 +19,14 @@ def _work(row: Any) -> CloseWork:
         attempts=row["attempts"],
         due_at=from_db_time(row["due_at"]),
     )
+
+
+def _of_held_guilds(guild_ids: Collection[int] | None) -> tuple[str, dict[str, str]]:
+    """close_work rows whose ticket belongs to one of `guild_ids` (None: any)."""
+    held, params = held_guilds("guild_id", guild_ids)
+    if guild_ids is None:
+        return held, params
+    return f"ticket_id IN (SELECT id FROM tickets WHERE {held})", params
 
 
 class SqliteCloseWork(Repository):
@@ -39,19 +49,30 @@ class SqliteCloseWork(Repository):
         )
         return None if row is None else _work(row)
 
-    async def any_due(self, now: datetime) -> bool:
+    async def any_due(self, now: datetime, *, guild_ids: Collection[int] | None = None) -> bool:
+        held, params = _of_held_guilds(guild_ids)
         row = await fetch_one(
-            self._conn, "SELECT 1 FROM close_work WHERE due_at <= ? LIMIT 1", (to_db_time(now),)
+            self._conn,
+            f"SELECT 1 FROM close_work WHERE due_at <= :now AND {held} LIMIT 1",
+            {"now": to_db_time(now), **params},
         )
         return row is not None
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[CloseWork]:
+    async def claim_due(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        *,
+        guild_ids: Collection[int] | None = None,
+    ) -> list[CloseWork]:
+        held, params = _of_held_guilds(guild_ids)
         rows = await fetch_all(
             self._conn,
-            "UPDATE close_work SET due_at = ?, attempts = attempts + 1 WHERE ticket_id IN"
-            " (SELECT ticket_id FROM close_work WHERE due_at <= ? ORDER BY due_at LIMIT ?)"
-            " RETURNING *",
-            (to_db_time(lease_until), to_db_time(now), limit),
+            "UPDATE close_work SET due_at = :lease, attempts = attempts + 1 WHERE ticket_id IN"
+            f" (SELECT ticket_id FROM close_work WHERE due_at <= :now AND {held}"
+            " ORDER BY due_at LIMIT :limit) RETURNING *",
+            {"lease": to_db_time(lease_until), "now": to_db_time(now), "limit": limit, **params},
         )
         return sorted((_work(row) for row in rows), key=lambda work: work.ticket_id)
 

@@ -8,6 +8,11 @@ committed in one transaction (group commit), each inside its own SAVEPOINT so a 
 write rolls back alone and its caller gets its own error. A write is acknowledged only
 after its COMMIT, so durability is unchanged. Reads use a second connection: under WAL
 they never wait for the writer and always see committed data only.
+
+The writer is a thread of its own with a plain sqlite3 connection: a whole batch (BEGIN,
+each write in its SAVEPOINT, COMMIT) runs there in one hop from the event loop, with the
+writes' repositories on an aiosqlite-shaped face of that connection (inline.py). Through
+aiosqlite each statement would be a hop of its own, and opening a ticket makes eight.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+import sqlite3
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,12 +30,14 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from core.ports.store import MigrationError
+from storage.sqlite.inline import InlineConnection, run_inline
 from storage.sqlite.migrations import MIGRATIONS_DIR, apply_migrations
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-WriteWork = Callable[[aiosqlite.Connection], Awaitable[T]]
+# A write: given the write connection, a coroutine that only talks to it (see inline.py).
+WriteWork = Callable[[InlineConnection], Coroutine[Any, Any, T]]
 
 # Enough to batch a burst of members without starving the read side for long.
 MAX_BATCH = 256
@@ -52,13 +61,25 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return connection
 
 
+def _connect_writer(path: Path) -> sqlite3.Connection:
+    # Used by the writer thread only; created here, so the same-thread check is off.
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    return connection
+
+
 __all__ = ["Database", "MigrationError"]
 
 
 class Database:
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+    def __init__(self, path: Path, writer: sqlite3.Connection, reader: aiosqlite.Connection):
         self.path = path
         self._writer = writer
+        self._inline = InlineConnection(writer)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
         self._reader = reader
         self._queue: asyncio.Queue[_PendingWrite] = asyncio.Queue()
         self._writer_task: asyncio.Task[None] | None = None
@@ -67,16 +88,20 @@ class Database:
     @classmethod
     async def open(cls, path: Path | str, *, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
         path = Path(path)
-        writer = await _connect(path)
+        migrator = await _connect(path)
         try:
-            await writer.execute("PRAGMA journal_mode = WAL")
+            await migrator.execute("PRAGMA journal_mode = WAL")
             try:
-                await apply_migrations(writer, migrations_dir)
+                await apply_migrations(migrator, migrations_dir)
             except Exception as error:
                 raise MigrationError(str(error)) from error
+        finally:
+            await migrator.close()
+        writer = _connect_writer(path)
+        try:
             reader = await _connect(path)
         except BaseException:
-            await writer.close()
+            writer.close()
             raise
         database = cls(path, writer, reader)
         database._writer_task = asyncio.create_task(database._run_writer(), name="db-writer")
@@ -93,7 +118,8 @@ class Database:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer_task
         await self._reader.close()
-        await self._writer.close()
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._writer.close)
+        self._thread.shutdown(wait=True)
 
     # -- writes ------------------------------------------------------------------------
 
@@ -117,38 +143,44 @@ class Database:
                     self._queue.task_done()
 
     async def _commit_batch(self, batch: list[_PendingWrite]) -> None:
-        results: list[tuple[_PendingWrite, Any, BaseException | None]] = []
-        try:
-            await self._writer.execute("BEGIN IMMEDIATE")
-            for number, pending in enumerate(batch):
-                # Savepoints are left open (nested) rather than RELEASEd: ROLLBACK TO still
-                # undoes exactly this write, since nothing runs after it inside its savepoint
-                # yet, and COMMIT releases them all. That saves a hop to the thread per write.
-                savepoint = f"w{number}"
-                await self._writer.execute(f"SAVEPOINT {savepoint}")
-                try:
-                    value = await pending.work(self._writer)
-                except Exception as error:  # the caller gets it; the batch goes on
-                    await self._writer.execute(f"ROLLBACK TO {savepoint}")
-                    results.append((pending, None, error))
-                else:
-                    results.append((pending, value, None))
-            await self._writer.execute("COMMIT")
-        except Exception as error:
-            log.exception("write batch of %s failed; rolled back", len(batch))
-            if self._writer.in_transaction:
-                await self._writer.execute("ROLLBACK")
-            for pending in batch:
-                if not pending.future.done():
-                    pending.future.set_exception(error)
-            return
-        for pending, value, error in results:
+        loop = asyncio.get_running_loop()
+        works = [pending.work for pending in batch]
+        outcomes = await loop.run_in_executor(self._thread, self._run_batch, works)
+        for pending, (value, error) in zip(batch, outcomes, strict=True):
             if pending.future.done():  # the caller was cancelled
                 continue
             if error is None:
                 pending.future.set_result(value)
             else:
                 pending.future.set_exception(error)
+
+    def _run_batch(self, works: list[WriteWork[Any]]) -> list[tuple[Any, BaseException | None]]:
+        """In the writer thread: the whole batch in one transaction; each write's result
+        or error. A failing write is rolled back alone; a failing COMMIT fails them all."""
+        writer = self._writer
+        outcomes: list[tuple[Any, BaseException | None]] = []
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            for number, work in enumerate(works):
+                # Savepoints are left open (nested) rather than RELEASEd: ROLLBACK TO still
+                # undoes exactly this write, since nothing runs after it inside its savepoint
+                # yet, and COMMIT releases them all.
+                savepoint = f"w{number}"
+                writer.execute(f"SAVEPOINT {savepoint}")
+                try:
+                    value = run_inline(work(self._inline))
+                except Exception as error:  # the caller gets it; the batch goes on
+                    writer.execute(f"ROLLBACK TO {savepoint}")
+                    outcomes.append((None, error))
+                else:
+                    outcomes.append((value, None))
+            writer.execute("COMMIT")
+        except Exception as error:
+            log.exception("write batch of %s failed; rolled back", len(works))
+            if writer.in_transaction:
+                writer.execute("ROLLBACK")
+            return [(None, error) for _ in works]
+        return outcomes
 
     # -- reads -------------------------------------------------------------------------
 

@@ -71,7 +71,8 @@ class SqliteGuilds(Repository):
         )
 
     async def forget(self, guild_id: int) -> dict[str, int]:
-        """Delete every row of one guild (replies and submissions go by cascade)."""
+        """Delete every row of one guild (replies, staff notes and submissions go by
+        cascade)."""
         removed: dict[str, int] = {}
         for table in (
             "tickets",
@@ -83,6 +84,8 @@ class SqliteGuilds(Repository):
             "department_roles",
             "guild_settings",
             "ai_daily_usage",
+            "tags",
+            "blocks",
         ):
             cursor = await self._conn.execute(
                 f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,)

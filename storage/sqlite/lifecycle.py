@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from core.models import Ticket
+from storage.sqlite.held_guilds import held_guilds
 from storage.sqlite.rows import Repository, fetch_all, fetch_one, to_db_time
 from storage.sqlite.tickets import ticket_from_row
 
@@ -20,34 +22,43 @@ _DUE = (
     """
     SELECT t.* FROM tickets AS t
     LEFT JOIN guild_settings AS g ON g.guild_id = t.guild_id
-    WHERE t.status = 'pending' AND {condition} AND """
+    WHERE t.status = 'pending' AND {condition} AND {held} AND """
     + _TICKETING_ON
     + """
-    ORDER BY t.id LIMIT ?
+    ORDER BY t.id LIMIT :limit
 """
 )
 _REMINDER_DUE = (
     "t.reminded_at IS NULL AND julianday(t.status_changed_at)"
-    " <= julianday(?) - COALESCE(g.reminder_hours, 48) / 24.0"
+    " <= julianday(:now) - COALESCE(g.reminder_hours, 48) / 24.0"
 )
 _CLOSE_DUE = (
     "t.reminded_at IS NOT NULL AND julianday(t.reminded_at)"
-    " <= julianday(?) - COALESCE(g.autoclose_hours, 24) / 24.0"
+    " <= julianday(:now) - COALESCE(g.autoclose_hours, 24) / 24.0"
 )
 
 
 class SqliteInactivity(Repository):
     """core.ports.InactivityRepository (and InactivityReads, on the read connection)."""
 
-    async def due_for_reminder(self, now: datetime, limit: int = 500) -> list[Ticket]:
-        rows = await fetch_all(
-            self._conn, _DUE.format(condition=_REMINDER_DUE), (to_db_time(now), limit)
-        )
-        return [ticket_from_row(row) for row in rows]
+    async def due_for_reminder(
+        self, now: datetime, limit: int = 500, *, guild_ids: Collection[int] | None = None
+    ) -> list[Ticket]:
+        return await self._due(_REMINDER_DUE, now, limit, guild_ids)
 
-    async def due_for_close(self, now: datetime, limit: int = 500) -> list[Ticket]:
+    async def due_for_close(
+        self, now: datetime, limit: int = 500, *, guild_ids: Collection[int] | None = None
+    ) -> list[Ticket]:
+        return await self._due(_CLOSE_DUE, now, limit, guild_ids)
+
+    async def _due(
+        self, condition: str, now: datetime, limit: int, guild_ids: Collection[int] | None
+    ) -> list[Ticket]:
+        held, params = held_guilds("t.guild_id", guild_ids)
         rows = await fetch_all(
-            self._conn, _DUE.format(condition=_CLOSE_DUE), (to_db_time(now), limit)
+            self._conn,
+            _DUE.format(condition=condition, held=held),
+            {"now": to_db_time(now), "limit": limit, **params},
         )
         return [ticket_from_row(row) for row in rows]
 

@@ -8,6 +8,11 @@ from typing import Any
 
 import aiosqlite
 
+from storage.sqlite.inline import InlineConnection
+
+# Reads run on aiosqlite (a thread of their own); writes on the writer thread's inline face.
+Connection = aiosqlite.Connection | InlineConnection
+
 
 def to_db_time(moment: datetime) -> str:
     # One fixed format in UTC so that text order is time order.
@@ -23,16 +28,16 @@ def from_db_time(value: str | None) -> datetime | None:
 # fetch_one is only used for statements that yield at most one row, so nothing extra is read.
 
 
-async def fetch_one(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
+async def fetch_one(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Any:
     rows = await conn.execute_fetchall(sql, params)
     return rows[0] if rows else None
 
 
-async def fetch_all(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+async def fetch_all(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
     return list(await conn.execute_fetchall(sql, params))
 
 
-async def fetch_value(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
+async def fetch_value(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Any:
     row = await fetch_one(conn, sql, params)
     return None if row is None else row[0]
 
@@ -43,5 +48,5 @@ class Repository:
 
     __slots__ = ("_conn",)
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._conn = connection

@@ -12,10 +12,10 @@ cost is that `work` must be quick (it only talks to the database).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TypeVar
-
-import aiosqlite
 
 from core.ports.store import Work
 from storage.sqlite.ai import SqliteAIUsage
@@ -25,6 +25,8 @@ from storage.sqlite.forms import SqliteForms, SqliteSubmissions
 from storage.sqlite.guilds import SqliteGuilds
 from storage.sqlite.lifecycle import SqliteFeedback, SqliteInactivity
 from storage.sqlite.migrations import MIGRATIONS_DIR
+from storage.sqlite.rows import Connection
+from storage.sqlite.staff import SqliteBlocks, SqliteNotes, SqliteTags
 from storage.sqlite.tickets import SqliteReplies, SqliteTickets
 
 T = TypeVar("T")
@@ -36,17 +38,20 @@ class SqliteRepositories:
 
     __slots__ = (
         "ai_usage",
+        "blocks",
         "close_work",
         "feedback",
         "forms",
         "guilds",
         "inactivity",
+        "notes",
         "replies",
         "submissions",
+        "tags",
         "tickets",
     )
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self.tickets = SqliteTickets(connection)
         self.replies = SqliteReplies(connection)
         self.guilds = SqliteGuilds(connection)
@@ -56,6 +61,9 @@ class SqliteRepositories:
         self.close_work = SqliteCloseWork(connection)
         self.feedback = SqliteFeedback(connection)
         self.ai_usage = SqliteAIUsage(connection)
+        self.tags = SqliteTags(connection)
+        self.notes = SqliteNotes(connection)
+        self.blocks = SqliteBlocks(connection)
 
 
 class SqliteStore:
@@ -77,6 +85,12 @@ class SqliteStore:
     @property
     def reads(self) -> SqliteRepositories:
         return self._reads
+
+    @contextlib.asynccontextmanager
+    async def shared_lock(self, key: int) -> AsyncIterator[None]:
+        """core.ports.SharedLock: a no-op. One process owns a SQLite file (its single
+        writer), so there is no other process to coordinate with."""
+        yield
 
     async def write(self, work: Work[T]) -> T:
         # The write connection is handed over only inside the writer's SAVEPOINT, so the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Unpack
 
@@ -17,6 +17,7 @@ from core.models import (
     Ticket,
 )
 from core.ports.tickets import LiveThread, TicketChanges
+from storage.sqlite.held_guilds import held_guilds
 from storage.sqlite.rows import (
     Repository,
     fetch_all,
@@ -25,39 +26,16 @@ from storage.sqlite.rows import (
     from_db_time,
     to_db_time,
 )
+from storage.sqlite.thread_waits import SqliteThreadWaits
+from storage.sqlite.ticket_rows import ticket_from_row
 
 # Columns a service may change with `update`: the port names them.
 UPDATABLE = TicketChanges.__optional_keys__
 
 
-def ticket_from_row(row: Any) -> Ticket:
-    return Ticket(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        owner_id=row["owner_id"],
-        subject=row["subject"],
-        message=row["message"],
-        status=Status(row["status"]),
-        priority=Priority(row["priority"]),
-        department=Department(row["department"]),
-        thread_id=row["thread_id"],
-        claimed_by=row["claimed_by"],
-        ai_active=bool(row["ai_active"]),
-        ai_replies=row["ai_replies"],
-        first_response_seconds=row["first_response_seconds"],
-        created_at=from_db_time(row["created_at"]),
-        updated_at=from_db_time(row["updated_at"]),
-        status_changed_at=from_db_time(row["status_changed_at"]),
-        reminded_at=from_db_time(row["reminded_at"]),
-        closed_at=from_db_time(row["closed_at"]),
-        closed_by=row["closed_by"],
-        close_reason=row["close_reason"],
-        language=row["language"],
-    )
-
-
 def reply_from_row(row: Any) -> Reply:
-    return Reply(
+    # Built without validating again, as tickets are (ticket_rows.py).
+    return Reply.model_construct(
         id=row["id"],
         ticket_id=row["ticket_id"],
         author_id=row["author_id"],
@@ -70,7 +48,7 @@ def reply_from_row(row: Any) -> Reply:
     )
 
 
-class SqliteTickets(Repository):
+class SqliteTickets(SqliteThreadWaits):
     """core.ports.TicketRepository (and TicketReads, on the read connection)."""
 
     async def insert(
@@ -84,13 +62,16 @@ class SqliteTickets(Repository):
         department: Department,
         ai_active: bool,
         now: datetime,
+        thread_attempts: int = 0,
+        thread_retry_at: datetime | None = None,
     ) -> Ticket:
         stamp = to_db_time(now)
         row = await fetch_one(
             self._conn,
             "INSERT INTO tickets (guild_id, owner_id, subject, message, status, priority,"
-            " department, ai_active, created_at, updated_at, status_changed_at)"
-            " VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?) RETURNING *",
+            " department, ai_active, created_at, updated_at, status_changed_at,"
+            " thread_attempts, thread_retry_at)"
+            " VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
             (
                 guild_id,
                 owner_id,
@@ -102,6 +83,8 @@ class SqliteTickets(Repository):
                 stamp,
                 stamp,
                 stamp,
+                thread_attempts,
+                to_db_time(thread_retry_at or now),
             ),
         )
         return ticket_from_row(row)
@@ -212,20 +195,23 @@ class SqliteTickets(Repository):
         values = [row[0] for row in rows]
         return sum(values) / len(values)
 
-    async def live_threads(self, *, after_id: int, limit: int) -> list[LiveThread]:
+    async def live_threads(
+        self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
+    ) -> list[LiveThread]:
         """(ticket id, thread id, mirrored up to) of unclosed tickets with a thread.
 
         "Mirrored up to" is `mirrored_to`, or for tickets older than it the newest stored
         message. Paged by ticket id and kept to three columns: catching up after a restart
         walks every live ticket, and 50,000 full ticket models at once would cost ~150 MB.
         """
+        held, params = held_guilds("guild_id", guild_ids)
         rows = await fetch_all(
             self._conn,
             "SELECT id, thread_id, COALESCE(mirrored_to,"
             " (SELECT MAX(message_id) FROM replies WHERE ticket_id = tickets.id))"
-            " FROM tickets WHERE status != 'closed' AND thread_id IS NOT NULL AND id > ?"
-            " ORDER BY id LIMIT ?",
-            (after_id, limit),
+            " FROM tickets WHERE status != 'closed' AND thread_id IS NOT NULL AND id > :after"
+            f" AND {held} ORDER BY id LIMIT :limit",
+            {"after": after_id, "limit": limit, **params},
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
@@ -244,14 +230,6 @@ class SqliteTickets(Repository):
             " AND (mirrored_to IS NULL OR mirrored_to < ?)",
             (message_id, thread_id, message_id),
         )
-
-    async def delete_threadless_before(self, cutoff: datetime) -> int:
-        """Remove tickets whose thread was never made (the bot stopped mid-create)."""
-        cursor = await self._conn.execute(
-            "DELETE FROM tickets WHERE thread_id IS NULL AND created_at < ?",
-            (to_db_time(cutoff),),
-        )
-        return cursor.rowcount
 
 
 class SqliteReplies(Repository):

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from core.ai import AIUnavailable, OpenAIResponder
-from core.ai_replies import AIReplyService, DraftUnavailable, Outcome
+from core.ai_replies import AIReplyService, AnswerWanted, DraftUnavailable, Outcome, Trigger
 from core.clock import ManualClock
 from core.errors import FeatureDisabled, Forbidden, InvalidTransition, LimitReached
 from core.guilds import GuildService
@@ -268,3 +268,60 @@ async def test_no_responder_means_quiet(
     service = AIReplyService(store, guilds, tickets, None, clock)
     ticket = await open_ticket(tickets)
     assert (await service.plan_answer(ticket.id)).outcome is Outcome.QUIET
+
+
+# -- when the AI answers: the service's rule, the same for every front end -----------------
+
+
+@pytest.mark.usefixtures("ai_on")
+async def test_the_ai_answers_a_ticket_once_its_thread_exists(
+    ai: AIReplyService, tickets: TicketService
+) -> None:
+    ticket = await open_ticket(tickets)
+    # Waiting for its thread: nowhere to answer yet; the opening asks once it exists.
+    assert await ai.should_answer(ticket, Trigger.OPENED) is None
+    ticket = await tickets.attach_thread(ticket.id, 4242)
+    assert await ai.should_answer(ticket, Trigger.OPENED) == AnswerWanted(ticket.id)
+
+
+@pytest.mark.usefixtures("ai_on")
+async def test_the_ai_answers_members_not_staff_nor_itself(
+    ai: AIReplyService, tickets: TicketService
+) -> None:
+    ticket = await tickets.attach_thread((await open_ticket(tickets)).id, 4242)
+    _, mine = await tickets.reply(member(), ticket.id, "Still blank.")
+    ticket = await tickets.get(staff(), ticket.id)
+    assert await ai.should_answer(ticket, Trigger.REPLY, mine) == AnswerWanted(ticket.id)
+    assert await ai.should_answer(ticket, Trigger.REPLY) is None  # no reply, no answer
+    await ai.record_answer(ticket.id, author_id=BOT_ID, text="Try this.", message_id=None)
+    _, replies = await tickets.all_replies(staff(), ticket.id)
+    assert await ai.should_answer(ticket, Trigger.REPLY, replies[-1]) is None
+    # A staff reply is a human takeover: from then on the AI stays quiet, members or not.
+    ticket, theirs = await tickets.reply(staff(), ticket.id, "I'll take this one.")
+    assert await ai.should_answer(ticket, Trigger.REPLY, theirs) is None
+    ticket, again = await tickets.reply(member(), ticket.id, "Thanks!")
+    assert await ai.should_answer(ticket, Trigger.REPLY, again) is None
+
+
+@pytest.mark.usefixtures("ai_on")
+async def test_the_ai_leaves_urgent_closed_and_switched_off_tickets_alone(
+    ai: AIReplyService, tickets: TicketService, guilds: GuildService
+) -> None:
+    urgent = await open_ticket(tickets, priority="urgent")
+    urgent = await tickets.attach_thread(urgent.id, 4242)
+    assert await ai.should_answer(urgent, Trigger.OPENED) is None
+    ticket = await tickets.attach_thread((await open_ticket(tickets, member(7))).id, 4343)
+    assert await ai.should_answer(ticket, Trigger.OPENED) is not None
+    await guilds.set_feature(admin(), Feature.AI, False)
+    assert await ai.should_answer(ticket, Trigger.OPENED) is None
+    await guilds.set_feature(admin(), Feature.AI, True)
+    closed = await tickets.close(member(7), ticket.id)
+    assert await ai.should_answer(closed, Trigger.OPENED) is None
+
+
+async def test_no_ai_answer_when_the_ai_is_not_configured(
+    store: Store, guilds: GuildService, tickets: TicketService, clock: ManualClock, ai_on: None
+) -> None:
+    unconfigured = AIReplyService(store, guilds, tickets, None, clock)
+    ticket = await tickets.attach_thread((await open_ticket(tickets)).id, 4242)
+    assert await unconfigured.should_answer(ticket, Trigger.OPENED) is None

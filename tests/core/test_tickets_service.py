@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 
 import pytest
 
@@ -17,8 +18,17 @@ from core.errors import (
     NotFound,
 )
 from core.models import AuthorKind, Department, Feature, Priority, Status
+from core.ticket_threads import THREAD_LEASE, thread_retry_pause
 from storage.sqlite.store import SqliteStore
-from tests.core.conftest import admin, member, staff
+from tests.core.conftest import (
+    GUILD,
+    STAFF_ROLE,
+    TICKET_CHANNEL,
+    admin,
+    member,
+    server,
+    staff,
+)
 from tests.core.said import raises_worded, words
 
 pytestmark = pytest.mark.usefixtures("set_up")
@@ -360,13 +370,84 @@ async def test_ai_active_only_when_flag_on_and_not_urgent(tickets, guilds):
     assert (await open_ticket(tickets, member(user_id=4), priority="urgent")).ai_active is False
 
 
-async def test_orphans_of_a_crash_mid_create_are_discarded(tickets, clock):
-    orphan = await open_ticket(tickets)
+async def test_tickets_waiting_for_a_thread_are_kept_whatever_their_age(tickets, clock):
+    """Issue 13: a ticket without a thread waits for one; it is never deleted for its age
+    (it used to be, as an orphan, which would drop tickets other front ends open)."""
+    waiting = await open_ticket(tickets)
     kept = await threaded(tickets, member(user_id=2))
-    clock.advance(minutes=11)
-    fresh = await open_ticket(tickets, member(user_id=3))  # still being created right now
-    assert await tickets.discard_orphans() == 1
-    with pytest.raises(NotFound):
-        await tickets.view(staff(), orphan.id)
-    await tickets.view(staff(), kept.id)
-    await tickets.view(staff(), fresh.id)
+    clock.advance(days=3)
+    assert waiting.waiting_for_thread and not kept.waiting_for_thread
+    await tickets.view(staff(), waiting.id)
+    [due] = await tickets.waiting_for_thread([GUILD])
+    assert due.id == waiting.id and due.thread_attempts == 1
+
+
+async def test_waiting_for_thread_takes_due_tickets_of_the_given_guilds_once(
+    tickets, guilds, clock
+):
+    other_admin = admin(guild_id=GUILD + 1)
+    await guilds.setup(
+        other_admin,
+        ticket_channel_id=TICKET_CHANNEL,
+        staff_role_id=STAFF_ROLE,
+        server=server(GUILD + 1),
+    )
+    here = await open_ticket(tickets)
+    elsewhere = await open_ticket(tickets, member(guild_id=GUILD + 1))
+    assert await tickets.waiting_for_thread([]) == []
+    [taken] = await tickets.waiting_for_thread([GUILD])
+    assert taken.id == here.id
+    # Held while its attempt runs: nobody else takes it meanwhile.
+    assert await tickets.waiting_for_thread([GUILD]) == []
+    clock.advance(seconds=THREAD_LEASE.total_seconds() + 1)
+    [again] = await tickets.waiting_for_thread([GUILD])
+    assert again.id == here.id and again.thread_attempts == 2
+    [other] = await tickets.waiting_for_thread([GUILD + 1])
+    assert other.id == elsewhere.id
+
+
+async def test_a_ticket_whose_opener_claimed_it_is_not_due_until_the_lease_ends(tickets, clock):
+    claimed = await tickets.create(member(), subject="s", message="m", claim_thread=True)
+    assert claimed.thread_attempts == 1
+    assert await tickets.waiting_for_thread([GUILD]) == []
+    # At start-up the process holding the guild takes it anyway: no earlier life holds it.
+    [taken] = await tickets.waiting_for_thread([GUILD], due_only=False)
+    assert taken.id == claimed.id and taken.thread_attempts == 2
+
+
+async def test_a_failed_thread_attempt_is_retried_after_a_growing_pause(tickets, clock):
+    await open_ticket(tickets)
+    pauses = []
+    for _ in range(3):
+        [ticket] = await tickets.waiting_for_thread([GUILD], due_only=False)
+        failed = await tickets.thread_failed(ticket, "503 Service Unavailable")
+        assert failed is not None and failed.thread_error == "503 Service Unavailable"
+        pauses.append(failed.thread_retry_at - clock.now())
+        assert await tickets.waiting_for_thread([GUILD]) == []
+        clock.advance(seconds=pauses[-1].total_seconds())
+    assert pauses == [thread_retry_pause(n) for n in (1, 2, 3)] and pauses[0] < pauses[2]
+    assert thread_retry_pause(100) == timedelta(hours=1)
+
+
+async def test_attaching_the_thread_ends_the_wait_once(tickets):
+    ticket = await open_ticket(tickets)
+    await tickets.thread_failed(ticket, "403 Missing Permissions")
+    attached = await tickets.attach_thread(ticket.id, 4242, opening_message_id=4243)
+    assert attached is not None and attached.thread_id == 4242
+    assert attached.thread_error is None and not attached.waiting_for_thread
+    # Another attempt's thread comes too late: the caller removes it.
+    assert await tickets.attach_thread(ticket.id, 5555) is None
+    assert (await tickets.by_thread(4242)).id == ticket.id
+    assert await tickets.waiting_for_thread([GUILD], due_only=False) == []
+    # A discard never removes a ticket that has its thread.
+    await tickets.discard(ticket.id)
+    await tickets.view(staff(), ticket.id)
+
+
+async def test_a_ticket_closed_while_waiting_waits_no_more(tickets):
+    ticket = await open_ticket(tickets)
+    await tickets.close(member(), ticket.id)
+    assert not await tickets.still_waiting_for_thread(ticket.id)
+    assert await tickets.waiting_for_thread([GUILD], due_only=False) == []
+    assert await tickets.attach_thread(ticket.id, 4242) is None
+    assert await tickets.thread_failed(ticket, "late") is None

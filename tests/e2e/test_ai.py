@@ -331,3 +331,22 @@ async def test_flag_off_sends_nothing_to_the_model(desk_factory, model: FakeOpen
     await _sentinel_answer(desk, model)
     assert len(model.requests) == 1
     assert not [m for m in desk.bot_messages(thread) if "AI answer" in m.text]
+
+
+async def test_the_ai_answers_once_a_late_thread_exists(ai_desk: Desk, model: FakeOpenAI):
+    """The service decides when the AI answers: a ticket whose thread came on a retry is
+    answered there once, as soon as the thread exists, not before."""
+    ai_desk.fake.inject("POST", "/channels/{channel_id}/threads", status=503, times=1)
+    model.answer("Unplug it first.")
+    told = await ai_desk.member("alice").slash(
+        "ticket create", subject="Printer", message="It is on fire"
+    )
+    assert "ticket #1 is saved" in told.text, told.text
+    thread_id = await ai_desk.wait_for(
+        lambda: rows(ai_desk, "SELECT thread_id FROM tickets WHERE id = 1")[0][0],
+        15,
+        "the thread made on the retry",
+    )
+    (answer,) = await answers(ai_desk, ai_desk.channel(thread_id))
+    assert "Unplug it first." in answer.text
+    assert len(model.requests) == 1

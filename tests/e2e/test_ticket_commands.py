@@ -183,6 +183,15 @@ async def test_list_visibility_and_pages(desk):
     assert "department: must be one of" in unknown.text
 
 
+async def test_list_shows_subjects_as_typed_never_as_markdown(desk):
+    await set_up(desk)
+    await open_ticket(desk, "alice", subject="[free nitro](https://evil.example) **loud**")
+    listed = await desk.member("staff").slash("ticket list")
+    # A subject can't turn into a masked link or bold text in anyone's list.
+    assert "[free nitro](https" not in listed.text and "**loud**" not in listed.text
+    assert "free nitro" in listed.text and "loud" in listed.text
+
+
 async def test_view_shows_fields_and_is_private(desk):
     await set_up(desk)
     await open_ticket(desk, priority="low", department="Sales")

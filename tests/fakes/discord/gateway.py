@@ -23,6 +23,7 @@ from .gateway_faults import (
     UNKNOWN_ERROR,
     Outage,
 )
+from .shards import INVALID_SHARD, Shard, guilds_of, identify_shard, routed_to
 from .state import DiscordState, Payload
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ _CONTENT_KEYS = ("content", "embeds", "attachments", "components", "poll")
 class Session:
     id: str
     intents: int
+    shard: Shard = (0, 1)  # IDENTIFY's `shard`: which guilds' events this session gets
     seq: int = 0
     backlog: list[Payload] = field(default_factory=list)  # for RESUME replays
     ws: web.WebSocketResponse | None = None
@@ -130,6 +132,8 @@ class Gateway:
                 elif op in (2, 6) and (refusal := gateway_refusal(self.state.application, data)):
                     code, reason = refusal
                     await ws.close(code=code, message=reason.encode())
+                elif op == 2 and identify_shard(data) is None:
+                    await ws.close(code=INVALID_SHARD, message=b"Invalid shard.")
                 elif op == 2:
                     session = await self._identify(ws, data)
                 elif op == 6:
@@ -149,13 +153,18 @@ class Gateway:
 
     async def _identify(self, ws: web.WebSocketResponse, data: Payload) -> Session:
         self.identifies.append(data)
-        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents") or 0))
+        shard = identify_shard(data) or (0, 1)
+        self.state.sharding.note_identify(shard, self.state.violations)
+        session = Session(
+            id=secrets.token_hex(16), intents=int(data.get("intents") or 0), shard=shard
+        )
         self.sessions[session.id] = session
         state = self.state
+        guild_ids = guilds_of(shard, state.bot_guild_ids)  # READY lists this shard's only
         ready = {
             "v": 10,
             "user": state.bot_user,
-            "guilds": [{"id": str(g), "unavailable": True} for g in state.bot_guild_ids],
+            "guilds": [{"id": str(g), "unavailable": True} for g in guild_ids],
             "session_id": session.id,
             "resume_gateway_url": self.resume_ws_url,
             "application": {"id": str(state.application_id), "flags": 0},
@@ -165,12 +174,12 @@ class Gateway:
             "guild_join_requests": [],
             "geo_ordered_rtc_regions": [],
             "user_settings": {},
-            "shard": [0, 1],
+            "shard": list(shard),
         }
         session.attach(ws)
         session.enqueue("READY", ready)
         self.readies += 1
-        for guild_id in state.bot_guild_ids:
+        for guild_id in guild_ids:
             session.enqueue("GUILD_CREATE", state.guilds[guild_id].payload())
         self.identified.set()
         state.notify()
@@ -218,8 +227,11 @@ class Gateway:
 
     # -- dispatch -------------------------------------------------------------------------
     def dispatch(self, event: str, data: Payload) -> None:
-        """Queue an event for every identified session whose intents allow it."""
+        """Queue an event for the session of its guild's shard (DMs: shard 0), if its
+        intents allow it."""
         for session in list(self.sessions.values()):
+            if not routed_to(session.shard, event, data):
+                continue
             payload = self._filter(session, event, data)
             if payload is not None:
                 session.enqueue(event, payload)

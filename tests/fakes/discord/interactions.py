@@ -302,6 +302,9 @@ def _submitted(
 ) -> Payload:
     given, value = value_for(label, item)
     kind = item["type"]
+    if not given and kind == 4 and item.get("value"):
+        # The client shows a prefilled text and sends it back unless the person changes it.
+        given, value = True, item["value"]
     required = item.get("required", True)
     if not given and required and kind not in (23,) and not unchecked:
         raise ClientRefused(f"modal input {label or item.get('custom_id')!r} is required")

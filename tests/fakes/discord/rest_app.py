@@ -12,6 +12,7 @@ from .application import check_commands_scope
 from .errors import DiscordError, FormErrors, missing_permissions
 from .keys import STATE, request_body
 from .locales import check_localizations
+from .shards import gateway_bot
 from .state import DiscordState, Guild, Payload
 
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
@@ -78,9 +79,7 @@ async def get_application(request: web.Request) -> web.Response:
 
 
 async def get_gateway_bot(request: web.Request) -> web.Response:
-    limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-    gateway_url = request.app[STATE].base_url.replace("http://", "ws://") + "/gateway"
-    return _json({"url": gateway_url, "shards": 1, "session_start_limit": limit})
+    return _json(gateway_bot(request.app[STATE]))  # shards.py: shard count, identify budget
 
 
 # -- application commands ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 from . import permissions
 from .application import Application
 from .ids import Snowflakes, iso_now
+from .shards import Sharding
 
 Payload = dict[str, Any]
 
@@ -171,6 +172,7 @@ class DiscordState:
         self.faults: dict[tuple[str, str], Fault] = {}
         self.base_url = ""  # set by the server, for attachment urls
         self.application = Application()  # the developer-portal settings (token, intents)
+        self.sharding = Sharding()  # GET /gateway/bot's answer; identify budget (shards.py)
         # The gateway registers itself here; state changes call it to push events.
         self.dispatch: Callable[[str, Payload], None] = lambda event, data: None
         self._changed = asyncio.Event()

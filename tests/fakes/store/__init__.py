@@ -15,6 +15,7 @@ from typing import TypeVar
 from core.ports import Work
 from tests.fakes.store.data import Box, Tables
 from tests.fakes.store.forms import MemoryForms, MemoryGuilds, MemorySubmissions
+from tests.fakes.store.staff import MemoryBlocks, MemoryNotes, MemoryTags
 from tests.fakes.store.tickets import MemoryReplies, MemoryTickets
 from tests.fakes.store.upkeep import (
     MemoryAIUsage,
@@ -39,6 +40,9 @@ class MemoryRepositories:
         self.close_work = MemoryCloseWork(box)
         self.feedback = MemoryFeedback(box)
         self.ai_usage = MemoryAIUsage(box)
+        self.tags = MemoryTags(box)
+        self.notes = MemoryNotes(box)
+        self.blocks = MemoryBlocks(box)
 
 
 class MemoryStore:

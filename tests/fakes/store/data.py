@@ -15,6 +15,7 @@ from core.models import (
     Reply,
     Ticket,
 )
+from core.staff_models import Block, BlockKind, StaffNote, Tag
 
 
 @dataclass
@@ -32,6 +33,9 @@ class Tables:
     close_work: dict[int, tuple[CloseWork, str | None]] = field(default_factory=dict)
     feedback: dict[int, tuple[int, int, int, str | None]] = field(default_factory=dict)
     ai_usage: dict[tuple[int, str], int] = field(default_factory=dict)
+    tags: dict[int, Tag] = field(default_factory=dict)
+    notes: dict[int, StaffNote] = field(default_factory=dict)
+    blocks: dict[tuple[int, BlockKind, int], Block] = field(default_factory=dict)
     last_id: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> Tables:
@@ -49,6 +53,8 @@ class Tables:
         self.feedback.pop(ticket_id, None)
         for reply_id in [r.id for r in self.replies.values() if r.ticket_id == ticket_id]:
             del self.replies[reply_id]
+        for note_id in [n.id for n in self.notes.values() if n.ticket_id == ticket_id]:
+            del self.notes[note_id]
 
     def setting(self, guild_id: int, name: str) -> Any:
         return self.settings.get(guild_id, {}).get(name, GuildConfig.model_fields[name].default)

@@ -52,10 +52,12 @@ class MemoryGuilds(MemoryRepository):
         for form in [f for f in data.forms.values() if f.guild_id == guild_id]:
             await MemoryForms(self._box).delete(form.id)
             removed["forms"] += 1
-        for name in ("flags", "roles", "ai_usage"):
+        for name in ("flags", "roles", "ai_usage", "blocks"):
             table = getattr(data, name)
             for key in [k for k in table if k[0] == guild_id]:
                 del table[key]
+        for tag in [t for t in data.tags.values() if t.guild_id == guild_id]:
+            del data.tags[tag.id]
         removed["guild_settings"] = int(data.settings.pop(guild_id, None) is not None)
         return removed
 

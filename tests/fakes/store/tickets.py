@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,9 +19,10 @@ from core.models import (
 )
 from core.ports import LiveThread, TicketChanges
 from tests.fakes.store.data import MemoryRepository
+from tests.fakes.store.thread_waits import MemoryThreadWaits
 
 
-class MemoryTickets(MemoryRepository):
+class MemoryTickets(MemoryThreadWaits):
     async def get(self, ticket_id: int) -> Ticket | None:
         return self._data.tickets.get(ticket_id)
 
@@ -75,9 +76,17 @@ class MemoryTickets(MemoryRepository):
         ]
         return statistics.median(values) if values else None
 
-    async def live_threads(self, *, after_id: int, limit: int) -> list[LiveThread]:
+    async def live_threads(
+        self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
+    ) -> list[LiveThread]:
         live = sorted(
-            (t for t in self._data.tickets.values() if self._live(t) and t.id > after_id),
+            (
+                t
+                for t in self._data.tickets.values()
+                if self._live(t)
+                and t.id > after_id
+                and (guild_ids is None or t.guild_id in guild_ids)
+            ),
             key=lambda t: t.id,
         )[:limit]
         return [(t.id, t.thread_id or 0, self._mirrored_to(t.id)) for t in live]
@@ -114,6 +123,8 @@ class MemoryTickets(MemoryRepository):
         department: Department,
         ai_active: bool,
         now: datetime,
+        thread_attempts: int = 0,
+        thread_retry_at: datetime | None = None,
     ) -> Ticket:
         ticket = Ticket(
             id=self._data.new_id("tickets"),
@@ -136,6 +147,8 @@ class MemoryTickets(MemoryRepository):
             closed_at=None,
             closed_by=None,
             close_reason=None,
+            thread_attempts=thread_attempts,
+            thread_retry_at=thread_retry_at or now,
         )
         self._data.tickets[ticket.id] = ticket
         return ticket
@@ -163,16 +176,6 @@ class MemoryTickets(MemoryRepository):
         ticket = await self.by_thread(thread_id)
         if ticket is not None and self._data.mirrored_to.get(ticket.id, -1) < message_id:
             self._data.mirrored_to[ticket.id] = message_id
-
-    async def delete_threadless_before(self, cutoff: datetime) -> int:
-        gone = [
-            t.id
-            for t in self._data.tickets.values()
-            if t.thread_id is None and t.created_at < cutoff
-        ]
-        for ticket_id in gone:
-            self._data.delete_ticket(ticket_id)
-        return len(gone)
 
 
 class MemoryReplies(MemoryRepository):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from core.models import (
@@ -16,14 +17,27 @@ from tests.fakes.store.data import MemoryRepository
 from tests.fakes.store.tickets import MemoryTickets
 
 
+def _held(guild_id: int, guild_ids: Collection[int] | None) -> bool:
+    return guild_ids is None or guild_id in guild_ids
+
+
 class MemoryInactivity(MemoryRepository):
-    def _due(self, now: datetime, limit: int, *, reminded: bool) -> list[Ticket]:
+    def _due(
+        self,
+        now: datetime,
+        limit: int,
+        *,
+        reminded: bool,
+        guild_ids: Collection[int] | None = None,
+    ) -> list[Ticket]:
         data = self._data
         due = []
         for ticket in sorted(data.tickets.values(), key=lambda t: t.id):
             if ticket.status is not Status.PENDING or not data.flag(
                 ticket.guild_id, Feature.TICKETING
             ):
+                continue
+            if not _held(ticket.guild_id, guild_ids):
                 continue
             if reminded and ticket.reminded_at is not None:
                 hours = data.setting(ticket.guild_id, "autoclose_hours")
@@ -35,11 +49,15 @@ class MemoryInactivity(MemoryRepository):
                     due.append(ticket)
         return due[:limit]
 
-    async def due_for_reminder(self, now: datetime, limit: int = 500) -> list[Ticket]:
-        return self._due(now, limit, reminded=False)
+    async def due_for_reminder(
+        self, now: datetime, limit: int = 500, *, guild_ids: Collection[int] | None = None
+    ) -> list[Ticket]:
+        return self._due(now, limit, reminded=False, guild_ids=guild_ids)
 
-    async def due_for_close(self, now: datetime, limit: int = 500) -> list[Ticket]:
-        return self._due(now, limit, reminded=True)
+    async def due_for_close(
+        self, now: datetime, limit: int = 500, *, guild_ids: Collection[int] | None = None
+    ) -> list[Ticket]:
+        return self._due(now, limit, reminded=True, guild_ids=guild_ids)
 
     async def mark_reminded(self, ticket: Ticket, now: datetime) -> bool:
         current = self._data.tickets.get(ticket.id)
@@ -75,8 +93,15 @@ class MemoryCloseWork(MemoryRepository):
         entry = self._data.close_work.get(ticket_id)
         return None if entry is None else entry[0]
 
-    async def any_due(self, now: datetime) -> bool:
-        return any(work.due_at <= now for work, _ in self._data.close_work.values())
+    def _of_held(self, work: CloseWork, guild_ids: Collection[int] | None) -> bool:
+        ticket = self._data.tickets.get(work.ticket_id)
+        return guild_ids is None or (ticket is not None and ticket.guild_id in guild_ids)
+
+    async def any_due(self, now: datetime, *, guild_ids: Collection[int] | None = None) -> bool:
+        return any(
+            work.due_at <= now and self._of_held(work, guild_ids)
+            for work, _ in self._data.close_work.values()
+        )
 
     async def add(self, ticket_id: int, due_at: datetime) -> None:
         work = CloseWork(ticket_id=ticket_id, done=ClosePart(0), attempts=1, due_at=due_at)
@@ -85,9 +110,20 @@ class MemoryCloseWork(MemoryRepository):
     async def cancel(self, ticket_id: int) -> None:
         self._data.close_work.pop(ticket_id, None)
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[CloseWork]:
+    async def claim_due(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        *,
+        guild_ids: Collection[int] | None = None,
+    ) -> list[CloseWork]:
         due = sorted(
-            (w for w, _ in self._data.close_work.values() if w.due_at <= now),
+            (
+                w
+                for w, _ in self._data.close_work.values()
+                if w.due_at <= now and self._of_held(w, guild_ids)
+            ),
             key=lambda w: w.due_at,
         )[:limit]
         claimed = []
