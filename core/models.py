@@ -166,6 +166,7 @@ class TicketStats(Frozen):
     median_first_response_seconds: float | None
     ratings_count: int = 0
     average_rating: float | None = None
+    opened_outside_hours: int = 0  # tickets opened outside the support hours (ever)
 
     @property
     def total(self) -> int:

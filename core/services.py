@@ -9,13 +9,16 @@ from core.ai import OpenAIResponder
 from core.ai_replies import AIReplyService
 from core.blocks import BlockService
 from core.clock import Clock
+from core.close_requests import CloseRequestService
 from core.closing import CloseService
 from core.feedback import FeedbackService
 from core.forms import FormService
 from core.guilds import GuildService
 from core.notes import NoteService
+from core.participants import ParticipantService
 from core.ports import Store
 from core.settings import Settings
+from core.support_hours import SupportHoursService
 from core.tags import TagService
 from core.tickets import TicketService
 from core.upkeep import InactivityService
@@ -35,6 +38,9 @@ class Services:
     tags: TagService
     notes: NoteService
     blocks: BlockService
+    participants: ParticipantService
+    close_requests: CloseRequestService
+    hours: SupportHoursService
 
 
 def make_responder(settings: Settings) -> OpenAIResponder | None:
@@ -68,4 +74,7 @@ def build_services(store: Store, settings: Settings, clock: Clock) -> Services:
         tags=TagService(store, tickets, clock),
         notes=NoteService(store, guilds, clock),
         blocks=BlockService(store, clock),
+        participants=ParticipantService(store, guilds, clock),
+        close_requests=CloseRequestService(store, guilds, tickets, clock),
+        hours=SupportHoursService(store, clock),
     )

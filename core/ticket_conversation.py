@@ -62,10 +62,11 @@ class TicketConversation:
         now = self._clock.now()
 
         async def work(uow: UnitOfWork) -> StoredReply:
-            ticket = await load_ticket(uow.tickets, actor, ticket_id)
+            ticket = await load_ticket(uow.tickets, actor, ticket_id, uow.participants)
             if ticket.status is Status.CLOSED:
                 next_status(ticket, Event.MEMBER_REPLY)  # raises the closed-ticket refusal
-            kind = author_kind_for(actor, ticket)
+            # load_ticket let only the owner, staff and members staff added through.
+            kind = author_kind_for(actor, ticket, added=True)
             result = await add_reply(
                 uow,
                 ticket,

@@ -24,7 +24,7 @@ from core.models import (
 )
 from core.policy import SYSTEM_USER_ID, is_staff, require_staff
 from core.ports import Store, TicketChanges, UnitOfWork
-from core.ticket_rules import load_ticket
+from core.ticket_rules import load_ticket, require_owner_or_staff
 from core.validation import (
     REASON_MAX,
     clean_text,
@@ -58,9 +58,10 @@ class TicketLifecycle:
         now = self._clock.now()
 
         async def work(uow: UnitOfWork) -> Ticket:
-            ticket = await load_ticket(uow.tickets, actor, ticket_id)
+            ticket = await load_ticket(uow.tickets, actor, ticket_id, uow.participants)
             if staff_only and not is_staff(actor):
                 raise Forbidden("staff_only.ticket_event", event=event.value)
+            require_owner_or_staff(actor, ticket, event)
             status = next_status(ticket, event)
             ticket = await uow.tickets.update(
                 ticket.id,
@@ -79,9 +80,20 @@ class TicketLifecycle:
     async def resolve(self, actor: Actor, ticket_id: int) -> Ticket:
         return await self._transition(actor, ticket_id, Event.RESOLVE, staff_only=False)
 
-    async def close(self, actor: Actor, ticket_id: int, reason: object = None) -> Ticket:
+    async def close(
+        self,
+        actor: Actor,
+        ticket_id: int,
+        reason: object = None,
+        *,
+        also: AlsoInWrite | None = None,
+    ) -> Ticket:
         """Close; what Discord still needs (closing line, archive, transcripts) is recorded in
-        the same unit of work, so it is done even if the bot stops right after."""
+        the same unit of work, so it is done even if the bot stops right after.
+
+        `also` runs in that unit of work after the close (e.g. a close request answered);
+        if it raises, the close is undone and the error reaches the caller.
+        """
         text = None
         if reason is not None and str(reason).strip():
             text = clean_text("reason", reason, max_length=REASON_MAX, multiline=True)
@@ -91,7 +103,7 @@ class TicketLifecycle:
             ticket_id,
             Event.CLOSE,
             staff_only=False,
-            also=_record_close_work(now),
+            also=_record_close_work(now, also),
             closed_at=now,
             closed_by=actor.user_id,
             close_reason=text,
@@ -144,7 +156,8 @@ class TicketLifecycle:
         """Every refusal `reopen` would give, without changing anything, so the front end
         can prepare the thread first and only then reopen."""
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
-        ticket = await load_ticket(self._store.reads.tickets, actor, ticket_id)
+        reads = self._store.reads
+        ticket = await load_ticket(reads.tickets, actor, ticket_id, reads.participants)
         if not is_staff(actor):
             raise Forbidden("staff_only.ticket_event", event=Event.REOPEN.value)
         next_status(ticket, Event.REOPEN)
@@ -205,9 +218,11 @@ class TicketTriage:
         return await self._triage(actor, ticket_id, "staff_only.department", department=department)
 
 
-def _record_close_work(now: datetime) -> AlsoInWrite:
+def _record_close_work(now: datetime, then: AlsoInWrite | None = None) -> AlsoInWrite:
     async def record(uow: UnitOfWork, ticket: Ticket) -> None:
         await uow.close_work.add(ticket.id, now + LEASE)
+        if then is not None:
+            await then(uow, ticket)
 
     return record
 

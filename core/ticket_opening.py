@@ -18,6 +18,7 @@ from core.models import (
     Ticket,
 )
 from core.ports import Store, UnitOfWork
+from core.support_hours import outside_hours
 from core.ticket_rules import remember_language
 from core.ticket_threads import THREAD_LEASE
 from core.validation import (
@@ -93,6 +94,8 @@ class TicketOpening:
                 message_id=None,
                 now=now,
             )
+            if await outside_hours(uow, actor.guild_id, now):  # for the statistics
+                await uow.support_hours.mark_opened_outside(ticket.id)
             return await remember_language(uow, ticket, actor)
 
         ticket = await self._store.write(work)

@@ -36,7 +36,8 @@ class TicketReading:
 
     async def get(self, actor: Actor, ticket_id: int) -> Ticket:
         await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
-        return await load_ticket(self._store.reads.tickets, actor, ticket_id)
+        reads = self._store.reads
+        return await load_ticket(reads.tickets, actor, ticket_id, reads.participants)
 
     async def by_thread(self, thread_id: int) -> Ticket | None:
         return await self._store.reads.tickets.by_thread(thread_id)
@@ -73,15 +74,26 @@ class TicketReading:
         )
         priority_filter = parse_choice("priority", priority, Priority, None) if priority else None
         page = clamp_page(page)
-        items, total = await self._store.reads.tickets.page(
-            guild_id=actor.guild_id,
-            owner_id=None if is_staff(actor) else actor.user_id,
-            status=status_filter,
-            department=department_filter,
-            priority=priority_filter,
-            offset=page * page_size,
-            limit=page_size,
-        )
+        if is_staff(actor):
+            items, total = await self._store.reads.tickets.page(
+                guild_id=actor.guild_id,
+                owner_id=None,
+                status=status_filter,
+                department=department_filter,
+                priority=priority_filter,
+                offset=page * page_size,
+                limit=page_size,
+            )
+        else:  # their own tickets and those staff added them to
+            items, total = await self._store.reads.participants.member_page(
+                guild_id=actor.guild_id,
+                user_id=actor.user_id,
+                status=status_filter,
+                department=department_filter,
+                priority=priority_filter,
+                offset=page * page_size,
+                limit=page_size,
+            )
         return Page(items=tuple(items), page=page, page_size=page_size, total=total)
 
     async def stats(self, actor: Actor) -> TicketStats:
@@ -99,6 +111,7 @@ class TicketReading:
             by_priority[priority] += count
         median = await reads.tickets.median_first_response(actor.guild_id)
         ratings, average = await reads.feedback.rating_summary(actor.guild_id)
+        outside_hours = await reads.support_hours.opened_outside(actor.guild_id)
         return TicketStats(
             by_status=by_status,
             by_department=by_department,
@@ -106,6 +119,7 @@ class TicketReading:
             median_first_response_seconds=median,
             ratings_count=ratings,
             average_rating=average,
+            opened_outside_hours=outside_hours,
         )
 
     async def unclosed_threads(self, guild_id: int) -> list[tuple[int, int]]:

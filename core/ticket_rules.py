@@ -21,20 +21,39 @@ from core.models import (
     Ticket,
 )
 from core.policy import is_staff
-from core.ports import TicketChanges, TicketReads, UnitOfWork
+from core.ports import ParticipantReads, TicketChanges, TicketReads, UnitOfWork
 from core.validation import is_row_id
 
 
-async def load_ticket(tickets: TicketReads, actor: Actor, ticket_id: int) -> Ticket:
-    """The ticket if it is in the actor's guild and theirs (or they are staff)."""
+async def load_ticket(
+    tickets: TicketReads,
+    actor: Actor,
+    ticket_id: int,
+    participants: ParticipantReads | None = None,
+) -> Ticket:
+    """The ticket if it is in the actor's guild and theirs (or they are staff).
+
+    With `participants`, a member staff added to the ticket gets through too: they read
+    and reply like the owner (core/participants.py). Operations that only the owner and
+    staff may do leave it out, or check `require_owner_or_staff` after loading.
+    """
     ticket = None
     if is_row_id(ticket_id):
         ticket = await tickets.get(ticket_id)
     if ticket is None or ticket.guild_id != actor.guild_id:
         raise NotFound("ticket.not_found", ticket_id=ticket_id)
-    if ticket.owner_id != actor.user_id and not is_staff(actor):
+    if ticket.owner_id == actor.user_id or is_staff(actor):
+        return ticket
+    if participants is None or not await participants.is_member(ticket.id, actor.user_id):
         raise Forbidden("ticket.not_yours", ticket_id=ticket_id)
     return ticket
+
+
+def require_owner_or_staff(actor: Actor, ticket: Ticket, event: Event) -> None:
+    """Members added to a ticket read and reply, but ending it (close, resolve) stays with
+    its owner and staff; they are told so plainly rather than "not yours"."""
+    if actor.user_id != ticket.owner_id and not is_staff(actor):
+        raise Forbidden("ticket.added_member_cannot", ticket_id=ticket.id, event=event.value)
 
 
 async def add_reply(
@@ -76,12 +95,17 @@ async def add_reply(
     return await uow.tickets.update(ticket.id, **changes), reply
 
 
-def author_kind_for(actor: Actor, ticket: Ticket) -> AuthorKind:
-    """Who the actor speaks as in this ticket: its owner, staff, or nobody allowed to."""
+def author_kind_for(actor: Actor, ticket: Ticket, *, added: bool = False) -> AuthorKind:
+    """Who the actor speaks as in this ticket: its owner, staff, or nobody allowed to.
+
+    `added`: the actor is a member staff added to the ticket, who speaks as the member side.
+    """
     if actor.user_id == ticket.owner_id:
         return AuthorKind.MEMBER
     if is_staff(actor):
         return AuthorKind.STAFF
+    if added:
+        return AuthorKind.MEMBER
     raise Forbidden("ticket.reply_not_allowed", ticket_id=ticket.id)
 
 

@@ -13,6 +13,7 @@ import gzip
 import html
 from collections.abc import Sequence
 
+from core.close_requests import NO_ANSWER
 from core.models import AuthorKind, Reply, Ticket
 from core.staff_models import StaffNote
 from core.ticket_lifecycle import THREAD_GONE
@@ -35,7 +36,7 @@ KIND_NAMES = {
     AuthorKind.SYSTEM: NP_("author", "system"),
 }
 # The close reasons the desk writes itself (stored in English), shown translated.
-DESK_REASONS = (NO_REPLY, THREAD_GONE)
+DESK_REASONS = (NO_REPLY, THREAD_GONE, NO_ANSWER)
 
 
 def _kind(reply: Reply, t: Speech) -> str:

@@ -84,6 +84,11 @@ class Speech:
         stamp = format_datetime(when.astimezone(UTC), "medium", tzinfo=UTC, locale=self.babel)
         return f"{stamp} UTC"
 
+    def local_moment(self, when: datetime, pattern: str) -> str:
+        """`when` in its own time zone, written with a CLDR date `pattern` (which callers
+        mark for translation, so each language orders weekday, day and month its way)."""
+        return format_datetime(when, pattern, tzinfo=when.tzinfo, locale=self.babel)
+
     def duration(self, seconds: float) -> str:
         """2 hr 5 min (en), 2 Std. 5 Min. (de): days, hours and minutes; seconds if shorter."""
         rest = round(seconds)

@@ -15,6 +15,7 @@ from cogs.forms.modals import NextPageButton
 from cogs.forms.review import AcceptButton, RejectButton
 from cogs.forms.submissions import SubmissionsPage
 from cogs.lifecycle.close_buttons import CloseButton, CloseWithReasonButton, ConfirmCloseButton
+from cogs.lifecycle.close_request import CloseRequestCloseButton, CloseRequestKeepButton
 from cogs.lifecycle.feedback import CommentButton, RateButton
 from cogs.shared.buttons import PersistentButton
 from cogs.staff.blocks import BlockedPage
@@ -47,6 +48,8 @@ PINNED = [
     (AcceptButton(7), "form:accept:7"),
     (RejectButton(7), "form:reject:7"),
     (ForgetConfirm(99), "admin:forget:99"),
+    (CloseRequestCloseButton(12), "close-request:close:12"),
+    (CloseRequestKeepButton(12), "close-request:keep:12"),
     (TagListPage(2, label="Next ▶"), "tag:list:2"),
     (BlockedPage(0, label="◀ Previous", disabled=True), "admin:blocked:0"),
 ]

@@ -23,6 +23,7 @@ from cogs.shared.language import member_speech
 from cogs.shared.ownership import missing_parts, server_ids
 from cogs.shared.text import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, NO_PINGS, clip, send_ephemeral
 from cogs.shared.wording import FEATURE_LABELS
+from cogs.tickets.hours_line import describe_hours
 from cogs.tickets.panel import panel_view
 from core.errors import InvalidInput
 from core.models import Department, Feature, GuildConfig
@@ -55,11 +56,18 @@ class AdminCommands(
         await self.desk.log_event(config, self.desk.server_speech(config)._(line, **params))
 
     async def _summary(
-        self, interaction: discord.Interaction, config: GuildConfig, t: Speech
+        self,
+        interaction: discord.Interaction,
+        config: GuildConfig,
+        t: Speech,
+        *,
+        hours_line: str | None = None,
     ) -> str:
         flags = await self.guilds.flags(config.guild_id)
         language = describe_language(config, interaction.guild, t)
         summary = describe_config(config, flags, self.guilds.ai_configured, t, language)
+        if hours_line is not None:  # /admin features shows the support hours too
+            summary += "\n" + hours_line
         return summary + missing_parts(config, interaction.guild, t)
 
     @app_commands.command(
@@ -178,9 +186,10 @@ class AdminCommands(
 
     @app_commands.command(name="features", description=N_("Show feature flags and configuration"))
     async def features(self, interaction: discord.Interaction) -> None:
-        _, config = await self._admin(interaction)
+        actor, config = await self._admin(interaction)
         t = member_speech(interaction)
-        summary = await self._summary(interaction, config, t)
+        hours = await self.desk.services.hours.of(actor.guild_id)
+        summary = await self._summary(interaction, config, t, hours_line=describe_hours(hours, t))
         if config.is_set_up and interaction.guild is not None:
             summary += describe_diagnosis(diagnose_config(interaction.guild, config, t=t), t)
         await send_ephemeral(

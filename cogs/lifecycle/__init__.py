@@ -10,11 +10,12 @@ from __future__ import annotations
 from discord.ext import commands
 
 from cogs.lifecycle.close_buttons import CLOSE_ITEMS
+from cogs.lifecycle.close_request import CLOSE_REQUEST_ITEMS
 from cogs.lifecycle.feedback import FEEDBACK_ITEMS
 from cogs.lifecycle.upkeep import Upkeep
 from cogs.shared.desk import TicketDesk
 
-PERSISTENT_ITEMS = (*CLOSE_ITEMS, *FEEDBACK_ITEMS)
+PERSISTENT_ITEMS = (*CLOSE_ITEMS, *FEEDBACK_ITEMS, *CLOSE_REQUEST_ITEMS)
 
 
 async def register(bot: commands.Bot, desk: TicketDesk) -> None:

@@ -1,4 +1,5 @@
-"""Background upkeep: inactivity reminders, auto-close, and finishing closes on Discord.
+"""Background upkeep: inactivity reminders, auto-close, close requests nobody answered,
+and finishing closes on Discord.
 
 The timer holds no state: each run asks the database what is due, so a restart simply
 picks up where the last run left off. With several shard processes, each asks only for
@@ -17,6 +18,7 @@ from collections.abc import Awaitable, Callable
 import discord
 from discord.ext import commands
 
+from cogs.lifecycle.close_request import close_unanswered_requests
 from cogs.lifecycle.close_work import finish_recorded_closes, thread_unless_gone
 from cogs.lifecycle.closing import finish_close
 from cogs.shared.desk import TicketDesk
@@ -61,6 +63,7 @@ class Upkeep(commands.Cog):
             await self._each(ticket, self.remind, "remind the owner of")
         for ticket in await inactivity.due_closes(guild_ids=held):
             await self._each(ticket, self.auto_close, "auto-close")
+        await close_unanswered_requests(self.desk, guild_ids=held)
         await finish_recorded_closes(self.desk, guild_ids=held)
 
     @staticmethod

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import discord
 
+from core.close_requests import NO_ANSWER
 from core.models import GuildConfig
 from core.ticket_lifecycle import THREAD_GONE
 from core.upkeep import NO_REPLY
 from i18n import Speech, speech
 
 # The close reasons the desk writes itself (stored in English), as people read them.
-DESK_CLOSE_REASONS = {NO_REPLY, THREAD_GONE}
+DESK_CLOSE_REASONS = {NO_REPLY, THREAD_GONE, NO_ANSWER}
 
 
 def member_speech(interaction: discord.Interaction) -> Speech:

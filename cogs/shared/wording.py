@@ -226,6 +226,62 @@ CATALOGUE: dict[str, Wording | Plural] = {
     "feedback.not_owner": W("Only the member who opened #{ticket_id} can rate it."),
     "feedback.not_closed": W("#{ticket_id} is not closed yet; rate it once it is"),
     "feedback.rate_first": W("pick a rating from 1 to 5 first"),
+    # -- staff tools: people added, close requests, support hours (SPEC §12) ----------------
+    "staff_only.add_people": W("Only staff can add people to tickets or take them out."),
+    "staff_only.close_request": W("Only staff can ask to close a ticket."),
+    "ticket.added_member_cannot": W(
+        "You were added to ticket #{ticket_id}: you can read and reply, but only its owner "
+        "and staff can {event:verb} it."
+    ),
+    "participants.is_owner": W("opened ticket #{ticket_id}, so they are in it already"),
+    "participants.owner_stays": W(
+        "opened ticket #{ticket_id} and can't be taken out of it; close the ticket instead",
+        discord="opened ticket #{ticket_id} and can't be taken out of it; close the ticket "
+        "instead with `/ticket close`",
+    ),
+    "participants.everyone_role": W(
+        "everyone can't be brought into a ticket; pick a role, or add members one by one",
+        discord="@everyone can't be brought into a ticket; pick a role, or add members one "
+        "by one with `/ticket add member`",
+    ),
+    # Raised by the Discord front end itself.
+    "participants.no_bots": W("bots can't be added to tickets"),
+    "participants.role_not_pingable": W(
+        "I can't bring this role in: it can't be mentioned and I lack the Mention Everyone "
+        "permission in the ticket channel. Make the role mentionable (Server Settings, "
+        "Roles) or give me that permission, then try again.",
+        discord="I can't bring {role_id:role} in: the role can't be mentioned and I lack "
+        "**Mention @everyone, @here and All Roles** in the ticket channel. Make the role "
+        "mentionable (Server Settings → Roles) or give me that permission, then try again.",
+    ),
+    "close_request.gone": W(
+        "This close request is no longer open: it was answered, replaced by a newer one, or "
+        "the ticket was closed."
+    ),
+    "close_request.owner_only": W(
+        "Only the member who opened ticket #{ticket_id}, or staff, can answer this close request."
+    ),
+    "hours.bad_timezone": W(
+        "{given!r} is not a time zone I know; use an IANA name like Europe/Berlin, "
+        "America/New_York or Asia/Tokyo (or UTC)"
+    ),
+    "hours.bad_days": W(
+        "must be days like mon-fri or mon,wed,sat (mon tue wed thu fri sat sun; also "
+        "weekdays, weekends, daily)"
+    ),
+    "hours.bad_time": W("must be a 24-hour time like 09:00 or 17:30"),
+    "hours.empty_range": W("must differ from start (an end before the start runs past midnight)"),
+    "hours.other_timezone": W(
+        "this server's hours are in {current}; give that time zone, or replace the hours to "
+        "start over in {given}",
+        discord="this server's hours are in {current}; give that time zone, or add "
+        "`replace:True` to start over in {given}",
+    ),
+    "hours.too_many": W(
+        "this server already has {max} ranges of support hours; replace or clear them first",
+        discord="this server already has {max} ranges of support hours; add `replace:True` "
+        "or run `/admin hours-clear` first",
+    ),
     # -- AI replies -------------------------------------------------------------------------
     "ai.not_configured": W(
         "AI replies aren't configured on this bot. The bot's host can set OPENAI_API_KEY and "

@@ -27,6 +27,7 @@ from cogs.shared.language import member_speech
 from cogs.shared.permissions import members_cannot_use, missing_permissions
 from cogs.shared.text import Typed, clip, refuse, role_mention, send_ephemeral, user_mention
 from cogs.tickets import render
+from cogs.tickets.hours_line import staff_away_line
 from cogs.tickets.opening_failures import (
     ThreadNotMade,
     delayed,
@@ -327,7 +328,9 @@ class ThreadOpener(commands.Cog):
                     and message.embeds
                 ):
                     return message
-        return await post_opening(thread, ticket, config, self.desk.server_speech(config))
+        server = self.desk.server_speech(config)
+        away = await staff_away_line(self.desk, ticket, server)  # outside support hours only
+        return await post_opening(thread, ticket, config, server, away=away)
 
     async def _opened(self, ticket: Ticket, thread: discord.Thread, config: GuildConfig) -> None:
         """The thread is attached: listeners act on the ticket (the AI may answer), the
@@ -438,9 +441,15 @@ def opener_of(client: discord.Client) -> ThreadOpener:
 
 
 async def post_opening(
-    thread: discord.Thread, ticket: Ticket, config: GuildConfig, server: Speech
+    thread: discord.Thread,
+    ticket: Ticket,
+    config: GuildConfig,
+    server: Speech,
+    *,
+    away: str | None = None,
 ) -> discord.Message:
-    """The thread's first message, in the server's language `server`."""
+    """The thread's first message, in the server's language `server`. `away`: the line
+    saying when staff are back, for a ticket outside support hours."""
     role_id = config.role_for(ticket.department)
     # Mentioning the owner adds them to the private thread (and tells them, wherever they
     # opened the ticket); the staff role brings its members in. Only those may be pinged,
@@ -450,10 +459,11 @@ async def post_opening(
     if role_id is not None:
         mentions.append(role_mention(role_id))
         roles.append(discord.Object(role_id))
+    content = server._("{mentions} New ticket {ref}.", mentions=" ".join(mentions), ref=ticket.ref)
+    if away is not None:
+        content += f"\n{away}"
     return await thread.send(
-        content=server._(
-            "{mentions} New ticket {ref}.", mentions=" ".join(mentions), ref=ticket.ref
-        ),
+        content=content,
         embed=render.opening_embed(ticket, server),
         view=ticket_controls(ticket, server),
         allowed_mentions=discord.AllowedMentions(

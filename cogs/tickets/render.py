@@ -315,6 +315,15 @@ def stats_embed(stats: TicketStats, t: Speech) -> discord.Embed:
             ),
             inline=False,
         )
+    if stats.opened_outside_hours:
+        embed.add_field(
+            name=t._("Support hours"),
+            # TRANSLATORS: tickets counted; a form with no plural agreement reads best.
+            value=t._(
+                "{count} opened outside support hours", count=t.number(stats.opened_outside_hours)
+            ),
+            inline=False,
+        )
     embed.set_footer(
         text=t.ngettext(
             "{count} ticket in all",

@@ -3,11 +3,19 @@
 `Store` (store.py) gives committed reads (`store.reads.tickets.get(...)`) and serialisable
 units of work (`await store.write(work)`, `work(uow)` calling `uow.tickets.update(...)`).
 The repositories are declared per area: tickets.py, guilds.py, forms.py, upkeep.py,
-staff.py.
+staff.py (tags, notes, blocks), desk_tools.py (people added, close requests, hours).
 A backend (storage/sqlite today) implements them; core never imports a backend.
 """
 
 from core.ports.coordination import SharedLock
+from core.ports.desk_tools import (
+    CloseRequestReads,
+    CloseRequestRepository,
+    ParticipantReads,
+    ParticipantRepository,
+    SupportHoursReads,
+    SupportHoursRepository,
+)
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
 from core.ports.staff import (
@@ -41,6 +49,8 @@ __all__ = [
     "AIUsageRepository",
     "BlockReads",
     "BlockRepository",
+    "CloseRequestReads",
+    "CloseRequestRepository",
     "CloseWorkReads",
     "CloseWorkRepository",
     "FeedbackReads",
@@ -56,6 +66,8 @@ __all__ = [
     "MigrationError",
     "NoteReads",
     "NoteRepository",
+    "ParticipantReads",
+    "ParticipantRepository",
     "Reads",
     "ReplyReads",
     "ReplyRepository",
@@ -63,6 +75,8 @@ __all__ = [
     "Store",
     "SubmissionReads",
     "SubmissionRepository",
+    "SupportHoursReads",
+    "SupportHoursRepository",
     "TagReads",
     "TagRepository",
     "TicketChanges",

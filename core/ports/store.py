@@ -27,6 +27,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
+from core.ports.desk_tools import (
+    CloseRequestReads,
+    CloseRequestRepository,
+    ParticipantReads,
+    ParticipantRepository,
+    SupportHoursReads,
+    SupportHoursRepository,
+)
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository
 from core.ports.staff import (
@@ -71,6 +79,11 @@ class Reads(Protocol):
     @property
     def feedback(self) -> FeedbackReads: ...
     @property
+    def participants(self) -> ParticipantReads: ...
+    @property
+    def close_requests(self) -> CloseRequestReads: ...
+    @property
+    def support_hours(self) -> SupportHoursReads: ...
     def tags(self) -> TagReads: ...
     @property
     def notes(self) -> NoteReads: ...
@@ -98,6 +111,12 @@ class UnitOfWork(Reads, Protocol):
     def close_work(self) -> CloseWorkRepository: ...
     @property
     def feedback(self) -> FeedbackRepository: ...
+    @property
+    def participants(self) -> ParticipantRepository: ...
+    @property
+    def close_requests(self) -> CloseRequestRepository: ...
+    @property
+    def support_hours(self) -> SupportHoursRepository: ...
     @property
     def ai_usage(self) -> AIUsageRepository: ...
     @property

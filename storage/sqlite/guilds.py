@@ -84,6 +84,7 @@ class SqliteGuilds(Repository):
             "department_roles",
             "guild_settings",
             "ai_daily_usage",
+            "support_hours",  # people added and close requests go with their tickets
             "tags",
             "blocks",
         ):

@@ -21,6 +21,7 @@ from core.ports.store import Work
 from storage.sqlite.ai import SqliteAIUsage
 from storage.sqlite.closing import SqliteCloseWork
 from storage.sqlite.database import Database
+from storage.sqlite.desk_tools import SqliteCloseRequests, SqliteParticipants, SqliteSupportHours
 from storage.sqlite.forms import SqliteForms, SqliteSubmissions
 from storage.sqlite.guilds import SqliteGuilds
 from storage.sqlite.lifecycle import SqliteFeedback, SqliteInactivity
@@ -39,14 +40,17 @@ class SqliteRepositories:
     __slots__ = (
         "ai_usage",
         "blocks",
+        "close_requests",
         "close_work",
         "feedback",
         "forms",
         "guilds",
         "inactivity",
         "notes",
+        "participants",
         "replies",
         "submissions",
+        "support_hours",
         "tags",
         "tickets",
     )
@@ -61,6 +65,9 @@ class SqliteRepositories:
         self.close_work = SqliteCloseWork(connection)
         self.feedback = SqliteFeedback(connection)
         self.ai_usage = SqliteAIUsage(connection)
+        self.participants = SqliteParticipants(connection)
+        self.close_requests = SqliteCloseRequests(connection)
+        self.support_hours = SqliteSupportHours(connection)
         self.tags = SqliteTags(connection)
         self.notes = SqliteNotes(connection)
         self.blocks = SqliteBlocks(connection)

@@ -47,7 +47,11 @@ def test_choices_and_ids_accept_or_refuse(value):
             parse(value)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# No deadline: each example opens a database and runs every migration, and a loaded
+# machine makes that slow; speed is the benchmark's business, not a test's.
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(subject=texts, message=texts, priority=st.one_of(st.none(), st.text(max_size=12)))
 def test_create_never_raises_unexpected_errors(tmp_path_factory, subject, message, priority):
     from core.clock import ManualClock

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from core.ports import Work
 from tests.fakes.store.data import Box, Tables
+from tests.fakes.store.desk_tools import MemoryCloseRequests, MemoryParticipants, MemorySupportHours
 from tests.fakes.store.forms import MemoryForms, MemoryGuilds, MemorySubmissions
 from tests.fakes.store.staff import MemoryBlocks, MemoryNotes, MemoryTags
 from tests.fakes.store.tickets import MemoryReplies, MemoryTickets
@@ -40,6 +41,9 @@ class MemoryRepositories:
         self.close_work = MemoryCloseWork(box)
         self.feedback = MemoryFeedback(box)
         self.ai_usage = MemoryAIUsage(box)
+        self.participants = MemoryParticipants(box)
+        self.close_requests = MemoryCloseRequests(box)
+        self.support_hours = MemorySupportHours(box)
         self.tags = MemoryTags(box)
         self.notes = MemoryNotes(box)
         self.blocks = MemoryBlocks(box)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from core.desk_tool_models import CloseRequest, Participant, ParticipantKind, SupportHours
 from core.form_models import Form, Submission
 from core.models import (
     FEATURE_DEFAULTS,
@@ -33,6 +34,11 @@ class Tables:
     close_work: dict[int, tuple[CloseWork, str | None]] = field(default_factory=dict)
     feedback: dict[int, tuple[int, int, int, str | None]] = field(default_factory=dict)
     ai_usage: dict[tuple[int, str], int] = field(default_factory=dict)
+    # People added, close requests, support hours (tests/fakes/store/desk_tools.py).
+    participants: dict[tuple[int, ParticipantKind, int], Participant] = field(default_factory=dict)
+    close_requests: dict[int, CloseRequest] = field(default_factory=dict)
+    hours: dict[int, SupportHours] = field(default_factory=dict)
+    opened_outside: dict[int, int] = field(default_factory=dict)  # ticket id -> guild id
     tags: dict[int, Tag] = field(default_factory=dict)
     notes: dict[int, StaffNote] = field(default_factory=dict)
     blocks: dict[tuple[int, BlockKind, int], Block] = field(default_factory=dict)
@@ -51,6 +57,11 @@ class Tables:
         self.mirrored_to.pop(ticket_id, None)
         self.close_work.pop(ticket_id, None)
         self.feedback.pop(ticket_id, None)
+        self.opened_outside.pop(ticket_id, None)
+        for key in [k for k in self.participants if k[0] == ticket_id]:
+            del self.participants[key]
+        for request_id in [r.id for r in self.close_requests.values() if r.ticket_id == ticket_id]:
+            del self.close_requests[request_id]
         for reply_id in [r.id for r in self.replies.values() if r.ticket_id == ticket_id]:
             del self.replies[reply_id]
         for note_id in [n.id for n in self.notes.values() if n.ticket_id == ticket_id]:

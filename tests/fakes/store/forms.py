@@ -59,6 +59,7 @@ class MemoryGuilds(MemoryRepository):
         for tag in [t for t in data.tags.values() if t.guild_id == guild_id]:
             del data.tags[tag.id]
         removed["guild_settings"] = int(data.settings.pop(guild_id, None) is not None)
+        removed["support_hours"] = int(data.hours.pop(guild_id, None) is not None)
         return removed
 
 
