@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 import logging
 import sys
+from collections.abc import AsyncIterator
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -47,6 +49,32 @@ class Stop(Exception):
         self.code = code
 
 
+@contextlib.asynccontextmanager
+async def serve_api(settings: Settings, services: Any, bot: Any) -> AsyncIterator[None]:
+    """The HTTP API (SPEC §8) on the bot's own loop when API_PORT is set: SQLite keeps one
+    writer, and the API's Discord work (a ticket's thread, a reply) happens at once."""
+    if settings.API_PORT is None:
+        yield
+        return
+    from api.app import create_app
+    from api.server import ApiServer
+    from cogs.runtime.api_side import BotDiscordSide
+
+    app = create_app(services, settings, BotDiscordSide(bot))
+    server = ApiServer(app, settings.API_HOST, settings.API_PORT)
+    try:
+        await server.start()
+    except OSError as error:
+        where = f"{settings.API_HOST}:{settings.API_PORT}"
+        raise Stop(
+            f"Configuration error: API_PORT: cannot listen on {where} ({error})", 2
+        ) from None
+    try:
+        yield
+    finally:
+        await server.stop()
+
+
 async def run(settings: Settings) -> None:
     from cogs.app import build_bot
     from cogs.runtime.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
@@ -67,7 +95,7 @@ async def run(settings: Settings) -> None:
         try:
             await wait_for_discord(token, patience)
             bot = build_bot(settings, services, identify_lock=shared_lock(store))
-            async with bot:
+            async with bot, serve_api(settings, services, bot):
                 await run_until_closed(bot, token, patience)
         except Exception as error:
             failure = explain(error, desk_intents())

@@ -12,12 +12,18 @@ from core.services import Services, build_services
 from core.settings import Settings
 from storage.sqlite.store import SqliteStore
 
-__all__ = ["MigrationError", "build", "make_clock", "open_store", "shared_lock"]
+__all__ = ["MigrationError", "build", "make_clock", "open_store", "shared_lock", "store_is_shared"]
 
 
 async def open_store(settings: Settings) -> SqliteStore:
     """Open the database, applying pending migrations; raises MigrationError."""
     return await SqliteStore.open(settings.DATABASE_PATH)
+
+
+def store_is_shared(settings: Settings) -> bool:
+    """Whether several processes may write the chosen database at once. SQLite has one
+    writer, so the HTTP API must then run inside the bot process (`python -m api` refuses)."""
+    return False  # only SQLite so far; a PostgreSQL store answers True
 
 
 def shared_lock(store: SqliteStore) -> SharedLock:

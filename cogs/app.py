@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs import admin, ai, forms, lifecycle, staff, tickets
+from cogs import admin, ai, forms, lifecycle, outbox, staff, tickets
 from cogs.admin.diagnosis import diagnose_config
 from cogs.ai.replies import suggest_reply
 from cogs.runtime.identify import IdentifyGate
@@ -79,6 +79,7 @@ class TicketBot(commands.Bot):
         await lifecycle.register(self, self.desk)
         # After tickets and admin: the staff tools add commands to /ticket and /admin.
         await staff.register(self, self.desk)
+        await outbox.register(self, self.desk)
         # Every modal's submit, including ones shown before a restart (cogs/shared/modals.py).
         await self.add_cog(ModalRouter())
         for extra in getattr(self, "extra_cogs", ()):

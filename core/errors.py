@@ -1,6 +1,6 @@
 """Domain errors, as data: a stable `code`, the facts a sentence needs (`params`) and, for
 bad input, the `field`. Core words nothing: each front end turns a code into its own
-sentence (the Discord front end in `cogs/shared/wording.py`, SPEC §7), so no front end's
+sentence (the Discord front end in `wording/catalogue.py`, SPEC §7), so no front end's
 syntax (mentions, slash commands) ever reaches another one.
 
 `str(error)` is for logs and developers only (the code and its params), never for members.

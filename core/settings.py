@@ -71,6 +71,26 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TEST_CLOCK_OFFSET_FILE", "TICKETDESK_CLOCK_OFFSET_FILE"),
     )
 
+    # HTTP API (SPEC §8): off unless API_PORT is set; served inside the bot process (or by
+    # `python -m api` with a database several processes can share).
+    API_PORT: int | None = Field(default=None, ge=1, le=65535)
+    API_HOST: str = "127.0.0.1"
+    # How many API requests one credential may make per window (a fixed window, counted in
+    # the database so every process shares it).
+    API_RATE_LIMIT: int = Field(default=120, ge=1, le=100000)
+    API_RATE_WINDOW_SECONDS: int = Field(default=60, ge=1, le=3600)
+    # Webhooks: the first retry's pause (doubling up to an hour, for a day); and whether
+    # webhook URLs may point at private or loopback addresses (off: a server admin must not
+    # reach the bot host's own network through a webhook).
+    WEBHOOK_RETRY_SECONDS: float = Field(default=30.0, gt=0, le=3600)
+    WEBHOOK_ALLOW_PRIVATE_URLS: bool = False
+    # Web dashboard (SPEC §9): served by the same HTTP server; all optional here, the
+    # dashboard decides what it needs to run.
+    DASHBOARD_URL: str | None = None
+    DISCORD_CLIENT_ID: int | None = None
+    DISCORD_CLIENT_SECRET: SecretStr | None = None
+    SESSION_SECRET: SecretStr | None = None
+    DISCORD_OAUTH_URL: str = "https://discord.com/oauth2/authorize"
     # Gateway shards (SPEC §10): this process runs as shards SHARD_IDS ("0,1" or "0-3") of
     # SHARD_COUNT; SHARD_COUNT alone means all of them. Unset: one connection, no shards.
     SHARD_COUNT: int | None = Field(default=None, ge=1, le=MAX_SHARD_COUNT)
@@ -106,7 +126,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a positive Discord server id")
         return value
 
-    @field_validator("DISCORD_API_BASE", "OPENAI_BASE_URL")
+    @field_validator("DISCORD_API_BASE", "OPENAI_BASE_URL", "DASHBOARD_URL", "DISCORD_OAUTH_URL")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
@@ -141,6 +161,10 @@ class Settings(BaseSettings):
             return None
         ids = parse_shard_ids(self.SHARD_IDS) if self.SHARD_IDS else range(self.SHARD_COUNT)
         return ShardSet(self.SHARD_COUNT, tuple(ids))
+
+    @property
+    def api_enabled(self) -> bool:
+        return self.API_PORT is not None
 
     @property
     def ai_configured(self) -> bool:

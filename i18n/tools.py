@@ -27,7 +27,7 @@ from i18n.catalogues import LOCALE_DIR, babel_locale, catalogue_path
 ROOT = LOCALE_DIR.parents[1]
 TEMPLATE = LOCALE_DIR.parent / "messages.pot"
 # Beyond gettext's own (_, ngettext, pgettext, N_): a context marker, and the wording
-# catalogue's entries (cogs/shared/wording.py): W(text) or W(text, discord),
+# catalogue's entries (wording/catalogue.py): W(text) or W(text, discord),
 # P(count, one, other) or P(count, one, other, discord_one, discord_other). A trailing comma
 # counts as one more (empty) argument, hence the specs for both arities.
 KEYWORDS = ("NP_:1c,2", "W", "W:2,2t", "W:2,3t", "P:2,3", "P:4,5,5t", "P:4,5,6t")
@@ -69,7 +69,7 @@ def extract() -> None:
     args += [f"--width={WIDTH}", f"--add-comments={COMMENT_TAG}", "--strip-comments"]
     args += [f"--keyword={keyword}" for keyword in KEYWORDS]
     args += [f"--ignore-dirs={pattern}" for pattern in IGNORE_DIRS]
-    # From the project root, so the template names files as cogs/shared/wording.py.
+    # From the project root, so the template names files as wording/catalogue.py.
     with contextlib.chdir(ROOT):
         _pybabel(*args, "-o", str(TEMPLATE), ".")
 

@@ -2,7 +2,7 @@
 
 Another front end (the HTTP API, the dashboard) shows what core says, so a Discord mention
 (`<@…>`, `<@&…>`, `<#…>`) or a slash-command hint (`/admin setup`) in core would reach it
-as markup. Core raises codes with params; `cogs/shared/wording.py` words them for Discord.
+as markup. Core raises codes with params; `wording/catalogue.py` words them for Discord.
 Comments and docstrings count too: a grep for these must come back empty.
 """
 
@@ -35,7 +35,7 @@ def test_core_has_no_discord_syntax(what: str) -> None:
     pattern = DISCORD_SYNTAX[what]
     found = [f"{path}:{number}: {line.strip()}" for path, number, line in core_lines()]
     offenders = [line for line in found if pattern.search(line.split(": ", 1)[1])]
-    assert offenders == [], f"{what} in core/ (word it in cogs/shared/wording.py instead)"
+    assert offenders == [], f"{what} in core/ (word it in wording/catalogue.py instead)"
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("package", ["core", "storage", "prompts"])
+@pytest.mark.parametrize("package", ["core", "storage", "prompts", "api", "wording"])
 def test_domain_layers_do_not_import_discord(package):
     offenders = {
         str(path.relative_to(ROOT)): sorted(
@@ -42,7 +42,23 @@ def test_storage_does_not_import_front_end():
 FORBIDDEN = {
     "core": {"storage", "aiosqlite", "sqlite3", "asyncpg", "cogs", "discord", "wiring", "bot"},
     "storage": {"cogs", "discord", "wiring", "bot"},
+    # The HTTP front end calls core only, like cogs/ but without Discord.
+    # The words of every front end: plain text from core's messages.
+    "wording": {
+        "storage",
+        "aiosqlite",
+        "sqlite3",
+        "asyncpg",
+        "cogs",
+        "discord",
+        "wiring",
+        "bot",
+        "api",
+    },
+    "api": {"storage", "aiosqlite", "sqlite3", "asyncpg", "cogs", "discord", "wiring", "bot"},
 }
+# Composition roots inside a layer: they pick implementations, like bot.py and wiring.py.
+COMPOSITION_ROOTS = {"api/__main__.py"}
 
 
 @pytest.mark.parametrize(("package", "forbidden"), sorted(FORBIDDEN.items()))
@@ -52,8 +68,15 @@ def test_layers_import_only_what_they_may(package, forbidden):
             m for m in imported_modules(path) if m.split(".")[0] in forbidden
         )
         for path in (ROOT / package).rglob("*.py")
+        if str(path.relative_to(ROOT)) not in COMPOSITION_ROOTS
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_api_entry_point_imports_no_store_or_discord():
+    # `python -m api` asks the wiring for the store; it never names one, nor Discord.
+    found = imported_modules(ROOT / "api" / "__main__.py")
+    assert not {m for m in found if m.split(".")[0] in {"storage", "discord", "cogs"}}
 
 
 # `python bot.py --check` reads the database without opening it for writing: the one

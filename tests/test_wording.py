@@ -1,4 +1,4 @@
-"""The Discord wording catalogue covers every code the desk raises, and only those.
+"""The wording catalogue covers every code the desk raises, and only those.
 
 Codes are found in the source (an `ast` walk): the string given as the code to a domain
 error, a `Message`, a rule of a form answer or definition, or a `require_staff` guard.
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from cogs.shared.wording import CATALOGUE, error_text, say, say_plain
 from core.errors import FeatureDisabled, Message
 from core.form_schema import DefinitionInvalid
 from tests.test_core_is_front_end_neutral import DISCORD_SYNTAX
+from wording.catalogue import CATALOGUE, error_text, say, say_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,6 +29,9 @@ CODE_ARGUMENT = {
     "FeatureDisabled": 0,
     "NotConfigured": 0,
     "LimitReached": 0,
+    "Unauthorized": 0,
+    "TooManyRequests": 0,
+    "Said": 0,
     "DraftUnavailable": 0,
     "FormAnswersInvalid": None,
     "_Bad": 0,
@@ -58,7 +61,7 @@ def _name(call: ast.Call) -> str:
 
 def codes_in_source() -> set[str]:
     found: set[str] = set()
-    for package in ("core", "cogs"):
+    for package in ("core", "cogs", "api"):
         for path in (ROOT / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if not isinstance(node, ast.Call):

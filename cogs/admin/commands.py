@@ -22,13 +22,13 @@ from cogs.shared.desk import TicketDesk
 from cogs.shared.language import member_speech
 from cogs.shared.ownership import missing_parts, server_ids
 from cogs.shared.text import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, NO_PINGS, clip, send_ephemeral
-from cogs.shared.wording import FEATURE_LABELS
 from cogs.tickets.hours_line import describe_hours
 from cogs.tickets.panel import panel_view
 from core.errors import InvalidInput
 from core.models import Department, Feature, GuildConfig
 from core.policy import require_admin
 from i18n import N_, Speech
+from wording.catalogue import FEATURE_LABELS
 
 log = logging.getLogger(__name__)
 

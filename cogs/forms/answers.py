@@ -8,10 +8,10 @@ from typing import Any
 import discord
 
 from cogs.shared.text import COLOUR_OPEN, clip, user_mention
-from cogs.shared.wording import VERDICTS
 from core.form_models import Form, Submission
 from core.form_schema import Question, QuestionKind
 from i18n import N_, Speech, speech
+from wording.catalogue import VERDICTS
 
 FIELD_MAX = 1024
 EMBED_BUDGET = 5000  # of Discord's 6000 per message, leaving room for the decision

@@ -22,7 +22,6 @@ from cogs.shared.desk import TicketDesk
 from cogs.shared.language import member_speech
 from cogs.shared.ownership import server_ids
 from cogs.shared.text import COLOUR_OPEN, clip, send_ephemeral, user_mention
-from cogs.shared.wording import say
 from core.errors import DomainError, InvalidInput
 from core.form_models import Form
 from core.form_schema import RAW_MAX_BYTES, definition_json
@@ -30,6 +29,7 @@ from core.form_template import template_json
 from core.policy import require_admin
 from core.validation import id_digits
 from i18n import N_, Speech
+from wording.catalogue import say
 
 log = logging.getLogger(__name__)
 

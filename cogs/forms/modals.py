@@ -27,11 +27,11 @@ from cogs.shared.language import member_speech
 from cogs.shared.modals import NONCE, RoutedModal, nonce
 from cogs.shared.submitted import Submitted
 from cogs.shared.text import NO_PINGS, Typed, clip, give_back, send_ephemeral
-from cogs.shared.wording import error_text, say
 from core.errors import DomainError
 from core.form_answers import FILES_MAX, FormAnswersInvalid, validate_answers
 from core.form_schema import TEXT_MAX, Question, QuestionKind
 from i18n import N_, Speech
+from wording.catalogue import error_text, say
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from discord import app_commands
 from cogs.shared.language import member_speech
 from cogs.shared.submitted import Submitted
 from cogs.shared.text import Typed, refuse
-from cogs.shared.wording import error_text
 from core.errors import DomainError
 from i18n import N_
+from wording.catalogue import error_text
 
 log = logging.getLogger(__name__)
 

@@ -86,6 +86,11 @@ class ThreadOpener(commands.Cog):
         if self._task is not None:
             self._task.cancel()
 
+    @commands.Cog.listener()
+    async def on_ticket_waiting(self) -> None:
+        """Another front end in this process (the HTTP API) opened a ticket: look now."""
+        self._wake.set()
+
     # -- the member opening a ticket (/ticket create, the panel) -------------------------
 
     async def open_ticket(

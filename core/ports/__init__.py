@@ -18,6 +18,17 @@ from core.ports.desk_tools import (
 )
 from core.ports.forms import FormReads, FormRepository, SubmissionReads, SubmissionRepository
 from core.ports.guilds import GuildReads, GuildRepository, GuildSettingChanges
+from core.ports.integrations import (
+    ApiKeyReads,
+    ApiKeyRepository,
+    DiscordJobReads,
+    DiscordJobRepository,
+    RateLimitRepository,
+    WebhookDeliveryReads,
+    WebhookDeliveryRepository,
+    WebhookReads,
+    WebhookRepository,
+)
 from core.ports.staff import (
     BlockReads,
     BlockRepository,
@@ -47,12 +58,16 @@ from core.ports.upkeep import (
 
 __all__ = [
     "AIUsageRepository",
+    "ApiKeyReads",
+    "ApiKeyRepository",
     "BlockReads",
     "BlockRepository",
     "CloseRequestReads",
     "CloseRequestRepository",
     "CloseWorkReads",
     "CloseWorkRepository",
+    "DiscordJobReads",
+    "DiscordJobRepository",
     "FeedbackReads",
     "FeedbackRepository",
     "FormReads",
@@ -68,6 +83,7 @@ __all__ = [
     "NoteRepository",
     "ParticipantReads",
     "ParticipantRepository",
+    "RateLimitRepository",
     "Reads",
     "ReplyReads",
     "ReplyRepository",
@@ -83,5 +99,9 @@ __all__ = [
     "TicketReads",
     "TicketRepository",
     "UnitOfWork",
+    "WebhookDeliveryReads",
+    "WebhookDeliveryRepository",
+    "WebhookReads",
+    "WebhookRepository",
     "Work",
 ]

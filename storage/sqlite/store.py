@@ -24,11 +24,13 @@ from storage.sqlite.database import Database
 from storage.sqlite.desk_tools import SqliteCloseRequests, SqliteParticipants, SqliteSupportHours
 from storage.sqlite.forms import SqliteForms, SqliteSubmissions
 from storage.sqlite.guilds import SqliteGuilds
+from storage.sqlite.integrations import SqliteApiKeys, SqliteDiscordJobs, SqliteRateLimits
 from storage.sqlite.lifecycle import SqliteFeedback, SqliteInactivity
 from storage.sqlite.migrations import MIGRATIONS_DIR
 from storage.sqlite.rows import Connection
 from storage.sqlite.staff import SqliteBlocks, SqliteNotes, SqliteTags
 from storage.sqlite.tickets import SqliteReplies, SqliteTickets
+from storage.sqlite.webhooks import SqliteWebhookDeliveries, SqliteWebhooks
 
 T = TypeVar("T")
 
@@ -39,20 +41,25 @@ class SqliteRepositories:
 
     __slots__ = (
         "ai_usage",
+        "api_keys",
         "blocks",
         "close_requests",
         "close_work",
+        "discord_jobs",
         "feedback",
         "forms",
         "guilds",
         "inactivity",
         "notes",
         "participants",
+        "rate_limits",
         "replies",
         "submissions",
         "support_hours",
         "tags",
         "tickets",
+        "webhook_deliveries",
+        "webhooks",
     )
 
     def __init__(self, connection: Connection) -> None:
@@ -65,6 +72,11 @@ class SqliteRepositories:
         self.close_work = SqliteCloseWork(connection)
         self.feedback = SqliteFeedback(connection)
         self.ai_usage = SqliteAIUsage(connection)
+        self.api_keys = SqliteApiKeys(connection)
+        self.rate_limits = SqliteRateLimits(connection)
+        self.discord_jobs = SqliteDiscordJobs(connection)
+        self.webhooks = SqliteWebhooks(connection)
+        self.webhook_deliveries = SqliteWebhookDeliveries(connection)
         self.participants = SqliteParticipants(connection)
         self.close_requests = SqliteCloseRequests(connection)
         self.support_hours = SqliteSupportHours(connection)

@@ -1,7 +1,7 @@
 """What a member reads for a refusal, for tests that check exact sentences.
 
 Core words nothing (its errors carry a code and params); the Discord front end's catalogue,
-`cogs.shared.wording`, turns them into SPEC §7's sentences. These helpers let the service
+`wording.catalogue`, turns them into SPEC §7's sentences. These helpers let the service
 tests keep asserting those sentences.
 """
 
@@ -13,8 +13,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from cogs.shared.wording import error_text, say
 from core.errors import DomainError, Message
+from wording.catalogue import error_text, say
 
 
 def words(thing: DomainError | Message | None) -> str:

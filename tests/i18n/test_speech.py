@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cogs.shared.wording import CATALOGUE, Plural, error_text, say
 from core.errors import FeatureDisabled, Message, NotFound
 from i18n import Speech, available_locales, language_name, native_name, speech
 from i18n.catalogues import babel_locale
+from wording.catalogue import CATALOGUE, Plural, error_text, say
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,13 @@ from core.ports import Work
 from tests.fakes.store.data import Box, Tables
 from tests.fakes.store.desk_tools import MemoryCloseRequests, MemoryParticipants, MemorySupportHours
 from tests.fakes.store.forms import MemoryForms, MemoryGuilds, MemorySubmissions
+from tests.fakes.store.integrations import (
+    MemoryApiKeys,
+    MemoryDiscordJobs,
+    MemoryRateLimits,
+    MemoryWebhookDeliveries,
+    MemoryWebhooks,
+)
 from tests.fakes.store.staff import MemoryBlocks, MemoryNotes, MemoryTags
 from tests.fakes.store.tickets import MemoryReplies, MemoryTickets
 from tests.fakes.store.upkeep import (
@@ -41,6 +48,11 @@ class MemoryRepositories:
         self.close_work = MemoryCloseWork(box)
         self.feedback = MemoryFeedback(box)
         self.ai_usage = MemoryAIUsage(box)
+        self.api_keys = MemoryApiKeys(box)
+        self.rate_limits = MemoryRateLimits(box)
+        self.discord_jobs = MemoryDiscordJobs(box)
+        self.webhooks = MemoryWebhooks(box)
+        self.webhook_deliveries = MemoryWebhookDeliveries(box)
         self.participants = MemoryParticipants(box)
         self.close_requests = MemoryCloseRequests(box)
         self.support_hours = MemorySupportHours(box)

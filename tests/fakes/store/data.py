@@ -7,6 +7,7 @@ from typing import Any
 
 from core.desk_tool_models import CloseRequest, Participant, ParticipantKind, SupportHours
 from core.form_models import Form, Submission
+from core.integration_models import ApiKey, DiscordJob, Webhook, WebhookDelivery
 from core.models import (
     FEATURE_DEFAULTS,
     CloseWork,
@@ -34,6 +35,12 @@ class Tables:
     close_work: dict[int, tuple[CloseWork, str | None]] = field(default_factory=dict)
     feedback: dict[int, tuple[int, int, int, str | None]] = field(default_factory=dict)
     ai_usage: dict[tuple[int, str], int] = field(default_factory=dict)
+    api_keys: dict[int, ApiKey] = field(default_factory=dict)
+    rate_limits: dict[tuple[str, int], int] = field(default_factory=dict)
+    discord_jobs: dict[int, DiscordJob] = field(default_factory=dict)
+    webhooks: dict[int, Webhook] = field(default_factory=dict)
+    # delivery id -> (delivery, "pending" | "failed")
+    webhook_deliveries: dict[int, tuple[WebhookDelivery, str]] = field(default_factory=dict)
     # People added, close requests, support hours (tests/fakes/store/desk_tools.py).
     participants: dict[tuple[int, ParticipantKind, int], Participant] = field(default_factory=dict)
     close_requests: dict[int, CloseRequest] = field(default_factory=dict)

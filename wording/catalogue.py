@@ -1,4 +1,4 @@
-"""What the Discord front end says for each domain message: the one catalogue of wording.
+"""What the front ends say for each domain message: the one catalogue of wording.
 
 Core raises errors and returns messages as data (`core.errors.Message`: a stable code and
 its params); this module turns them into sentences. Each `Wording` holds:
@@ -433,6 +433,57 @@ CATALOGUE: dict[str, Wording | Plural] = {
         discord="is not a question of this form (it may have changed; start again with "
         "`/forms submit`)",
     ),
+    # -- integrations: API keys and webhooks (core.api_keys, core.webhooks) -----------------
+    "api_key.name_taken": W(
+        "a key named “{name}” already exists; pick another name or revoke that key first"
+    ),
+    "api_key.not_found": W(
+        "No API key named “{name}” exists on this server.",
+        discord="No API key named “{name}” exists on this server. `/admin api-key list` shows "
+        "the keys.",
+    ),
+    "api_key.too_many": W(
+        "This server already has {max} API keys; revoke one before creating another."
+    ),
+    "webhook.url": W("must be a web address starting with http:// or https://"),
+    "webhook.url_credentials": W("must not contain a user name or password"),
+    "webhook.url_private": W(
+        "points at a private or local address; use the receiver's public address"
+    ),
+    "webhook.unknown_event": W("{event!r} is not an event; pick from: {choices:list}"),
+    "webhook.too_many": W("This server already has {max} webhooks; remove one first."),
+    "webhook.not_found": W(
+        "Webhook #{webhook_id} was not found.",
+        discord="Webhook #{webhook_id} was not found. `/admin webhook list` shows the webhooks.",
+    ),
+    # -- the HTTP API's own refusals (api/) ---------------------------------------------------
+    "api.no_credential": W(
+        "No credential: send a server key as 'Authorization: Bearer <key>'. A server admin "
+        "creates keys in Discord."
+    ),
+    "api.bad_credential": W(
+        "This credential is not valid: the key may have been revoked or copied incompletely."
+    ),
+    "api.rate_limited": W(
+        "Too many requests with this credential; try again in {retry_after} seconds."
+    ),
+    "api.too_large": W("The request body is too large (at most {kb} KiB)."),
+    "api.no_such_path": W("There is no such endpoint; see /api/docs for the ones there are."),
+    "api.method_not_allowed": W("This endpoint does not take that method; see /api/docs."),
+    "api.internal": W("Something went wrong on our side; it has been logged. Try again later."),
+    "api.invalid": W("is not valid"),
+    "api.bad_json": W("must be a JSON object in UTF-8"),
+    "api.not_an_object": W("must be a JSON object"),
+    "api.unknown_field": W("is not a field of this request"),
+    "api.unknown_parameter": W("is not a parameter of this endpoint"),
+    "api.repeated_parameter": W("is given more than once"),
+    "api.whole_number": W("must be a whole number"),
+    "api.snowflake": W('must be a Discord id like "123456789012345678"'),
+    "api.user_id_required": W("is required with a server key: the member this is for"),
+    "api.user_id_key_only": W("Only a server key can act for another member."),
+    "api.not_a_member": W("{user_id} is not a member of this server"),
+    "api.update_empty": W("give a reply, a status, or both"),
+    "api.reason_without_close": W('only goes with "status": "closed"'),
     # -- an uploaded form definition (core.form_schema) -------------------------------------
     "definition.invalid": P("count", "{count} problem:", "{count} problems:"),
     "definition.too_large": W("too large (at most {kb} KB)"),
