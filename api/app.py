@@ -13,12 +13,16 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import errors, forms, schemas, tickets
-from api.auth import ServerKeyAuthenticator
+from api.auth import ServerKeyAuthenticator, add_authenticator
 from api.context import ApiContext
 from api.limits import BodyLimit
 from api.ports import DiscordSide
+from api.user_sessions import DashboardSessionAuthenticator
 from core.services import Services
 from core.settings import Settings
+from dashboard import dashboard_router
+from dashboard.config import dashboard_config
+from dashboard.sessions import Sessions
 
 TITLE = "Ticket desk HTTP API"
 DESCRIPTION = """The ticket desk's HTTP API (SPEC §8): the same tickets, forms and rules as in
@@ -49,6 +53,13 @@ def create_app(services: Services, settings: Settings, discord_side: DiscordSide
     app.include_router(tickets.router)
     app.include_router(forms.router)
     app.openapi = lambda: _document(app)  # type: ignore[method-assign]
+    # Last: the dashboard serves `/` and the pages below it (SPEC §9); its logins are also
+    # API credentials.
+    app.include_router(dashboard_router(services, settings, discord_side))
+    dashboard = dashboard_config(settings)
+    if dashboard is not None:
+        sessions = Sessions(dashboard, services.clock)
+        add_authenticator(app, DashboardSessionAuthenticator(services, discord_side, sessions))
     return app
 
 

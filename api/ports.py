@@ -8,31 +8,19 @@ way to look members up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
+from core.members import MemberFacts
+from dashboard.ports import DashboardSide
 
-@dataclass(frozen=True)
-class MemberFacts:
-    """A member of a server as Discord knows them: their roles and the permissions those
-    roles grant server-wide (`core.policy.member_actor` decides staff from these).
-    `verified` is False when nobody could ask Discord (a separate API process)."""
-
-    role_ids: frozenset[int] = frozenset()
-    server_permissions: frozenset[str] = frozenset()
-    verified: bool = True
+__all__ = ["DiscordSide", "MemberFacts", "NoDiscordSide"]
 
 
-class DiscordSide(Protocol):
+class DiscordSide(DashboardSide, Protocol):
+    """What the dashboard needs (members, nudges for queued work), and a ticket to open."""
+
     def ticket_waiting(self) -> None:
         """A ticket was opened and waits for its Discord thread."""
-
-    def work_queued(self) -> None:
-        """Discord work (a reply to post, a submission to review, a close to finish) was
-        queued in the database."""
-
-    async def member(self, guild_id: int, user_id: int) -> MemberFacts | None:
-        """The member, or None if they are not in that server."""
 
 
 class NoDiscordSide:

@@ -1,6 +1,6 @@
 """Discord work queued by a front end that has no Discord (the HTTP API).
 
-A reply written over HTTP must appear in its ticket's thread, and a submission made over
+A reply written over HTTP (or on the web dashboard) must appear in its ticket's thread, and a submission made over
 HTTP must be posted for review, and a ticket closed over HTTP needs its thread archived. The front end can't do that itself (it may even run in
 another process), so the unit of work that stores the reply or submission also queues
 the Discord side (`queue_discord_work`, a subscriber of core/events.py, acting only for
@@ -15,10 +15,10 @@ from collections.abc import Collection
 from datetime import timedelta
 
 from core.clock import Clock
-from core.events import DomainEvent
+from core.events import TICKET_TRIAGED, DomainEvent
 from core.form_models import Form, Submission
 from core.integration_models import DiscordJob, DiscordJobKind, EventName
-from core.models import AuthorKind, Reply, Ticket
+from core.models import AuthorKind, Reply, Status, Ticket
 from core.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,32 @@ async def queue_discord_work(uow: UnitOfWork, event: DomainEvent) -> None:
             payload={"submission_id": event.submission.id},
             now=event.at,
         )
+    elif event.name == EventName.FORM_REVIEWED and event.submission is not None:
+        # The member is told (and given the form's role) as when staff click Accept.
+        await uow.discord_jobs.add(
+            guild_id=event.guild_id,
+            kind=DiscordJobKind.TELL_REVIEW,
+            payload={"submission_id": event.submission.id, "by": event.remote_origin},
+            now=event.at,
+        )
+    elif event.ticket is not None and (change := _announced(event)) is not None:
+        # Said in the thread and the log channel, as when staff triage in Discord.
+        await uow.discord_jobs.add(
+            guild_id=event.guild_id,
+            kind=DiscordJobKind.ANNOUNCE,
+            payload={"ticket_id": event.ticket.id, "change": change, "by": event.remote_origin},
+            now=event.at,
+        )
+
+
+def _announced(event: DomainEvent) -> str | None:
+    """The triage change an event is, if the thread should be told of it."""
+    if event.name == TICKET_TRIAGED:
+        return event.change
+    resolved = event.ticket is not None and event.ticket.status is Status.RESOLVED
+    if event.name == EventName.TICKET_STATUS_CHANGED and resolved:
+        return "resolved"
+    return None
 
 
 class DiscordJobService:
@@ -116,6 +142,9 @@ class DiscordJobService:
         replies, _ = await reads.replies.page(ticket.id)
         reply = next((r for r in replies if r.id == int(job.payload["reply_id"])), None)
         return None if reply is None else (ticket, reply)
+
+    async def ticket_of(self, job: DiscordJob) -> Ticket | None:
+        return await self._store.reads.tickets.get(int(job.payload["ticket_id"]))
 
     async def submission_to_post(self, job: DiscordJob) -> tuple[Form, Submission] | None:
         reads = self._store.reads

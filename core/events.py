@@ -34,11 +34,14 @@ T = TypeVar("T")
 
 # Not a webhook event: a ticket taken back before anyone saw it (its thread was refused).
 TICKET_DISCARDED = "ticket.discarded"
+# Not a webhook event: claimed, or its priority or department changed (`change` says which).
+TICKET_TRIAGED = "ticket.triaged"
+TRIAGE_FIELDS = ("claimed_by", "priority", "department")
 
 
 @dataclass(frozen=True)
 class DomainEvent:
-    name: str  # an EventName, or TICKET_DISCARDED
+    name: str  # an EventName, TICKET_DISCARDED or TICKET_TRIAGED
     guild_id: int
     key: str  # events of one key (a ticket, a submission) are delivered in order
     at: datetime
@@ -48,6 +51,7 @@ class DomainEvent:
     submission: Submission | None = None
     # Set when a front end without Discord made the change: who acted, as it labels them.
     remote_origin: str | None = None
+    change: str | None = None  # TICKET_TRIAGED: the field that changed
 
 
 Subscriber = Callable[[UnitOfWork, DomainEvent], Awaitable[None]]
@@ -168,10 +172,14 @@ class _Tickets(_Wrapped):
         return ticket
 
     async def update(self, ticket_id: int, **changes: Unpack[TicketChanges]) -> Ticket:
-        before = await self._inner.get(ticket_id) if "status" in changes else None
+        watched = "status" in changes or any(f in changes for f in TRIAGE_FIELDS)
+        before = await self._inner.get(ticket_id) if watched else None
         ticket = await self._inner.update(ticket_id, **changes)
         if before is not None:
             await self._emit.status_changed(before.status, ticket)
+            for field in TRIAGE_FIELDS:
+                if field in changes and getattr(before, field) != getattr(ticket, field):
+                    await self._emit.ticket(TICKET_TRIAGED, ticket, change=field)
         return ticket
 
     async def delete(self, ticket_id: int) -> None:

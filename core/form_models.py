@@ -83,6 +83,13 @@ class Submission(Frozen):
         return f"#{self.id}"
 
 
+class FormSubmission(Frozen):
+    """A submission with the form it answers (its title and questions, to show it)."""
+
+    form: Form
+    submission: Submission
+
+
 class FormAvailability(Frozen):
     """One form as a member sees it: how many submissions used, and whether they may apply."""
 

@@ -22,7 +22,14 @@ from core.errors import (
     NotFound,
 )
 from core.form_answers import validate_answers
-from core.form_models import Form, FormAvailability, Submission, SubmissionStatus
+from core.form_listings import submissions_page
+from core.form_models import (
+    Form,
+    FormAvailability,
+    FormSubmission,
+    Submission,
+    SubmissionStatus,
+)
 from core.form_schema import DefinitionInvalid, FormDefinition, parse_definition
 from core.guilds import GuildService, ensure_enabled
 from core.models import Actor, Feature, GuildConfig, Page
@@ -291,6 +298,41 @@ class FormService:
             form.id, status=wanted, offset=page * page_size, limit=page_size
         )
         return Page(items=tuple(items), page=page, page_size=page_size, total=total)
+
+    async def my_submissions(
+        self, actor: Actor, page: int = 0, page_size: int = PAGE_SIZE
+    ) -> Page[FormSubmission]:
+        """The member's own submissions to any form of the guild, newest first, with their
+        outcome (status and the reviewer's note)."""
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        return await submissions_page(
+            self._store.reads,
+            actor.guild_id,
+            user_id=actor.user_id,
+            status=None,
+            page=page,
+            page_size=page_size,
+        )
+
+    async def review_queue(
+        self,
+        actor: Actor,
+        status: SubmissionStatus | str | None = SubmissionStatus.PENDING,
+        page: int = 0,
+        page_size: int = PAGE_SIZE,
+    ) -> Page[FormSubmission]:
+        """Staff: submissions to every form of the guild, newest first; pending by default."""
+        require_staff(actor)
+        await self._guilds.require_feature(actor.guild_id, Feature.APPLICATIONS)
+        wanted = None if status is None else parse_choice("status", status, SubmissionStatus, None)
+        return await submissions_page(
+            self._store.reads,
+            actor.guild_id,
+            user_id=None,
+            status=wanted,
+            page=page,
+            page_size=page_size,
+        )
 
     async def get_submission(self, actor: Actor, submission_id: int) -> Submission:
         """Staff see any submission of their guild; a member only their own."""

@@ -67,6 +67,8 @@ class WebhookDelivery(Frozen):
 class DiscordJobKind(StrEnum):
     POST_REPLY = "post_reply"  # a reply written over HTTP, to post in its ticket's thread
     POST_SUBMISSION = "post_submission"  # a submission made over HTTP, to post for review
+    ANNOUNCE = "announce"  # a triage change made on the dashboard, said in the thread
+    TELL_REVIEW = "tell_review"  # a review made on the dashboard: DM, role, review message
     FINISH_CLOSE = "finish_close"  # a ticket closed over HTTP: archive, transcripts, DM
 
 

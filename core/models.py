@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import IntFlag, StrEnum
 from typing import Generic, TypeVar
 
@@ -171,6 +171,14 @@ class TicketStats(Frozen):
     @property
     def total(self) -> int:
         return sum(self.by_status.values())
+
+
+class DailyResponse(Frozen):
+    """First answers to the tickets opened on one day (UTC): how many, and their median."""
+
+    day: date
+    answered: int
+    median_seconds: float | None
 
 
 class GuildConfig(Frozen):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import statistics
+from collections import defaultdict
 from collections.abc import Collection
+from datetime import UTC, date, datetime, time, timedelta
 
+from core.clock import Clock
 from core.guilds import GuildService
 from core.models import (
     Actor,
+    DailyResponse,
     Department,
     Feature,
     Page,
@@ -22,12 +27,14 @@ from core.ticket_rules import load_ticket
 from core.validation import clamp_page, parse_choice
 
 PAGE_SIZE = 10
+HISTORY_DAYS_MAX = 366
 
 
 class TicketReading:
-    def __init__(self, store: Store, guilds: GuildService) -> None:
+    def __init__(self, store: Store, guilds: GuildService, clock: Clock) -> None:
         self._store = store
         self._guilds = guilds
+        self._clock = clock
 
     async def require_enabled(self, guild_id: int) -> None:
         """Refuse when ticketing is off in the guild, so a front end can refuse before a
@@ -121,6 +128,26 @@ class TicketReading:
             average_rating=average,
             opened_outside_hours=outside_hours,
         )
+
+    async def response_history(self, actor: Actor, days: int = 30) -> list[DailyResponse]:
+        """Staff: the median first-response time of the tickets opened on each of the last
+        `days` days (today included, UTC), oldest first; a day without answers has None."""
+        await self._guilds.require_feature(actor.guild_id, Feature.TICKETING)
+        require_staff(actor, "staff_only.stats")
+        days = max(1, min(days, HISTORY_DAYS_MAX))
+        first_day = self._clock.now().astimezone(UTC).date() - timedelta(days=days - 1)
+        since = datetime.combine(first_day, time.min, tzinfo=UTC)
+        by_day: dict[date, list[float]] = defaultdict(list)
+        answered = await self._store.reads.tickets.first_responses(actor.guild_id, since)
+        for opened, seconds in answered:
+            by_day[opened.astimezone(UTC).date()].append(seconds)
+        history = []
+        for offset in range(days):
+            day = first_day + timedelta(days=offset)
+            values = by_day.get(day, [])
+            median = statistics.median(values) if values else None
+            history.append(DailyResponse(day=day, answered=len(values), median_seconds=median))
+        return history
 
     async def unclosed_threads(self, guild_id: int) -> list[tuple[int, int]]:
         """(ticket id, thread id) of the guild's unclosed tickets, e.g. to find those whose

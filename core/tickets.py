@@ -34,7 +34,7 @@ class TicketService:
     def __init__(self, store: Store, guilds: GuildService, clock: Clock) -> None:
         self.opening = TicketOpening(store, guilds, clock)
         self.threads = TicketThreads(store, clock)
-        self.reading = TicketReading(store, guilds)
+        self.reading = TicketReading(store, guilds, clock)
         self.conversation = TicketConversation(store, guilds, clock)
         self.lifecycle = TicketLifecycle(store, guilds, clock)
         self.triage = TicketTriage(store, guilds, clock)
@@ -55,6 +55,7 @@ class TicketService:
         self.all_replies = self.reading.all_replies
         self.list = self.reading.list
         self.stats = self.reading.stats
+        self.response_history = self.reading.response_history
         self.unclosed_threads = self.reading.unclosed_threads
         self.live_threads = self.reading.live_threads
 

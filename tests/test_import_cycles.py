@@ -18,7 +18,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("cogs", "core", "storage", "prompts", "api", "wording")
+PACKAGES = ("cogs", "core", "storage", "prompts", "api", "wording", "dashboard")
 SCRIPTS = ("bot.py",)
 
 

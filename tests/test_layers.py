@@ -20,7 +20,7 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("package", ["core", "storage", "prompts", "api", "wording"])
+@pytest.mark.parametrize("package", ["core", "storage", "prompts", "api", "wording", "dashboard"])
 def test_domain_layers_do_not_import_discord(package):
     offenders = {
         str(path.relative_to(ROOT)): sorted(
@@ -56,6 +56,18 @@ FORBIDDEN = {
         "api",
     },
     "api": {"storage", "aiosqlite", "sqlite3", "asyncpg", "cogs", "discord", "wiring", "bot"},
+    # The web dashboard: pages over core's services, mounted by the HTTP app.
+    "dashboard": {
+        "storage",
+        "aiosqlite",
+        "sqlite3",
+        "asyncpg",
+        "cogs",
+        "discord",
+        "wiring",
+        "bot",
+        "api",
+    },
 }
 # Composition roots inside a layer: they pick implementations, like bot.py and wiring.py.
 COMPOSITION_ROOTS = {"api/__main__.py"}

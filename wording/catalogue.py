@@ -482,6 +482,15 @@ CATALOGUE: dict[str, Wording | Plural] = {
     "api.user_id_required": W("is required with a server key: the member this is for"),
     "api.user_id_key_only": W("Only a server key can act for another member."),
     "api.not_a_member": W("{user_id} is not a member of this server"),
+    # -- the dashboard's login used with the API (api/user_sessions.py) --------------------
+    "api.session_expired": W("Your dashboard session has expired: log in again."),
+    "api.session_csrf": W(
+        "Send the dashboard's X-CSRF-Token header with a request that changes something."
+    ),
+    "api.session_guild_required": W("is required: you are a member of several servers"),
+    "api.session_not_member": W(
+        "You are not a member of that server, or it does not use this desk."
+    ),
     "api.update_empty": W("give a reply, a status, or both"),
     "api.reason_without_close": W('only goes with "status": "closed"'),
     # -- an uploaded form definition (core.form_schema) -------------------------------------

@@ -115,9 +115,16 @@ async def post_for_review(
 async def _grant_role(
     interaction: discord.Interaction, submission: Submission, role_id: int
 ) -> tuple[bool, Note]:
-    """Give the form's role to an accepted member: (given, what to say about it)."""
-    guild = interaction.guild
-    assert guild is not None
+    assert interaction.guild is not None
+    reason = f"Application {submission.ref} accepted by {interaction.user}"  # audit log
+    return await grant_role(interaction.guild, submission, role_id, reason)
+
+
+async def grant_role(
+    guild: discord.Guild, submission: Submission, role_id: int, reason: str
+) -> tuple[bool, Note]:
+    """Give an accepted applicant the form's role: (given, what to say about it, in any
+    language)."""
     user, role = user_mention(submission.user_id), role_mention(role_id)
     try:
         member = await guild.fetch_member(submission.user_id)
@@ -126,10 +133,7 @@ async def _grant_role(
             "⚠️ {user} has left the server, so no role was given.", user=user
         )
     try:
-        await member.add_roles(
-            discord.Object(role_id),
-            reason=f"Application {submission.ref} accepted by {interaction.user}",  # audit log
-        )
+        await member.add_roles(discord.Object(role_id), reason=reason)
     except discord.Forbidden:
         return False, lambda t: t._(
             "⚠️ I could not give the {role} role: I need the Manage Roles permission and my "
@@ -153,8 +157,20 @@ async def _tell_member(
     role_given: bool,
     server: Speech,
 ) -> Note:
-    """DM the member the outcome, in the server's language; what to say about the DM."""
     name = interaction.guild.name if interaction.guild else server._("the server")
+    return await tell_member(interaction.client, name, form, submission, role_given, server)
+
+
+async def tell_member(
+    client: discord.Client,
+    name: str,
+    form: Form,
+    submission: Submission,
+    role_given: bool,
+    server: Speech,
+) -> Note:
+    """DM the applicant the outcome in the server's language `server` (server `name`);
+    what to say about the DM, in any language."""
     facts = dict(ref=submission.ref, title=clip(form.title, 100), server=name)
     if submission.status is SubmissionStatus.ACCEPTED:
         text = server._(
@@ -169,7 +185,7 @@ async def _tell_member(
     if submission.review_note:
         text += "\n" + server._("Note from staff: {note}", note=submission.review_note)
     try:
-        channel = await interaction.client.create_dm(discord.Object(submission.user_id))
+        channel = await client.create_dm(discord.Object(submission.user_id))
         await channel.send(clip(text, 2000), allowed_mentions=NO_PINGS)
     except discord.HTTPException as error:
         log.info("could not DM user %s: %s", submission.user_id, error)
@@ -178,7 +194,7 @@ async def _tell_member(
     return lambda t: t._("Member told by DM.")
 
 
-def _decided_embed(
+def decided_embed(
     message: discord.Message | None, submission: Submission, notes: list[str], t: Speech
 ) -> discord.Embed | None:
     if message is None or not message.embeds:
@@ -220,7 +236,7 @@ async def decide(
         role_given, outcome = await _grant_role(interaction, submission, form.accept_role_id)
         notes.append(outcome)
     notes.append(await _tell_member(interaction, form, submission, role_given, server))
-    embed = _decided_embed(interaction.message, submission, [n(server) for n in notes], server)
+    embed = decided_embed(interaction.message, submission, [n(server) for n in notes], server)
     if embed is not None:
         await interaction.edit_original_response(embed=embed, view=None)
     told = " ".join(n(t) for n in notes)

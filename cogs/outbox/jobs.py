@@ -20,6 +20,7 @@ from discord.ext import commands
 from cogs.forms.review import post_for_review
 from cogs.lifecycle.closing import finish_close
 from cogs.lifecycle.upkeep import sweep_interval
+from cogs.outbox.dashboard_jobs import announce, tell_review
 from cogs.shared.desk import TicketDesk
 from cogs.shared.text import NO_PINGS, split_text
 from core.integration_models import DiscordJob, DiscordJobKind
@@ -130,6 +131,14 @@ class DiscordJobs(commands.Cog):
             await self._post_submission(job)
         elif job.kind is DiscordJobKind.FINISH_CLOSE:
             await self._finish_close(job)
+        elif job.kind is DiscordJobKind.ANNOUNCE:
+            ticket = await self.jobs.ticket_of(job)
+            if ticket is not None:
+                await announce(self.desk, ticket, job.payload["change"], job.payload["by"])
+        elif job.kind is DiscordJobKind.TELL_REVIEW:
+            found = await self.jobs.submission_to_post(job)
+            if found is not None:
+                await tell_review(self.desk, *found, job.payload["by"])
 
     async def _post_reply(self, job: DiscordJob) -> None:
         found = await self.jobs.reply_to_post(job)

@@ -20,9 +20,11 @@ log = logging.getLogger(__name__)
 # Event names (discord.py adds the `on_` prefix for listeners).
 TICKET_WAITING = "ticket_waiting"
 WORK_QUEUED = "work_queued"
-# Without the Members intent a member is fetched over REST; a burst of API calls for one
-# member asks Discord once a minute at most.
-MEMBER_TTL = 60.0
+# Without the Members intent a member is fetched over REST, and discord.py's member cache
+# is not kept current (no member updates arrive), so it is not trusted for roles. A burst
+# of calls for one member (a dashboard page and its form posts) asks Discord once every
+# few seconds at most; a role taken away stops counting within that.
+MEMBER_TTL = 5.0
 MEMBERS_KEPT = 1000
 
 
@@ -41,9 +43,6 @@ class BotDiscordSide:
         guild = self._bot.get_guild(guild_id)
         if guild is None:
             return None
-        cached = guild.get_member(user_id)  # kept current by the gateway
-        if cached is not None:
-            return _facts(cached)
         key = (guild_id, user_id)
         kept = self._members.get(key)
         if kept is not None and kept[0] > time.monotonic():

@@ -52,6 +52,19 @@ class SubmissionReads(Protocol):
         """Newest first, optionally one status only; and the total matching."""
         ...
 
+    async def in_guild(
+        self,
+        guild_id: int,
+        *,
+        user_id: int | None,
+        status: SubmissionStatus | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[Submission], int]:
+        """Submissions to any of the guild's forms, newest first, optionally one member's
+        or one status only; and the total matching."""
+        ...
+
 
 class SubmissionRepository(SubmissionReads, Protocol):
     async def insert(

@@ -77,6 +77,11 @@ class TicketReads(Protocol):
         """Median seconds to the first staff answer over the guild's answered tickets."""
         ...
 
+    async def first_responses(self, guild_id: int, since: datetime) -> list[tuple[datetime, float]]:
+        """(opened at, seconds to the first staff answer) of the guild's answered tickets
+        opened at or after `since`, oldest first."""
+        ...
+
     async def live_threads(
         self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
     ) -> list[LiveThread]:

@@ -189,6 +189,32 @@ class SqliteSubmissions(Repository):
         )
         return [submission_from_row(row) for row in rows], int(total or 0)
 
+    async def in_guild(
+        self,
+        guild_id: int,
+        *,
+        user_id: int | None,
+        status: SubmissionStatus | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[Submission], int]:
+        where, params = "guild_id = ?", [guild_id]
+        if user_id is not None:
+            where += " AND user_id = ?"
+            params.append(user_id)
+        if status is not None:
+            where += " AND status = ?"
+            params.append(status)
+        total = await fetch_value(
+            self._conn, f"SELECT COUNT(*) FROM submissions WHERE {where}", params
+        )
+        rows = await fetch_all(
+            self._conn,
+            f"SELECT * FROM submissions WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [submission_from_row(row) for row in rows], int(total or 0)
+
     async def decide(
         self,
         submission_id: int,

@@ -195,6 +195,17 @@ class SqliteTickets(SqliteThreadWaits):
         values = [row[0] for row in rows]
         return sum(values) / len(values)
 
+    async def first_responses(self, guild_id: int, since: datetime) -> list[tuple[datetime, float]]:
+        # The partial index of migration 0011 holds exactly these rows, by opening time.
+        rows = await fetch_all(
+            self._conn,
+            "SELECT created_at, first_response_seconds FROM tickets"
+            " WHERE guild_id = ? AND first_response_seconds IS NOT NULL AND created_at >= ?"
+            " ORDER BY created_at",
+            (guild_id, to_db_time(since)),
+        )
+        return [(from_db_time(row[0]), float(row[1])) for row in rows]
+
     async def live_threads(
         self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
     ) -> list[LiveThread]:

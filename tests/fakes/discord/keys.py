@@ -11,6 +11,8 @@ from .state import DiscordState
 STATE = web.AppKey("fake_discord_state", DiscordState)
 JSON = web.RequestKey("fake_discord_json", object)
 FILES = web.RequestKey("fake_discord_files", list)
+# The user behind an OAuth2 bearer token (None for the bot's own token).
+BEARER = web.RequestKey("fake_discord_bearer", object)
 
 
 def request_body(request: web.Request) -> Any:

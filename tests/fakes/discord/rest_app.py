@@ -10,7 +10,7 @@ from aiohttp import web
 from . import permissions
 from .application import check_commands_scope
 from .errors import DiscordError, FormErrors, missing_permissions
-from .keys import STATE, request_body
+from .keys import BEARER, STATE, request_body
 from .locales import check_localizations
 from .shards import gateway_bot
 from .state import DiscordState, Guild, Payload
@@ -36,6 +36,8 @@ def _guild(request: web.Request) -> Guild:
 
 
 async def get_me(request: web.Request) -> web.Response:
+    if (user := request.get(BEARER)) is not None:  # a member's OAuth2 token: that member
+        return _json({**user, "locale": "en-US", "mfa_enabled": False})
     me = {**_state(request).bot_user, "mfa_enabled": True, "locale": "en-US", "verified": True}
     return _json(me)
 

@@ -147,6 +147,27 @@ class MemorySubmissions(MemoryRepository):
         )
         return found[offset : offset + limit], len(found)
 
+    async def in_guild(
+        self,
+        guild_id: int,
+        *,
+        user_id: int | None,
+        status: SubmissionStatus | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[Submission], int]:
+        found = sorted(
+            (
+                s
+                for s in self._data.submissions.values()
+                if s.guild_id == guild_id
+                and user_id in (None, s.user_id)
+                and status in (None, s.status)
+            ),
+            key=lambda s: -s.id,
+        )
+        return found[offset : offset + limit], len(found)
+
     async def insert(
         self, *, form_id: int, guild_id: int, user_id: int, answers: dict[str, Any], now: datetime
     ) -> Submission:

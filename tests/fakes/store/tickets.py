@@ -76,6 +76,15 @@ class MemoryTickets(MemoryThreadWaits):
         ]
         return statistics.median(values) if values else None
 
+    async def first_responses(self, guild_id: int, since: datetime) -> list[tuple[datetime, float]]:
+        return sorted(
+            (t.created_at, t.first_response_seconds)
+            for t in self._data.tickets.values()
+            if t.guild_id == guild_id
+            and t.first_response_seconds is not None
+            and t.created_at >= since
+        )
+
     async def live_threads(
         self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
     ) -> list[LiveThread]:

@@ -1,0 +1,119 @@
+"""Tickets: the list (a member's own, or the staff queue with the `/ticket list` filters),
+one ticket with its conversation, and its transcript."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request, Response
+
+from core.models import Department, Priority, Status
+from core.transcript import render_html, render_text
+from dashboard.context import Dashboard
+from dashboard.web import SECURITY_HEADERS, page
+
+# Notices shown after an action, by a fixed key: nothing from the request is echoed.
+DONE = {
+    "reply": "Your reply was sent. It appears in the ticket's Discord thread in a moment.",
+    "claim": "You are handling this ticket; the thread is told.",
+    "priority": "Priority changed.",
+    "department": "Department changed; its staff are brought in on Discord.",
+    "resolve": "Marked resolved. A new message from the member reopens it.",
+    "close": "Ticket closed. The thread is archived and the transcript logged on Discord.",
+}
+# The transcript is a document of its own: no script may run in it, whatever it holds.
+TRANSCRIPT_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "img-src data:; frame-ancestors 'self'; sandbox",
+}
+
+
+def choices() -> dict[str, list[str]]:
+    return {
+        "statuses": [s.value for s in Status],
+        "priorities": [p.value for p in Priority],
+        "departments": [d.value for d in Department],
+    }
+
+
+def register(router: APIRouter, dash: Dashboard) -> None:
+    tickets = dash.services.tickets
+
+    @router.get("/servers/{guild_id}/tickets")
+    async def ticket_list(
+        request: Request,
+        guild_id: int,
+        status: str = "",
+        department: str = "",
+        priority: str = "",
+        page_number: int = Query(1, alias="page"),
+    ) -> Response:
+        place = await dash.visitors.place(request, guild_id)
+        found = await tickets.list(
+            place.actor,
+            status=status or None,
+            department=department or None,
+            priority=priority or None,
+            page=max(page_number, 1) - 1,
+            page_size=25,
+        )
+        filters = {"status": status, "department": department, "priority": priority}
+        return page(
+            "tickets.html",
+            visitor=place.session,
+            place=place,
+            tickets=found,
+            filters=filters,
+            query=urlencode({k: v for k, v in filters.items() if v}),
+            **choices(),
+        )
+
+    @router.get("/servers/{guild_id}/tickets/{ticket_id}")
+    async def ticket_view(
+        request: Request, guild_id: int, ticket_id: int, done: str = ""
+    ) -> Response:
+        place = await dash.visitors.place(request, guild_id)
+        ticket, replies = await tickets.all_replies(place.actor, ticket_id)
+        return page(
+            "ticket.html",
+            visitor=place.session,
+            place=place,
+            ticket=ticket,
+            replies=replies,
+            notice=DONE.get(done),
+            draft="",
+            problem=None,
+            **choices(),
+        )
+
+    @router.get("/servers/{guild_id}/tickets/{ticket_id}/transcript")
+    async def transcript_page(request: Request, guild_id: int, ticket_id: int) -> Response:
+        place = await dash.visitors.place(request, guild_id)
+        ticket = await tickets.get(place.actor, ticket_id)
+        return page("transcript.html", visitor=place.session, place=place, ticket=ticket)
+
+    @router.get("/servers/{guild_id}/tickets/{ticket_id}/transcript.{kind}")
+    async def transcript_file(
+        request: Request, guild_id: int, ticket_id: int, kind: str, download: int = 0
+    ) -> Response:
+        place = await dash.visitors.place(request, guild_id)
+        if kind not in ("html", "txt"):
+            return page(
+                "error.html",
+                404,
+                title="Page not found",
+                detail="",
+                visitor=place.session,
+                place=place,
+            )
+        ticket, replies = await tickets.all_replies(place.actor, ticket_id)
+        render, media = (
+            (render_html, "text/html") if kind == "html" else (render_text, "text/plain")
+        )
+        headers = dict(TRANSCRIPT_HEADERS)
+        if download:
+            headers["Content-Disposition"] = f'attachment; filename="ticket-{ticket.id}.{kind}"'
+        return Response(
+            render(ticket, replies), media_type=f"{media}; charset=utf-8", headers=headers
+        )
