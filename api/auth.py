@@ -17,10 +17,12 @@ from fastapi import FastAPI, Request
 
 from api.context import ApiContext, Authenticator, Principal
 from api.errors import TooManyRequests, Unauthorized
+from api.language import request_speech
 from core.errors import Forbidden, InvalidInput
 from core.events import front_end_without_discord
 from core.models import Actor
 from core.policy import member_actor
+from i18n import Speech, speech
 
 SNOWFLAKE_MAX = 2**64 - 1
 
@@ -66,9 +68,10 @@ def parse_snowflake(field: str, value: object) -> int:
 class Caller:
     """The principal of one request, and what it may act as."""
 
-    def __init__(self, context: ApiContext, principal: Principal) -> None:
+    def __init__(self, context: ApiContext, principal: Principal, t: Speech | None = None) -> None:
         self.context = context
         self.principal = principal
+        self.t = t or speech()  # the language of sentences in answers (Accept-Language)
         self.services = context.services
         self.discord = context.discord_side
 
@@ -122,4 +125,4 @@ async def caller(request: Request) -> Caller:
     wait = await context.services.rate_limits.hit(principal.bucket)
     if wait is not None:
         raise TooManyRequests("api.rate_limited", retry_after=wait)
-    return Caller(context, principal)
+    return Caller(context, principal, request_speech(request))

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.language import request_speech
 from api.schemas import Error
 from core.errors import (
     DomainError,
@@ -29,6 +30,7 @@ from core.errors import (
     NotFound,
 )
 from core.form_answers import FormAnswersInvalid
+from i18n import Speech, speech
 from wording.catalogue import error_text, say_plain
 
 log = logging.getLogger(__name__)
@@ -79,12 +81,14 @@ def status_of(error: DomainError) -> int:
     return next((status for kind, status in STATUS if isinstance(error, kind)), 400)
 
 
-def refusal(error: DomainError) -> JSONResponse:
-    body: dict[str, Any] = {"error": error_text(error, plain=True)}
+def refusal(error: DomainError, t: Speech | None = None) -> JSONResponse:
+    """The refusal in `t`'s language (the request's Accept-Language; English if none)."""
+    t = t or speech()
+    body: dict[str, Any] = {"error": error_text(error, plain=True, t=t)}
     if isinstance(error, FormAnswersInvalid):
         body["field"] = error.field
         body["problems"] = [
-            {"field": error.labels[qid], "error": say_plain(rule)}
+            {"field": error.labels[qid], "error": say_plain(rule, t)}
             for qid, rule in error.errors.items()
         ]
     elif error.field:
@@ -122,36 +126,38 @@ def _rule_of(problem: dict[str, Any]) -> Message:
     return Message("api.invalid")
 
 
-def bad_request(error: RequestValidationError) -> JSONResponse:
+def bad_request(error: RequestValidationError, t: Speech | None = None) -> JSONResponse:
     problem = error.errors()[0] if error.errors() else {}
     location = tuple(problem.get("loc", ()))
     rule = _rule_of(problem)
     field = "body" if rule.code == "api.bad_json" else _field_of(location)
-    return refusal(InvalidInput(field, rule))
+    return refusal(InvalidInput(field, rule), t)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        return refusal(error)
+        return refusal(error, request_speech(request))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        return bad_request(error)
+        return bad_request(error, request_speech(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        t = request_speech(request)
         if error.status_code == 400:  # FastAPI could not read the body (not UTF-8...)
-            return refusal(InvalidInput("body", "api.bad_json"))
+            return refusal(InvalidInput("body", "api.bad_json"), t)
         if error.status_code == 404:
             message = Message("api.no_such_path")
         elif error.status_code == 405:
             message = Message("api.method_not_allowed")
         else:
             message = Message("api.invalid")
-        return JSONResponse({"error": say_plain(message)}, status_code=error.status_code)
+        return JSONResponse({"error": say_plain(message, t)}, status_code=error.status_code)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("HTTP %s %s failed", request.method, request.url.path)
-        return JSONResponse({"error": say_plain(Message("api.internal"))}, status_code=500)
+        text = say_plain(Message("api.internal"), request_speech(request))
+        return JSONResponse({"error": text}, status_code=500)

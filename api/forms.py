@@ -59,7 +59,7 @@ async def list_forms(
                 **form_view(item.form),
                 "submissions_used": item.used,
                 "eligible": item.eligible,
-                "reason": say_plain(item.reason) if item.reason else None,
+                "reason": say_plain(item.reason, calling.t) if item.reason else None,
                 **(_settings(item.form) if is_staff(actor) else {}),
             }
             for item in listed

@@ -12,6 +12,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.language import scope_speech
 from core.errors import InvalidInput
 from core.errors import Message as Said
 from wording.catalogue import say_plain
@@ -47,9 +48,10 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length", b"")
         if declared and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._too_large(send)
+            await self._too_large(send, headers)
             return
         chunks: list[bytes] = []
         size = 0
@@ -60,7 +62,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await self._too_large(send)
+                await self._too_large(send, headers)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -77,8 +79,8 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send) -> None:
-        text = say_plain(Said("api.too_large", kb=self.max_bytes // 1024))
+    async def _too_large(self, send: Send, headers: dict[bytes, bytes]) -> None:
+        text = say_plain(Said("api.too_large", kb=self.max_bytes // 1024), scope_speech(headers))
         payload = json.dumps({"error": text}).encode()
         headers: list[Any] = [
             (b"content-type", b"application/json"),

@@ -27,9 +27,11 @@ from cogs.runtime.startup import (
 )
 from cogs.shared.desk import TicketDesk
 from cogs.shared.errors import report_error
+from cogs.shared.language import server_speech
 from cogs.shared.modals import ModalRouter
 from cogs.shared.ownership import require_own_options
 from cogs.shared.text import NO_PINGS
+from cogs.shared.translator import DeskTranslator
 from core.ports import SharedLock
 from core.services import Services
 from core.settings import Settings
@@ -82,6 +84,8 @@ class TicketBot(commands.Bot):
         await self.add_cog(ModalRouter())
         for extra in getattr(self, "extra_cogs", ()):
             await self.add_cog(extra)
+        # Descriptions and choices in every language the desk speaks (SPEC §11).
+        await self.tree.set_translator(DeskTranslator())
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
@@ -158,10 +162,14 @@ class TicketBot(commands.Bot):
             )
         if channel is None:
             return
+        config = await self.services.guilds.config(guild.id)
+        t = server_speech(guild, config)
         try:
             await channel.send(
-                "👋 Thanks for adding the ticket desk! An admin can set it up with one command: "
-                "`/admin setup ticket_channel:#tickets staff_role:@Staff`.",
+                t._(
+                    "👋 Thanks for adding the ticket desk! An admin can set it up with one "
+                    "command: `/admin setup ticket_channel:#tickets staff_role:@Staff`."
+                ),
                 allowed_mentions=NO_PINGS,
             )
         except discord.HTTPException as error:

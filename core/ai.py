@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from i18n import language_name
 from prompts.loader import load_prompt, render
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ class AIRequest(BaseModel):
     department: str
     turns: tuple[AITurn, ...] = ()
     knowledge: str | None = None
+    # The member's language (a locale code such as "de"): the answer is written in it.
+    language: str | None = None
     mode: Literal["answer", "suggest"] = "answer"
 
 
@@ -103,6 +106,8 @@ def _system_prompt(request: AIRequest) -> str:
         parts.append(note)
     if request.knowledge and request.knowledge.strip():
         parts.append(render(load_prompt("knowledge"), knowledge=request.knowledge.strip()))
+    if request.language:
+        parts.append(render(load_prompt("language"), language=language_name(request.language)))
     return "\n\n".join(parts)
 
 

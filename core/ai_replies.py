@@ -236,6 +236,7 @@ class AIReplyService:
             department=ticket.department.value,
             turns=tuple(conversation_turns(ticket, replies)),
             knowledge=config.ai_knowledge,
+            language=ticket.language or config.language,
             mode=mode,  # type: ignore[arg-type]
         )
 

@@ -33,10 +33,11 @@ from core.ports import Reads, Store, UnitOfWork
 from core.ticket_rules import load_ticket
 from core.tickets import TicketService
 from core.validation import REASON_MAX, clean_text, is_row_id
+from i18n import N_
 
 log = logging.getLogger(__name__)
 
-NO_ANSWER = "no answer to close request"
+NO_ANSWER = N_("no answer to close request")  # stored as the close reason; shown translated
 DEFAULT_HOURS = 24
 MAX_HOURS = 720  # 30 days
 BATCH = 50

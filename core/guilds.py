@@ -12,6 +12,7 @@ from core.errors import FeatureDisabled, InvalidInput
 from core.models import Actor, Department, Feature, FeatureFlags, GuildConfig
 from core.policy import require_admin
 from core.ports import Store, UnitOfWork
+from i18n import available_locales
 
 # (minimum, maximum) for each admin-tunable limit: wide enough for any community,
 # narrow enough that a typo can't switch a safeguard off.
@@ -140,6 +141,20 @@ class GuildService:
 
         async def work(uow: UnitOfWork) -> GuildConfig:
             await uow.guilds.update_settings(actor.guild_id, now, ai_knowledge=text or None)
+            return await uow.guilds.config(actor.guild_id)
+
+        return await self._store.write(work)
+
+    async def set_language(self, actor: Actor, language: str | None) -> GuildConfig:
+        """The server's language for threads, the log channel and DMs (a locale code of a
+        language the desk speaks); None goes back to the server's own on Discord."""
+        require_admin(actor)
+        if language is not None and language not in available_locales():
+            raise InvalidInput("language", "input.one_of", choices=list(available_locales()))
+        now = self._clock.now()
+
+        async def work(uow: UnitOfWork) -> GuildConfig:
+            await uow.guilds.update_settings(actor.guild_id, now, language=language)
             return await uow.guilds.config(actor.guild_id)
 
         return await self._store.write(work)

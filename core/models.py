@@ -64,6 +64,9 @@ class Actor(Frozen):
     guild_id: int
     is_staff: bool = False
     is_admin: bool = False
+    # The member's language as their front end knows it (a Discord locale such as "de");
+    # None when unknown (a message typed in a thread, the desk itself).
+    locale: str | None = None
     # The roles the member holds now (blocked roles are checked against them); empty for
     # the system actor and for actors built without a member behind them.
     role_ids: frozenset[int] = frozenset()
@@ -90,6 +93,9 @@ class Ticket(Frozen):
     closed_at: datetime | None
     closed_by: int | None
     close_reason: str | None
+    # The language of the member who opened it or last wrote through a command (a locale
+    # code such as "de"); the AI answers in it. None when not known.
+    language: str | None = None
     # Opening: a ticket is stored first, then its Discord thread is attached (see
     # `waiting_for_thread`). Attempts so far, when the next may start, the last failure.
     thread_attempts: int = 0
@@ -187,6 +193,9 @@ class GuildConfig(Frozen):
     reminder_hours: int = 48
     autoclose_hours: int = 24
     ai_knowledge: str | None = None
+    # The server's language an admin chose (a locale code such as "fr");
+    # None: the server's own preferred locale on Discord.
+    language: str | None = None
 
     @property
     def is_set_up(self) -> bool:

@@ -22,7 +22,7 @@ from core.models import (
 )
 from core.policy import SYSTEM_USER_ID
 from core.ports import Store, UnitOfWork
-from core.ticket_rules import add_reply, author_kind_for, load_ticket
+from core.ticket_rules import add_reply, author_kind_for, load_ticket, remember_language
 from core.validation import MESSAGE_MAX, clean_text
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,8 @@ class TicketConversation:
                 now=now,
             )
             assert result is not None  # no message id, so no conflict is possible
-            return StoredReply(ticket=result[0], reply=result[1], before=ticket)
+            updated = await remember_language(uow, result[0], actor)
+            return StoredReply(ticket=updated, reply=result[1], before=ticket)
 
         return await self._store.write(work)
 

@@ -30,8 +30,9 @@ from core.validation import (
     clean_text,
     parse_choice,
 )
+from i18n import N_
 
-THREAD_GONE = "its thread was deleted"
+THREAD_GONE = N_("its thread was deleted")  # a close reason; shown translated
 AlsoInWrite = Callable[[UnitOfWork, Ticket], Awaitable[None]]
 
 

@@ -19,6 +19,7 @@ from core.models import (
 )
 from core.ports import Store, UnitOfWork
 from core.support_hours import outside_hours
+from core.ticket_rules import remember_language
 from core.ticket_threads import THREAD_LEASE
 from core.validation import (
     MESSAGE_MAX,
@@ -95,7 +96,7 @@ class TicketOpening:
             )
             if await outside_hours(uow, actor.guild_id, now):  # for the statistics
                 await uow.support_hours.mark_opened_outside(ticket.id)
-            return ticket
+            return await remember_language(uow, ticket, actor)
 
         ticket = await self._store.write(work)
         log.info("ticket %s created in guild %s", ticket.id, ticket.guild_id)

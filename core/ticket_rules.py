@@ -107,3 +107,10 @@ def author_kind_for(actor: Actor, ticket: Ticket, *, added: bool = False) -> Aut
     if added:
         return AuthorKind.MEMBER
     raise Forbidden("ticket.reply_not_allowed", ticket_id=ticket.id)
+
+
+async def remember_language(uow: UnitOfWork, ticket: Ticket, actor: Actor) -> Ticket:
+    """The owner's language, as their front end last told it (the AI answers in it)."""
+    if actor.user_id != ticket.owner_id or not actor.locale or actor.locale == ticket.language:
+        return ticket
+    return await uow.tickets.update(ticket.id, language=actor.locale)

@@ -16,8 +16,9 @@ from core.clock import Clock
 from core.models import Ticket
 from core.ports import Store
 from core.tickets import TicketService
+from i18n import N_
 
-NO_REPLY = "no reply"
+NO_REPLY = N_("no reply")  # stored as the close reason; shown translated
 BATCH = 500
 
 

@@ -9,11 +9,16 @@ its params); this module turns them into sentences. Each `Wording` holds:
   (SPEC §7 sentences, exactly as members and the tests know them); `text` otherwise.
 
 Templates take named placeholders from the message's params and are never glued from
-fragments, so a translation (gettext catalogues keyed on these codes, a later issue) can
-reorder words freely. Format specs cover the few Discord-only bits and list layouts:
+fragments, so a translation can reorder words freely. The English sentences here are the
+gettext message ids: `pybabel extract` finds them (`W` and `P` are extraction keywords,
+see i18n/tools.py) and every catalogue in i18n/locales translates them; each function
+below takes the `Speech` (the language) to say it in, en-US when none is given.
+`P(count, one, other)` is a sentence whose words depend on a number (ngettext).
+Format specs cover the few Discord-only bits and list layouts:
 `{role_id:role}` -> <@&id>, `{user_id:user}` -> <@id>, `{feature:label}` -> "Ticketing",
 `{choices:list}` -> "a, b, c", `{choices:some}` -> the first ten and "(and N more)",
-`{event:words}` -> "member reply".
+`{event:words}` -> "member reply", `{event:verb}` -> "reopen",
+`{status:verdict}` -> "accepted" (a submission's status, translated).
 
 This module imports no discord: it is plain text in, plain text out.
 """
@@ -26,8 +31,11 @@ from typing import Any
 
 from core.errors import DomainError, InvalidInput, Message
 from core.form_answers import FormAnswersInvalid
+from core.form_models import SubmissionStatus
 from core.form_schema import DefinitionInvalid
+from core.lifecycle import Event
 from core.models import Feature
+from i18n import N_, NP_, Speech, speech
 
 
 @dataclass(frozen=True)
@@ -35,20 +43,75 @@ class Wording:
     text: str
     discord: str | None = None
 
+    def template(self, t: Speech, params: dict[str, Any], *, discord: bool) -> str:
+        return t.template((self.discord or self.text) if discord else self.text)
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A sentence with a number in it: `count` names the param that picks the form."""
+
+    count: str
+    one: str
+    other: str
+    discord_one: str | None = None
+    discord_other: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.other
+
+    @property
+    def discord(self) -> str | None:
+        return self.discord_other
+
+    def template(self, t: Speech, params: dict[str, Any], *, discord: bool) -> str:
+        number = params.get(self.count)
+        n = number if isinstance(number, int) else 2
+        if discord and self.discord_one and self.discord_other:
+            return t.ntemplate(self.discord_one, self.discord_other, n)
+        return t.ntemplate(self.one, self.other, n)
+
 
 W = Wording
+P = Plural
 
 FEATURE_LABELS: dict[str, str] = {
-    Feature.TICKETING: "Ticketing",
-    Feature.APPLICATIONS: "Applications",
-    Feature.AI: "AI replies",
+    Feature.TICKETING: N_("Ticketing"),
+    Feature.APPLICATIONS: N_("Applications"),
+    Feature.AI: N_("AI replies"),
+}
+# {event:words}: what happened to a ticket, as a noun phrase.
+EVENT_WORDS: dict[str, str] = {
+    # TRANSLATORS: what happened to a ticket, in "Ticket #4 can't go from closed by …".
+    Event.MEMBER_REPLY: NP_("event", "member reply"),
+    Event.STAFF_REPLY: NP_("event", "staff reply"),
+    Event.RESOLVE: NP_("event", "resolve"),
+    Event.CLOSE: NP_("event", "close"),
+    Event.REOPEN: NP_("event", "reopen"),
+}
+# {event:verb}: the same as an infinitive ("Only staff can reopen tickets.").
+EVENT_VERBS: dict[str, str] = {
+    # TRANSLATORS: an infinitive completing "Only staff can … tickets."
+    Event.MEMBER_REPLY: NP_("verb", "reply to"),
+    Event.STAFF_REPLY: NP_("verb", "reply to"),
+    Event.RESOLVE: NP_("verb", "resolve"),
+    Event.CLOSE: NP_("verb", "close"),
+    Event.REOPEN: NP_("verb", "reopen"),
+}
+# {status:verdict}: a reviewed submission ("was already accepted").
+VERDICTS: dict[str, str] = {
+    # TRANSLATORS: a form submission's state, as in "Submission #3 was already …".
+    SubmissionStatus.PENDING: NP_("submission", "pending"),
+    SubmissionStatus.ACCEPTED: NP_("submission", "accepted"),
+    SubmissionStatus.REJECTED: NP_("submission", "rejected"),
 }
 
 # A refusal is read by a person in a Discord message: the first problems are enough.
 PROBLEMS_SHOWN = 20
 CHOICES_SHOWN = 10
 
-CATALOGUE: dict[str, Wording] = {
+CATALOGUE: dict[str, Wording | Plural] = {
     # -- layout pieces --------------------------------------------------------------------
     "field": W("{field}: {rule}"),
     "list.item": W("- {line}"),
@@ -56,7 +119,7 @@ CATALOGUE: dict[str, Wording] = {
     "list.some_more": W("{shown} (and {count} more)"),
     # -- who may do what (core.policy) ----------------------------------------------------
     "admin_only": W("Only server admins (Manage Server permission) can do this."),
-    "staff_only.ticket_event": W("Only staff can {event} tickets."),
+    "staff_only.ticket_event": W("Only staff can {event:verb} tickets."),
     "staff_only.claim": W("Only staff can claim tickets."),
     "staff_only.priority": W("Only staff can change priority."),
     "staff_only.department": W("Only staff can change department."),
@@ -112,16 +175,24 @@ CATALOGUE: dict[str, Wording] = {
         discord="Tickets aren't set up on this server yet. Ask an admin to run `/admin setup` "
         "(it picks the channel for ticket threads and the staff role).",
     ),
-    "ticket.open_limit": W(
+    "ticket.open_limit": P(
+        "open_count",
+        "You already have {open_count} open ticket here (the limit is {limit}). Add to it, "
+        "or close it.",
         "You already have {open_count} open tickets here (the limit is {limit}). Add to one "
         "of them, or close one.",
-        discord="You already have {open_count} open tickets here (the limit is {limit}). Add "
+        "You already have {open_count} open ticket here (the limit is {limit}). Add to it "
+        "with `/ticket reply`, or close it with `/ticket close`; see it with `/ticket list`.",
+        "You already have {open_count} open tickets here (the limit is {limit}). Add "
         "to one of them with `/ticket reply`, or close one with `/ticket close`; see them "
         "with `/ticket list`.",
     ),
-    "ticket.cooldown": W(
+    "ticket.cooldown": P(
+        "seconds",
+        "You just opened ticket #{ticket_id}. Add to it there, or wait {seconds} second "
+        "before opening another one.",
         "You just opened ticket #{ticket_id}. Add to it there, or wait {seconds} seconds "
-        "before opening another one."
+        "before opening another one.",
     ),
     "ticket.already_closed": W("Ticket #{ticket_id} is already closed."),
     "ticket.closed": W(
@@ -160,7 +231,7 @@ CATALOGUE: dict[str, Wording] = {
     "staff_only.close_request": W("Only staff can ask to close a ticket."),
     "ticket.added_member_cannot": W(
         "You were added to ticket #{ticket_id}: you can read and reply, but only its owner "
-        "and staff can {event} it."
+        "and staff can {event:verb} it."
     ),
     "participants.is_owner": W("opened ticket #{ticket_id}, so they are in it already"),
     "participants.owner_stays": W(
@@ -225,9 +296,12 @@ CATALOGUE: dict[str, Wording] = {
     "ai.draft_empty": W(
         "is empty; ask for a new draft", discord="is empty; run `/ticket suggest` again"
     ),
-    "ai.daily_cap": W(
+    "ai.daily_cap": P(
+        "cap",
+        "This server has used its {cap} AI answer for today (the count restarts at midnight "
+        "UTC). Please write this reply yourself.",
         "This server has used its {cap} AI answers for today (the count restarts at midnight "
-        "UTC). Please write this reply yourself."
+        "UTC). Please write this reply yourself.",
     ),
     "ai.draft_unavailable": W(
         "The AI couldn't draft a reply right now ({reason}). Try again in a moment, or write "
@@ -306,24 +380,29 @@ CATALOGUE: dict[str, Wording] = {
         "“{title}” is only for members with a role you don't have.",
         discord="“{title}” is only for members with the {role_id:role} role.",
     ),
-    "form.used_up": W(
+    "form.used_up": P(
+        "allowed",
+        "You have used {used} of {allowed} submission for “{title}”. Ask staff if you need "
+        "another.",
         "You have used {used} of {allowed} submissions for “{title}”. Ask staff if you need "
-        "another."
+        "another.",
     ),
-    "form.answers_invalid": W("{count} answers need fixing"),
+    "form.answers_invalid": P(
+        "count", "{count} answer needs fixing", "{count} answers need fixing"
+    ),
     "submission.not_found": W("Submission #{submission_id} was not found."),
     "submission.not_yours": W(
         "Submission #{submission_id} is someone else's; only staff can see it."
     ),
     "submission.own": W("You can't review your own submission; ask another staff member."),
     "submission.already_reviewed": W(
-        "Submission #{submission_id} was already {status}; nothing was changed."
+        "Submission #{submission_id} was already {status:verdict}; nothing was changed."
     ),
     "submission.already_reviewed_by": W(
-        "Submission #{submission_id} was already {status} by another reviewer; nothing was "
-        "changed.",
-        discord="Submission #{submission_id} was already {status} by {reviewer_id:user}; "
+        "Submission #{submission_id} was already {status:verdict} by another reviewer; "
         "nothing was changed.",
+        discord="Submission #{submission_id} was already {status:verdict} by "
+        "{reviewer_id:user}; nothing was changed.",
     ),
     # Raised by the Discord front end itself.
     "form.pick": W("pick a form from the list (or give its number, like 3)"),
@@ -331,7 +410,11 @@ CATALOGUE: dict[str, Wording] = {
     # -- a member's answers to a form (core.form_answers) ---------------------------------
     "answer.not_a_mapping": W("must map question ids to answers"),
     "answer.one_line": W("must be one line"),
-    "answer.too_short": W("must be at least {min} characters (got {length})"),
+    "answer.too_short": P(
+        "min",
+        "must be at least {min} character (got {length})",
+        "must be at least {min} characters (got {length})",
+    ),
     "answer.number": W("must be a number, like 42 or 3.5"),
     "answer.number_between": W("must be a number between {low} and {high}"),
     "answer.number_at_least": W("must be a number of at least {low}"),
@@ -344,7 +427,7 @@ CATALOGUE: dict[str, Wording] = {
     "answer.checkbox": W("must be checked or unchecked (true or false)"),
     "answer.must_be_checked": W("must be checked"),
     "answer.file": W("must be an uploaded file"),
-    "answer.too_many_files": W("at most {max} files"),
+    "answer.too_many_files": P("max", "at most {max} file", "at most {max} files"),
     "answer.unknown_question": W(
         "is not a question of this form (it may have changed; start again)",
         discord="is not a question of this form (it may have changed; start again with "
@@ -411,7 +494,7 @@ CATALOGUE: dict[str, Wording] = {
     "api.update_empty": W("give a reply, a status, or both"),
     "api.reason_without_close": W('only goes with "status": "closed"'),
     # -- an uploaded form definition (core.form_schema) -------------------------------------
-    "definition.invalid": W("{count} problems:"),
+    "definition.invalid": P("count", "{count} problem:", "{count} problems:"),
     "definition.too_large": W("too large (at most {kb} KB)"),
     "definition.not_utf8": W("not UTF-8 text; save the file as UTF-8"),
     "definition.bad_json_at": W("not valid JSON (line {line}, column {column}: {detail})"),
@@ -423,8 +506,12 @@ CATALOGUE: dict[str, Wording] = {
     ),
     "definition.other": W("{detail}"),
     "definition.max_characters": W("at most {max} characters"),
-    "definition.min_items": W("must have at least {min} item(s)"),
-    "definition.max_items": W("must have at most {max} items"),
+    "definition.min_items": P(
+        "min", "must have at least {min} item", "must have at least {min} items"
+    ),
+    "definition.max_items": P(
+        "max", "must have at most {max} item", "must have at most {max} items"
+    ),
     "definition.not_text": W("must be text (in double quotes)"),
     "definition.not_bool": W("must be true or false"),
     "definition.not_whole_number": W("must be a whole number"),
@@ -446,10 +533,12 @@ CATALOGUE: dict[str, Wording] = {
 
 
 class _Formatter(string.Formatter):
-    """`str.format` plus the specs above, for one front end's variant of the sentences."""
+    """`str.format` plus the specs above, for one front end's variant of the sentences,
+    in one language."""
 
-    def __init__(self, *, discord: bool) -> None:
+    def __init__(self, *, discord: bool, t: Speech | None = None) -> None:
         self.discord = discord
+        self.t = t or speech()
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "user":
@@ -457,9 +546,9 @@ class _Formatter(string.Formatter):
         if format_spec == "role":
             return f"<@&{value}>"
         if format_spec == "label":
-            return FEATURE_LABELS.get(value, str(value))
-        if format_spec == "words":
-            return str(value).replace("_", " ")
+            return self.t._(FEATURE_LABELS.get(value, str(value)))
+        if format_spec in ("words", "verb", "verdict"):
+            return self._word(format_spec, str(value))
         if format_spec == "list":
             return ", ".join(str(item) for item in value)
         if format_spec == "some":
@@ -469,12 +558,28 @@ class _Formatter(string.Formatter):
             return self.fill("list.some_more", shown=shown, count=len(value) - CHOICES_SHOWN)
         return super().format_field(value, format_spec)
 
+    def _word(self, spec: str, value: str) -> str:
+        table, context = {
+            "words": (EVENT_WORDS, "event"),
+            "verb": (EVENT_VERBS, "verb"),
+            "verdict": (VERDICTS, "submission"),
+        }[spec]
+        english = table.get(value)
+        if english is None:
+            return value.replace("_", " ")
+        return self.t.pgettext(context, english)
+
     def fill(self, code: str, /, **params: Any) -> str:
         wording = CATALOGUE.get(code)
         if wording is None:  # a code nobody worded yet: say something, never crash
             return str(Message(code, **params))
-        template = (wording.discord or wording.text) if self.discord else wording.text
-        return self.vformat(template, (), params)
+        template = wording.template(self.t, params, discord=self.discord)
+        try:
+            return self.vformat(template, (), params)
+        except (KeyError, IndexError, ValueError):
+            # A broken placeholder in a translation (tests/i18n catch these): English.
+            english = wording.template(speech(), params, discord=self.discord)
+            return self.vformat(english, (), params)
 
     def say(self, message: Message) -> str:
         return self.fill(message.code, **message.params)
@@ -506,21 +611,17 @@ class _Formatter(string.Formatter):
         return "\n".join([self.say(error.message), *items])
 
 
-_DISCORD = _Formatter(discord=True)
-_PLAIN = _Formatter(discord=False)
+def say(message: Message, t: Speech | None = None) -> str:
+    """The message as Discord shows it (in `t`'s language; en-US by default)."""
+    return _Formatter(discord=True, t=t).say(message)
 
 
-def say(message: Message) -> str:
-    """The message as Discord shows it."""
-    return _DISCORD.say(message)
-
-
-def say_plain(message: Message) -> str:
+def say_plain(message: Message, t: Speech | None = None) -> str:
     """The same sentence without Discord syntax (what another front end would show)."""
-    return _PLAIN.say(message)
+    return _Formatter(discord=False, t=t).say(message)
 
 
-def error_text(error: DomainError, *, plain: bool = False) -> str:
+def error_text(error: DomainError, *, plain: bool = False, t: Speech | None = None) -> str:
     """A refusal as one text: the field and its rule, or every problem of a form's answers
-    or definition, each worded from the catalogue."""
-    return (_PLAIN if plain else _DISCORD).error(error)
+    or definition, each worded from the catalogue (in `t`'s language; en-US by default)."""
+    return _Formatter(discord=not plain, t=t).error(error)

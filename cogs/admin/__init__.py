@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from discord.ext import commands
 
-from cogs.admin.commands import AdminCommands, ForgetConfirm
+from cogs.admin.commands import AdminCommands
+from cogs.admin.forget import ForgetConfirm
 from cogs.admin.integrations import ApiKeyCommands, WebhookCommands
 from cogs.shared.desk import TicketDesk
 

@@ -1,4 +1,8 @@
-"""/admin commands: setup, departments, feature flags, limits, panel, forget-server."""
+"""/admin commands: setup, departments, feature flags, limits, panel, language, forget-server.
+
+Replies speak the admin's own language; what goes to the log channel (and the panel, which
+everyone sees) speaks the server's.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.admin.diagnosis import Diagnosis, diagnose_config
+from cogs.admin.diagnosis import diagnose_config
+from cogs.admin.forget import ForgetConfirm
+from cogs.admin.language import LANGUAGE_CHOICES, describe_language, set_server_language
+from cogs.admin.summary import describe_config, describe_diagnosis
 from cogs.ai.knowledge import read_knowledge_file
-from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
+from cogs.shared.language import member_speech
 from cogs.shared.ownership import missing_parts, server_ids
 from cogs.shared.text import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, NO_PINGS, clip, send_ephemeral
 from cogs.tickets.hours_line import describe_hours
 from cogs.tickets.panel import panel_view
 from core.errors import InvalidInput
-from core.models import Department, Feature, FeatureFlags, GuildConfig
+from core.models import Department, Feature, GuildConfig
 from core.policy import require_admin
+from i18n import N_, Speech
 from wording.catalogue import FEATURE_LABELS
 
 log = logging.getLogger(__name__)
@@ -28,49 +36,10 @@ FeatureChoice = Literal["ticketing", "applications", "ai"]
 DepartmentChoice = Literal["Technical Support", "Billing", "Sales", "Security"]
 
 
-def describe_config(config: GuildConfig, flags: FeatureFlags, ai_configured: bool) -> str:
-    def channel(value: int | None) -> str:
-        return f"<#{value}>" if value else "not set"
-
-    def role(value: int | None) -> str:
-        return f"<@&{value}>" if value else "not set"
-
-    lines = [f"{feature.value}: {'on' if flags.is_on(feature) else 'off'}" for feature in Feature]
-    lines += [
-        "",
-        f"Ticket channel: {channel(config.ticket_channel_id)}",
-        f"Staff role: {role(config.staff_role_id)}",
-        f"Log channel: {channel(config.log_channel_id)}",
-        f"Review channel: {channel(config.review_channel_id)}",
-    ]
-    for department in Department:
-        if department in config.department_roles:
-            lines.append(f"{department.value} role: {role(config.department_roles[department])}")
-    lines += [
-        f"Open tickets per member: {config.max_open_tickets} · cooldown: {config.cooldown_seconds}s",
-        f"Inactivity: reminder after {config.reminder_hours}h, close {config.autoclose_hours}h later",
-        "AI: "
-        + (
-            "API key and model configured"
-            if ai_configured
-            else "not configured (set OPENAI_API_KEY and AI_MODEL)"
-        ),
-    ]
-    if not config.is_set_up:
-        lines.append("\n⚠️ Not set up yet: run `/admin setup ticket_channel staff_role`.")
-    return "\n".join(lines)
-
-
-def describe_diagnosis(diagnosis: Diagnosis) -> str:
-    lines = [f"⚠️ {problem}" for problem in diagnosis.problems]
-    lines += [f"ℹ️ {note}" for note in diagnosis.notes]
-    return "\n\n" + "\n".join(lines) if lines else "\n\n✅ Permissions are fine."
-
-
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 class AdminCommands(
-    commands.GroupCog, group_name="admin", group_description="Set up the ticket desk"
+    commands.GroupCog, group_name="admin", group_description=N_("Set up the ticket desk")
 ):
     def __init__(self, desk: TicketDesk) -> None:
         self.desk = desk
@@ -82,19 +51,33 @@ class AdminCommands(
         require_admin(actor)  # Discord hides the commands too, but a raw payload must not pass
         return actor, config
 
-    async def _audit(
-        self, config: GuildConfig, interaction: discord.Interaction, what: str
-    ) -> None:
-        await self.desk.log_event(config, f"⚙️ <@{interaction.user.id}> {what}")
+    async def _audit(self, config: GuildConfig, line: str, **params: object) -> None:
+        """Log an admin's change in the server's language; `line` is marked with N_."""
+        await self.desk.log_event(config, self.desk.server_speech(config)._(line, **params))
+
+    async def _summary(
+        self,
+        interaction: discord.Interaction,
+        config: GuildConfig,
+        t: Speech,
+        *,
+        hours_line: str | None = None,
+    ) -> str:
+        flags = await self.guilds.flags(config.guild_id)
+        language = describe_language(config, interaction.guild, t)
+        summary = describe_config(config, flags, self.guilds.ai_configured, t, language)
+        if hours_line is not None:  # /admin features shows the support hours too
+            summary += "\n" + hours_line
+        return summary + missing_parts(config, interaction.guild, t)
 
     @app_commands.command(
-        name="setup", description="Choose the ticket channel, staff role and log channels"
+        name="setup", description=N_("Choose the ticket channel, staff role and log channels")
     )
     @app_commands.describe(
-        ticket_channel="Where ticket threads are created",
-        staff_role="Who answers tickets",
-        log_channel="Where events and transcripts are posted",
-        review_channel="Where form submissions are reviewed",
+        ticket_channel=N_("Where ticket threads are created"),
+        staff_role=N_("Who answers tickets"),
+        log_channel=N_("Where events and transcripts are posted"),
+        review_channel=N_("Where form submissions are reviewed"),
     )
     async def setup(
         self,
@@ -105,6 +88,7 @@ class AdminCommands(
         review_channel: discord.TextChannel | None = None,
     ) -> None:
         actor, _ = await self._admin(interaction)
+        t = member_speech(interaction)
         guild = interaction.guild
         assert guild is not None
         config = await self.guilds.setup(
@@ -115,34 +99,38 @@ class AdminCommands(
             review_channel_id=review_channel.id if review_channel else None,
             server=server_ids(guild),
         )
-        flags = await self.guilds.flags(actor.guild_id)
-        summary = describe_config(config, flags, self.guilds.ai_configured)
-        summary += missing_parts(config, guild)
+        summary = await self._summary(interaction, config, t)
         # Diagnosed from what was saved, exactly as /admin features and --check see it.
-        diagnosis = diagnose_config(guild, config)
+        diagnosis = diagnose_config(guild, config, t=t)
         if diagnosis.problems:
-            head = "Saved, but tickets won't work until these are fixed:\n" + "\n".join(
-                diagnosis.problems
-            )
+            head = t._("Saved, but tickets won't work until these are fixed:")
+            head += "\n" + "\n".join(diagnosis.problems)
         else:
-            head = "✅ The ticket desk is ready. Members can now run `/ticket create`."
+            head = t._("✅ The ticket desk is ready. Members can now run `/ticket create`.")
         head += "".join(f"\nℹ️ {note}" for note in diagnosis.notes)
         await send_ephemeral(
             interaction,
             "",
             embed=discord.Embed(
-                title="Setup",
+                title=t._("Setup"),
                 description=clip(f"{head}\n\n{summary}", EMBED_DESCRIPTION_LIMIT),
                 colour=COLOUR_OPEN,
             ),
         )
         await self._audit(
             config,
-            interaction,
-            f"ran /admin setup (tickets in {ticket_channel.mention}, staff {staff_role.mention})",
+            N_("⚙️ {user} ran /admin setup (tickets in {channel}, staff {role})"),
+            user=interaction.user.mention,
+            channel=ticket_channel.mention,
+            role=staff_role.mention,
         )
 
-    @app_commands.command(name="department", description="Set the staff role for one department")
+    @app_commands.command(
+        name="department", description=N_("Set the staff role for one department")
+    )
+    @app_commands.describe(
+        name=N_("The department"), role=N_("The staff role its tickets bring in")
+    )
     async def department(
         self, interaction: discord.Interaction, name: DepartmentChoice, role: discord.Role
     ) -> None:
@@ -156,12 +144,25 @@ class AdminCommands(
         config = await self.guilds.set_department_role(
             actor, department, role.id, server=server_ids(interaction.guild)
         )
+        t = member_speech(interaction)
         await send_ephemeral(
-            interaction, f"{department.value} tickets now bring in {role.mention}."
+            interaction,
+            t._(
+                "{department} tickets now bring in {role}.",
+                department=department.value,
+                role=role.mention,
+            ),
         )
-        await self._audit(config, interaction, f"set the {department.value} role to {role.mention}")
+        await self._audit(
+            config,
+            N_("⚙️ {user} set the {department} role to {role}"),
+            user=interaction.user.mention,
+            department=department.value,
+            role=role.mention,
+        )
 
-    @app_commands.command(name="feature", description="Turn a feature on or off")
+    @app_commands.command(name="feature", description=N_("Turn a feature on or off"))
+    @app_commands.describe(name=N_("The feature"), enabled=N_("On (True) or off (False)"))
     async def feature(
         self, interaction: discord.Interaction, name: FeatureChoice, enabled: bool
     ) -> None:
@@ -171,39 +172,44 @@ class AdminCommands(
         except ValueError:
             raise InvalidInput("name", "input.one_of", choices=[f.value for f in Feature]) from None
         flags = await self.guilds.set_feature(actor, feature, enabled)
-        state = "on" if flags.is_on(feature) else "off"
+        on = flags.is_on(feature)
+        t = member_speech(interaction)
+        label = t._(FEATURE_LABELS[feature])
         await send_ephemeral(
-            interaction, f"{FEATURE_LABELS[feature]} ({feature.value}) is now {state}."
+            interaction,
+            t._("{label} ({name}) is now on.", label=label, name=feature.value)
+            if on
+            else t._("{label} ({name}) is now off.", label=label, name=feature.value),
         )
-        await self._audit(config, interaction, f"turned {feature.value} {state}")
+        line = N_("⚙️ {user} turned {name} on") if on else N_("⚙️ {user} turned {name} off")
+        await self._audit(config, line, user=interaction.user.mention, name=feature.value)
 
-    @app_commands.command(name="features", description="Show feature flags and configuration")
+    @app_commands.command(name="features", description=N_("Show feature flags and configuration"))
     async def features(self, interaction: discord.Interaction) -> None:
         actor, config = await self._admin(interaction)
-        flags = await self.guilds.flags(actor.guild_id)
-        summary = describe_config(config, flags, self.guilds.ai_configured)
-        summary += "\n" + describe_hours(await self.desk.services.hours.of(actor.guild_id))
-        summary += missing_parts(config, interaction.guild)
+        t = member_speech(interaction)
+        hours = await self.desk.services.hours.of(actor.guild_id)
+        summary = await self._summary(interaction, config, t, hours_line=describe_hours(hours, t))
         if config.is_set_up and interaction.guild is not None:
-            summary += describe_diagnosis(diagnose_config(interaction.guild, config))
+            summary += describe_diagnosis(diagnose_config(interaction.guild, config, t=t), t)
         await send_ephemeral(
             interaction,
             "",
             embed=discord.Embed(
-                title="Features",
+                title=t._("Features"),
                 description=clip(summary, EMBED_DESCRIPTION_LIMIT),
                 colour=COLOUR_OPEN,
             ),
         )
 
     @app_commands.command(
-        name="limits", description="Per-member ticket cap, cooldown, inactivity hours"
+        name="limits", description=N_("Per-member ticket cap, cooldown, inactivity hours")
     )
     @app_commands.describe(
-        max_open_tickets="Open tickets one member may have (1–50, default 3)",
-        cooldown_seconds="Wait between two new tickets of one member (0–3600, default 30)",
-        reminder_hours="Remind a member who hasn't answered after this many hours (default 48)",
-        autoclose_hours="Then close the ticket this many hours later (default 24)",
+        max_open_tickets=N_("Open tickets one member may have (1–50, default 3)"),
+        cooldown_seconds=N_("Wait between two new tickets of one member (0–3600, default 30)"),
+        reminder_hours=N_("Remind a member who hasn't answered after this many hours (default 48)"),
+        autoclose_hours=N_("Then close the ticket this many hours later (default 24)"),
     )
     async def limits(
         self,
@@ -221,14 +227,28 @@ class AdminCommands(
             reminder_hours=reminder_hours,
             autoclose_hours=autoclose_hours,
         )
-        text = (
-            f"Open tickets per member: {config.max_open_tickets}\nCooldown: {config.cooldown_seconds}s\n"
-            f"Reminder after {config.reminder_hours}h, auto-close {config.autoclose_hours}h later"
-        )
-        await send_ephemeral(interaction, text)
-        await self._audit(config, interaction, "changed limits: " + text.replace("\n", "; "))
 
-    @app_commands.command(name="panel", description="Post a panel with an Open a ticket button")
+        def limits_text(t: Speech) -> str:
+            return t._(
+                "Open tickets per member: {limit}\nCooldown: {seconds}s\n"
+                "Reminder after {reminder}h, auto-close {close}h later",
+                limit=config.max_open_tickets,
+                seconds=config.cooldown_seconds,
+                reminder=config.reminder_hours,
+                close=config.autoclose_hours,
+            )
+
+        await send_ephemeral(interaction, limits_text(member_speech(interaction)))
+        server = self.desk.server_speech(config)
+        await self._audit(
+            config,
+            N_("⚙️ {user} changed limits: {limits}"),
+            user=interaction.user.mention,
+            limits=limits_text(server).replace("\n", "; "),
+        )
+
+    @app_commands.command(name="panel", description=N_("Post a panel with an Open a ticket button"))
+    @app_commands.describe(channel=N_("Where to post it (default: this channel)"))
     async def panel(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
@@ -236,20 +256,31 @@ class AdminCommands(
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
             raise InvalidInput("channel", "admin.not_text_channel")
+        server = self.desk.server_speech(config)
         embed = discord.Embed(
-            title="Need help?",
-            description="Press **Open a ticket** and tell us what's wrong. A private thread "
-            "is created where our staff will answer you.",
+            title=server._("Need help?"),
+            description=server._(
+                "Press **Open a ticket** and tell us what's wrong. A private thread is created "
+                "where our staff will answer you."
+            ),
             colour=COLOUR_OPEN,
         )
-        await target.send(embed=embed, view=panel_view(), allowed_mentions=NO_PINGS)
-        await send_ephemeral(interaction, f"Panel posted in {target.mention}.")
-        await self._audit(config, interaction, f"posted a ticket panel in {target.mention}")
+        await target.send(embed=embed, view=panel_view(server), allowed_mentions=NO_PINGS)
+        t = member_speech(interaction)
+        await send_ephemeral(interaction, t._("Panel posted in {channel}.", channel=target.mention))
+        await self._audit(
+            config,
+            N_("⚙️ {user} posted a ticket panel in {channel}"),
+            user=interaction.user.mention,
+            channel=target.mention,
+        )
 
     @app_commands.command(
-        name="ai-knowledge", description="Give the AI reference text to answer from"
+        name="ai-knowledge", description=N_("Give the AI reference text to answer from")
     )
-    @app_commands.describe(file="A UTF-8 .txt or .md file (up to 20,000 characters); omit to clear")
+    @app_commands.describe(
+        file=N_("A UTF-8 .txt or .md file (up to 20,000 characters); omit to clear")
+    )
     async def ai_knowledge(
         self, interaction: discord.Interaction, file: discord.Attachment | None = None
     ) -> None:
@@ -257,39 +288,41 @@ class AdminCommands(
         await interaction.response.defer(ephemeral=True, thinking=True)
         text = await read_knowledge_file(file) if file is not None else None
         config = await self.guilds.set_ai_knowledge(actor, text)
+        t = member_speech(interaction)
         if text is None:
-            done = "The AI's reference text is cleared."
+            done = t._("The AI's reference text is cleared.")
         else:
-            done = f"The AI will now answer with this reference text ({len(text)} characters)."
+            done = t.ngettext(
+                "The AI will now answer with this reference text ({count} character).",
+                "The AI will now answer with this reference text ({count} characters).",
+                len(text),
+                count=t.number(len(text)),
+            )
         await send_ephemeral(interaction, done)
-        await self._audit(config, interaction, "changed the AI reference text")
-
-    @app_commands.command(name="forget-server", description="Delete all of this server's data")
-    async def forget_server(self, interaction: discord.Interaction) -> None:
-        await self._admin(interaction)
-        view = discord.ui.View(timeout=None)
-        view.add_item(ForgetConfirm(interaction.guild_id or 0))
-        await send_ephemeral(
-            interaction,
-            "This deletes every ticket, reply, form, submission and setting of this server "
-            "from the bot's database. It can't be undone. Are you sure?",
-            view=view,
+        await self._audit(
+            config, N_("⚙️ {user} changed the AI reference text"), user=interaction.user.mention
         )
 
+    @app_commands.command(
+        name="language", description=N_("The language of threads, logs and DMs on this server")
+    )
+    @app_commands.describe(language=N_("A language, or the server's own language on Discord"))
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def language(self, interaction: discord.Interaction, language: str) -> None:
+        actor, _ = await self._admin(interaction)
+        await set_server_language(self.desk, interaction, actor, language)
 
-class ForgetConfirm(TargetButton, prefix="admin:forget"):
-    """Carries the id of the server whose data it deletes."""
-
-    button_label = "Delete everything"
-    button_style = discord.ButtonStyle.danger
-
-    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
-        actor, _ = await desk.actor(interaction)
-        if actor.guild_id != self.target_id:
-            raise InvalidInput("server", "admin.other_server")
-        removed = await desk.services.guilds.forget(actor)
-        count = removed.get("tickets", 0)
-        await interaction.response.edit_message(
-            content=f"Done: all data of this server is deleted ({count} tickets and everything else).",
-            view=None,
+    @app_commands.command(name="forget-server", description=N_("Delete all of this server's data"))
+    async def forget_server(self, interaction: discord.Interaction) -> None:
+        await self._admin(interaction)
+        t = member_speech(interaction)
+        view = discord.ui.View(timeout=None)
+        view.add_item(ForgetConfirm(interaction.guild_id or 0, t))
+        await send_ephemeral(
+            interaction,
+            t._(
+                "This deletes every ticket, reply, form, submission and setting of this server "
+                "from the bot's database. It can't be undone. Are you sure?"
+            ),
+            view=view,
         )

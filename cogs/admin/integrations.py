@@ -7,13 +7,17 @@ to its group by `cogs.admin.register`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
 
 from cogs.shared.desk import TicketDesk
-from cogs.shared.text import clip, send_ephemeral
+from cogs.shared.language import member_speech
+from cogs.shared.text import clip, send_ephemeral, user_mention
 from core.models import Actor, GuildConfig
 from core.webhooks import SIGNATURE_HEADER
+from i18n import N_
 
 
 class _AdminGroup(app_commands.Group):
@@ -25,97 +29,161 @@ class _AdminGroup(app_commands.Group):
         return await self.desk.actor(interaction)  # the services refuse non-admins
 
     async def _audit(
-        self, config: GuildConfig, interaction: discord.Interaction, what: str
+        self, config: GuildConfig, interaction: discord.Interaction, line: str, **params: Any
     ) -> None:
-        await self.desk.log_event(config, f"⚙️ <@{interaction.user.id}> {what}")
+        """`line`: an English sentence marked with N_, said in the server's language."""
+        server = self.desk.server_speech(config)
+        user = user_mention(interaction.user.id)
+        await self.desk.log_event(config, server._(line, user=user, **params))
 
 
 class ApiKeyCommands(_AdminGroup):
     def __init__(self, desk: TicketDesk) -> None:
-        super().__init__(desk, name="api-key", description="Keys for the HTTP API")
+        super().__init__(desk, name="api-key", description=N_("Keys for the HTTP API"))
 
-    @app_commands.command(name="create", description="Create a key for the HTTP API (shown once)")
-    @app_commands.describe(name="A name to tell the key apart, e.g. the system that uses it")
+    @app_commands.command(
+        name="create", description=N_("Create a key for the HTTP API (shown once)")
+    )
+    @app_commands.describe(name=N_("A name to tell the key apart, e.g. the system that uses it"))
     async def create(self, interaction: discord.Interaction, name: str) -> None:
         actor, config = await self._admin(interaction)
         record, key = await self.desk.services.api_keys.create(actor, name)
-        await send_ephemeral(
-            interaction,
-            f"🔑 API key “{record.name}” created. Copy it now: it is shown only this once "
-            f"and stored only as a hash.\n```\n{key}\n```\n"
-            f"Send it as `Authorization: Bearer <key>`; it has staff access to this server "
-            f"only. Revoke it with `/admin api-key revoke name:{record.name}`.",
+        t = member_speech(interaction)
+        created = t._(
+            "🔑 API key “{name}” created. Copy it now: it is shown only this once and stored "
+            "only as a hash.",
+            name=record.name,
         )
-        await self._audit(config, interaction, f"created API key “{record.name}”")
+        usage = t._(
+            "Send it as `Authorization: Bearer <key>`; it has staff access to this server "
+            "only. Revoke it with `/admin api-key revoke name:{name}`.",
+            name=record.name,
+        )
+        await send_ephemeral(interaction, f"{created}\n```\n{key}\n```\n{usage}")
+        await self._audit(
+            config, interaction, N_("⚙️ {user} created API key “{name}”"), name=record.name
+        )
 
-    @app_commands.command(name="list", description="List this server's API keys")
+    @app_commands.command(name="list", description=N_("List this server's API keys"))
     async def list(self, interaction: discord.Interaction) -> None:
         actor, _ = await self._admin(interaction)
         keys = await self.desk.services.api_keys.list(actor)
+        t = member_speech(interaction)
         if not keys:
-            await send_ephemeral(interaction, "No API keys yet: `/admin api-key create name:…`.")
+            await send_ephemeral(
+                interaction, t._("No API keys yet: `/admin api-key create name:…`.")
+            )
             return
         lines = [
-            f"• “{key.name}” (tdk_{key.prefix}_…) by <@{key.created_by}>, "
-            f"{discord.utils.format_dt(key.created_at, 'R')}"
+            t._(
+                "• “{name}” ({prefix}) by {user}, {when}",
+                name=key.name,
+                prefix=f"tdk_{key.prefix}_…",
+                user=user_mention(key.created_by),
+                when=discord.utils.format_dt(key.created_at, "R"),
+            )
             for key in keys
         ]
-        await send_ephemeral(interaction, clip("API keys:\n" + "\n".join(lines), 2000))
+        listed = t._("API keys:") + "\n" + "\n".join(lines)
+        await send_ephemeral(interaction, clip(listed, 2000))
 
-    @app_commands.command(name="revoke", description="Revoke an API key: it stops working at once")
-    @app_commands.describe(name="The key's name")
+    @app_commands.command(
+        name="revoke", description=N_("Revoke an API key: it stops working at once")
+    )
+    @app_commands.describe(name=N_("The key's name"))
     async def revoke(self, interaction: discord.Interaction, name: str) -> None:
         actor, config = await self._admin(interaction)
         record = await self.desk.services.api_keys.revoke(actor, name)
+        t = member_speech(interaction)
         await send_ephemeral(
-            interaction, f"API key “{record.name}” is revoked: it no longer works."
+            interaction,
+            t._("API key “{name}” is revoked: it no longer works.", name=record.name),
         )
-        await self._audit(config, interaction, f"revoked API key “{record.name}”")
+        await self._audit(
+            config, interaction, N_("⚙️ {user} revoked API key “{name}”"), name=record.name
+        )
 
 
 class WebhookCommands(_AdminGroup):
     def __init__(self, desk: TicketDesk) -> None:
-        super().__init__(desk, name="webhook", description="Webhooks: ticket and form events")
+        super().__init__(desk, name="webhook", description=N_("Webhooks: ticket and form events"))
 
-    @app_commands.command(name="add", description="Send ticket and form events to a URL")
+    @app_commands.command(name="add", description=N_("Send ticket and form events to a URL"))
     @app_commands.describe(
-        url="The receiver's https:// address",
-        events="Comma-separated, e.g. ticket.created,ticket.closed (all events when left out)",
+        url=N_("The receiver's https:// address"),
+        events=N_("Comma-separated, e.g. ticket.created,ticket.closed (all events when left out)"),
     )
     async def add(
         self, interaction: discord.Interaction, url: str, events: str | None = None
     ) -> None:
         actor, config = await self._admin(interaction)
         hook = await self.desk.services.webhooks.add(actor, url, events)
-        await send_ephemeral(
-            interaction,
-            f"🪝 Webhook #{hook.id} added: {', '.join(e.value for e in hook.events)} go to "
-            f"<{hook.url}>.\nIts secret, shown only this once:\n```\n{hook.secret}\n```\n"
-            f"Each delivery is a JSON POST with `{SIGNATURE_HEADER}: sha256=<hex>`, the "
-            "HMAC-SHA256 of the raw body with this secret: check it before trusting a body.",
+        t = member_speech(interaction)
+        added = t._(
+            "🪝 Webhook #{webhook_id} added: {events} go to {url}.",
+            webhook_id=hook.id,
+            events=", ".join(e.value for e in hook.events),
+            url=f"<{hook.url}>",
         )
-        await self._audit(config, interaction, f"added webhook #{hook.id} ({hook.url})")
+        secret = t._("Its secret, shown only this once:")
+        check = t._(
+            "Each delivery is a JSON POST with `{header}: sha256=<hex>`, the HMAC-SHA256 of the "
+            "raw body with this secret: check it before trusting a body.",
+            header=SIGNATURE_HEADER,
+        )
+        await send_ephemeral(interaction, f"{added}\n{secret}\n```\n{hook.secret}\n```\n{check}")
+        await self._audit(
+            config,
+            interaction,
+            N_("⚙️ {user} added webhook #{webhook_id} ({url})"),
+            webhook_id=hook.id,
+            url=hook.url,
+        )
 
-    @app_commands.command(name="list", description="List this server's webhooks")
+    @app_commands.command(name="list", description=N_("List this server's webhooks"))
     async def list(self, interaction: discord.Interaction) -> None:
         actor, _ = await self._admin(interaction)
         found = await self.desk.services.webhooks.list(actor)
+        t = member_speech(interaction)
         if not found:
-            await send_ephemeral(interaction, "No webhooks yet: `/admin webhook add url:…`.")
+            await send_ephemeral(interaction, t._("No webhooks yet: `/admin webhook add url:…`."))
             return
         lines = []
         for hook, pending in found:
-            state = f"failing ({hook.failures} in a row)" if hook.failures else "working"
-            lines.append(
-                f"• #{hook.id} <{hook.url}>: {', '.join(e.value for e in hook.events)}; "
-                f"{state}, {pending} waiting"
-            )
-        await send_ephemeral(interaction, clip("Webhooks:\n" + "\n".join(lines), 2000))
+            events = ", ".join(e.value for e in hook.events)
+            if hook.failures:
+                line = t._(
+                    "• #{webhook_id} {url}: {events}; failing ({failures} in a row), "
+                    "{pending} waiting",
+                    webhook_id=hook.id,
+                    url=f"<{hook.url}>",
+                    events=events,
+                    failures=hook.failures,
+                    pending=pending,
+                )
+            else:
+                line = t._(
+                    "• #{webhook_id} {url}: {events}; working, {pending} waiting",
+                    webhook_id=hook.id,
+                    url=f"<{hook.url}>",
+                    events=events,
+                    pending=pending,
+                )
+            lines.append(line)
+        await send_ephemeral(interaction, clip(t._("Webhooks:") + "\n" + "\n".join(lines), 2000))
 
-    @app_commands.command(name="remove", description="Remove a webhook (nothing more is sent)")
-    @app_commands.describe(webhook_id="The webhook's number, from /admin webhook list")
+    @app_commands.command(name="remove", description=N_("Remove a webhook (nothing more is sent)"))
+    @app_commands.describe(webhook_id=N_("The webhook's number, from /admin webhook list"))
     async def remove(self, interaction: discord.Interaction, webhook_id: int) -> None:
         actor, config = await self._admin(interaction)
         await self.desk.services.webhooks.remove(actor, webhook_id)
-        await send_ephemeral(interaction, f"Webhook #{webhook_id} is removed.")
-        await self._audit(config, interaction, f"removed webhook #{webhook_id}")
+        t = member_speech(interaction)
+        await send_ephemeral(
+            interaction, t._("Webhook #{webhook_id} is removed.", webhook_id=webhook_id)
+        )
+        await self._audit(
+            config,
+            interaction,
+            N_("⚙️ {user} removed webhook #{webhook_id}"),
+            webhook_id=webhook_id,
+        )

@@ -11,51 +11,62 @@ import discord
 
 from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
-from cogs.shared.text import NO_PINGS, clip, send_ephemeral
+from cogs.shared.language import member_speech
+from cogs.shared.text import NO_PINGS, clip, role_mention, send_ephemeral, user_mention
 from cogs.tickets.replies import post_reply
 from core.models import GuildConfig, Ticket
+from i18n import N_, Speech
 
 
-def answer_buttons(ticket_id: int) -> discord.ui.View:
+def answer_buttons(ticket_id: int, t: Speech) -> discord.ui.View:
+    """Under an answer in the thread: in the server's language `t`."""
     view = discord.ui.View(timeout=None)
-    view.add_item(SolvedButton(ticket_id))
-    view.add_item(HumanButton(ticket_id))
+    view.add_item(SolvedButton(ticket_id, t))
+    view.add_item(HumanButton(ticket_id, t))
     return view
 
 
-def draft_buttons(ticket_id: int) -> discord.ui.View:
+def draft_buttons(ticket_id: int, t: Speech) -> discord.ui.View:
+    """Under a draft only one staff member sees: in their language `t`."""
     view = discord.ui.View(timeout=None)
-    view.add_item(SendDraftButton(ticket_id))
-    view.add_item(DiscardDraftButton(ticket_id))
+    view.add_item(SendDraftButton(ticket_id, t))
+    view.add_item(DiscardDraftButton(ticket_id, t))
     return view
 
 
-def staff_mention(ticket: Ticket, config: GuildConfig) -> tuple[str, discord.AllowedMentions]:
+def staff_mention(
+    ticket: Ticket, config: GuildConfig, t: Speech
+) -> tuple[str, discord.AllowedMentions]:
     """The department's staff role (else the staff role), and mentions allowing only it."""
     role_id = config.role_for(ticket.department)
     if role_id is None:
-        return "Staff", NO_PINGS
-    return f"<@&{role_id}>", discord.AllowedMentions(
+        return t._("Staff"), NO_PINGS
+    return role_mention(role_id), discord.AllowedMentions(
         everyone=False, users=False, roles=[discord.Object(role_id)]
     )
 
 
 async def post_hand_off(desk: TicketDesk, ticket: Ticket, line: str) -> discord.Message | None:
-    """Tell the member a human will answer and ping staff in the thread; stored as a note."""
+    """Tell the member a human will answer and ping staff in the thread; stored as a note.
+    `line` is an English sentence marked with N_ taking the member as `{user}`."""
     thread = await desk.thread_of(ticket)
     if thread is None:
         return None
     config = await desk.services.guilds.config(ticket.guild_id)
-    mention, allowed = staff_mention(ticket, config)
-    text = f"{mention} {line}"
+    server = desk.server_speech(config)
+    mention, allowed = staff_mention(ticket, config, server)
+    said = server._(line, user=user_mention(ticket.owner_id))
+    text = f"{mention} {said}"
     message = await thread.send(text, allowed_mentions=allowed)
     await desk.services.tickets.add_system_note(ticket.id, text, message.id)
-    await desk.log_event(config, f"🙋 Ticket {ticket.ref} handed to staff: {line}")
+    await desk.log_event(
+        config, server._("🙋 Ticket {ref} handed to staff: {line}", ref=ticket.ref, line=said)
+    )
     return message
 
 
 class SolvedButton(TargetButton, prefix="ai:solved"):
-    button_label = "This solved it"
+    button_label = N_("This solved it")
     button_style = discord.ButtonStyle.success
     button_emoji = "✅"
 
@@ -63,16 +74,21 @@ class SolvedButton(TargetButton, prefix="ai:solved"):
         actor, config = await desk.actor(interaction)
         ticket = await desk.services.ai.mark_solved(actor, self.target_id)
         await interaction.response.edit_message(view=None)
-        line = (
-            f"✅ <@{actor.user_id}> marked the AI answer as the solution: ticket {ticket.ref} "
-            "is resolved. Write here again if you need more help."
+        server = desk.server_speech(config)
+        line = server._(
+            "✅ {user} marked the AI answer as the solution: ticket {ref} is resolved. Write "
+            "here again if you need more help.",
+            user=user_mention(actor.user_id),
+            ref=ticket.ref,
         )
         await interaction.followup.send(line, allowed_mentions=NO_PINGS)
-        await desk.log_event(config, f"✅ Ticket {ticket.ref} resolved by the AI answer.")
+        await desk.log_event(
+            config, server._("✅ Ticket {ref} resolved by the AI answer.", ref=ticket.ref)
+        )
 
 
 class HumanButton(TargetButton, prefix="ai:human"):
-    button_label = "Talk to a human"
+    button_label = N_("Talk to a human")
     button_style = discord.ButtonStyle.primary
     button_emoji = "🙋"
 
@@ -81,22 +97,30 @@ class HumanButton(TargetButton, prefix="ai:human"):
         ticket, changed = await desk.services.ai.request_human(actor, self.target_id)
         await interaction.response.edit_message(view=None)
         if not changed:
+            t = member_speech(interaction)
             await send_ephemeral(
-                interaction, f"Staff already have ticket {ticket.ref}; they'll answer here."
+                interaction,
+                t._("Staff already have ticket {ref}; they'll answer here.", ref=ticket.ref),
             )
             return
-        mention, allowed = staff_mention(ticket, config)
-        line = (
-            f"{mention} <@{actor.user_id}> asked for a human in ticket {ticket.ref}. "
-            "The AI assistant stays quiet here from now on; a staff member will answer soon."
+        server = desk.server_speech(config)
+        mention, allowed = staff_mention(ticket, config, server)
+        line = server._(
+            "{staff} {user} asked for a human in ticket {ref}. The AI assistant stays quiet "
+            "here from now on; a staff member will answer soon.",
+            staff=mention,
+            user=user_mention(actor.user_id),
+            ref=ticket.ref,
         )
         sent = await interaction.followup.send(line, allowed_mentions=allowed, wait=True)
         await desk.services.tickets.add_system_note(ticket.id, line, sent.id)
-        await desk.log_event(config, f"🙋 Ticket {ticket.ref}: the member asked for a human.")
+        await desk.log_event(
+            config, server._("🙋 Ticket {ref}: the member asked for a human.", ref=ticket.ref)
+        )
 
 
 class SendDraftButton(TargetButton, prefix="ai:send"):
-    button_label = "Send"
+    button_label = N_("Send")
     button_style = discord.ButtonStyle.success
 
     async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
@@ -107,19 +131,21 @@ class SendDraftButton(TargetButton, prefix="ai:send"):
         # The service checks the clicker is staff (a click can be replayed or forged) and
         # stores it as the staff member's own reply, so the AI steps back.
         stored = await desk.services.ai.send_draft(actor, self.target_id, draft)
-        done, file = await post_reply(desk, interaction.user.display_name, stored)
+        t = member_speech(interaction)
+        done, file = await post_reply(desk, interaction.user.display_name, stored, t)
         await interaction.edit_original_response(
             content=clip(done, 2000), embed=None, view=None, attachments=[file] if file else []
         )
 
 
 class DiscardDraftButton(TargetButton, prefix="ai:discard"):
-    button_label = "Discard"
+    button_label = N_("Discard")
     button_style = discord.ButtonStyle.secondary
 
     async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
+        t = member_speech(interaction)
         await interaction.response.edit_message(
-            content="Draft discarded. Nothing was posted.", embed=None, view=None
+            content=t._("Draft discarded. Nothing was posted."), embed=None, view=None
         )
 
 

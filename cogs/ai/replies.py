@@ -18,22 +18,25 @@ from discord.ext import commands
 from cogs.ai.buttons import answer_buttons, draft_buttons, post_hand_off
 from cogs.ai.stream import AnswerStream
 from cogs.shared.desk import TicketDesk
+from cogs.shared.language import member_speech
 from cogs.shared.text import COLOUR_OPEN, clip
 from core.ai import AIUnavailable
 from core.ai_replies import AnswerWanted, Outcome, Trigger
 from core.models import Reply, Ticket
+from i18n import N_, Speech
 
 log = logging.getLogger(__name__)
 
-FAILED = (
-    "the AI assistant couldn't answer this time, so a human staff member will answer "
+# Said to the member in the thread, after a mention of them ("@Ann: the AI assistant...").
+FAILED = N_(
+    "{user}: the AI assistant couldn't answer this time, so a human staff member will answer "
     "here as soon as they can. Nothing you wrote is lost."
 )
-CAPPED = (
-    "the AI assistant has answered as much as it can in this ticket, so a human staff "
-    "member will take it from here and answer as soon as they can."
+CAPPED = N_(
+    "{user}: the AI assistant has answered as much as it can in this ticket, so a human "
+    "staff member will take it from here and answer as soon as they can."
 )
-INTERRUPTED = "*(The AI answer was cut off.)*"
+INTERRUPTED = N_("*(The AI answer was cut off.)*")
 
 
 class AIReplies(commands.Cog):
@@ -94,7 +97,8 @@ class AIReplies(commands.Cog):
         thread = await self.desk.thread_of(ticket)
         if thread is None:
             return
-        stream = AnswerStream(thread)
+        server = self.desk.server_speech(await self.desk.services.guilds.config(ticket.guild_id))
+        stream = AnswerStream(thread, t=server)
         try:
             with contextlib.suppress(discord.HTTPException):
                 await thread.typing()  # the member sees the AI is on it
@@ -105,9 +109,9 @@ class AIReplies(commands.Cog):
                 await stream.feed("")  # an empty answer still gets its message
             # On record before the member sees it finished: a restart in between loses nothing.
             await self._record(ticket, stream)
-            await stream.finish(view=answer_buttons(ticket.id))
+            await stream.finish(view=answer_buttons(ticket.id, server))
         except AIUnavailable as error:
-            await self._keep_partial(ticket, stream)
+            await self._keep_partial(ticket, stream, server)
             await self._hand_off(ticket, error.reason, FAILED)
             return
         except discord.HTTPException as error:
@@ -122,22 +126,23 @@ class AIReplies(commands.Cog):
             message_id=stream.messages[0].id,
         )
 
-    async def _keep_partial(self, ticket: Ticket, stream: AnswerStream) -> None:
+    async def _keep_partial(self, ticket: Ticket, stream: AnswerStream, t: Speech) -> None:
         """An answer cut off mid-way stays visible, marked as cut off, and on record."""
         if not stream.messages:
             return
         with contextlib.suppress(discord.HTTPException):
-            await stream.finish(note=INTERRUPTED)
+            await stream.finish(note=t._(INTERRUPTED))
         await self._record(ticket, stream)
 
     async def _hand_off(self, ticket: Ticket, reason: str, told: str) -> None:
+        """`told` (FAILED or CAPPED) is said to the member in the server's language."""
         # `reason` is a fixed phrase from the responder: it never holds the API key.
         log.warning("AI could not answer ticket %s (%s); handing it to staff", ticket.id, reason)
         handed = await self.ai.hand_off(ticket.id, reason)
         if handed is None:
             return
         try:
-            await post_hand_off(self.desk, handed, f"<@{handed.owner_id}>: {told}")
+            await post_hand_off(self.desk, handed, told)
         except discord.HTTPException as error:
             log.warning("could not announce the hand-off of ticket %s: %s", ticket.id, error)
 
@@ -146,13 +151,14 @@ async def suggest_reply(desk: TicketDesk, interaction: discord.Interaction, tick
     """`/ticket suggest`: an AI draft only the staff member sees, with Send and Discard."""
     await interaction.response.defer(ephemeral=True, thinking=True)
     actor, _ = await desk.actor(interaction)
+    t = member_speech(interaction)
     ticket, draft = await desk.services.ai.draft(actor, ticket_id)
     if not draft:
-        draft = "(The AI had nothing to suggest. Please write this reply yourself.)"
+        draft = t._("(The AI had nothing to suggest. Please write this reply yourself.)")
     embed = discord.Embed(
-        title=f"AI draft reply for ticket {ticket.ref}",
+        title=t._("AI draft reply for ticket {ref}", ref=ticket.ref),
         description=clip(draft, 4000),
         colour=COLOUR_OPEN,
     )
-    embed.set_footer(text="AI answer draft · only you see this · Send posts it as your reply")
-    await interaction.followup.send(embed=embed, view=draft_buttons(ticket.id), ephemeral=True)
+    embed.set_footer(text=t._("AI answer draft · only you see this · Send posts it as your reply"))
+    await interaction.followup.send(embed=embed, view=draft_buttons(ticket.id, t), ephemeral=True)

@@ -12,13 +12,10 @@ from collections.abc import Callable
 import discord
 
 from cogs.shared.text import MESSAGE_LIMIT, NO_PINGS, split_text
+from i18n import Speech, speech
 
-HEADER = "🤖 **AI answer**"
-CONTINUED = "🤖 **AI answer** (continued)"
-FOOTER = "-# Written by an AI assistant and it can be wrong. Staff can step in at any time."
+HEADER = "🤖 **AI answer**"  # SPEC §7: "AI answer" in every language
 WRITING = " …"
-# Room left in each message for the header, the footer and the "still writing" mark.
-BODY_LIMIT = MESSAGE_LIMIT - max(len(HEADER), len(CONTINUED)) - len(FOOTER) - 8
 
 
 class AnswerStream:
@@ -26,9 +23,19 @@ class AnswerStream:
         self,
         channel: discord.abc.Messageable,
         *,
+        t: Speech | None = None,
         interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        t = t or speech()
+        self.continued = t._("{header} (continued)", header=HEADER)
+        self.footer = "-# " + t._(
+            "Written by an AI assistant and it can be wrong. Staff can step in at any time."
+        )
+        # Room left in each message for the header, the footer and the "still writing" mark.
+        self.body_limit = (
+            MESSAGE_LIMIT - max(len(HEADER), len(self.continued)) - len(self.footer) - 8
+        )
         self.channel = channel
         self.text = ""
         self.messages: list[discord.Message] = []
@@ -50,9 +57,9 @@ class AnswerStream:
         await self._flush(final=True, view=view)
 
     def _pages(self, final: bool) -> list[str]:
-        chunks = split_text(self.text.strip() or "…", BODY_LIMIT)
-        pages = [f"{CONTINUED if i else HEADER}\n{chunk}" for i, chunk in enumerate(chunks)]
-        pages[-1] += f"\n{FOOTER}" if final else WRITING
+        chunks = split_text(self.text.strip() or "…", self.body_limit)
+        pages = [f"{self.continued if i else HEADER}\n{chunk}" for i, chunk in enumerate(chunks)]
+        pages[-1] += f"\n{self.footer}" if final else WRITING
         return pages
 
     async def _flush(self, *, final: bool, view: discord.ui.View | None = None) -> None:

@@ -14,19 +14,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.forms.manage import DeleteFormButton, saved_text
 from cogs.forms.modals import FORMS_COG, FormFlow, NextPageButton, member_role_ids
 from cogs.forms.review import REVIEW_ITEMS
 from cogs.forms.submissions import SubmissionsPage, export_csv, render_submissions
-from cogs.shared.buttons import TargetButton
 from cogs.shared.desk import TicketDesk
+from cogs.shared.language import member_speech
 from cogs.shared.ownership import server_ids
-from cogs.shared.text import COLOUR_OPEN, clip, send_ephemeral
+from cogs.shared.text import COLOUR_OPEN, clip, send_ephemeral, user_mention
 from core.errors import DomainError, InvalidInput
 from core.form_models import Form
 from core.form_schema import RAW_MAX_BYTES, definition_json
 from core.form_template import template_json
 from core.policy import require_admin
 from core.validation import id_digits
+from i18n import N_, Speech
 from wording.catalogue import say
 
 log = logging.getLogger(__name__)
@@ -44,11 +46,12 @@ def parse_form_id(value: str) -> int:
     return number
 
 
-def _choice(form: Form) -> app_commands.Choice[str]:
-    state = "" if form.active else " (closed)"
-    return app_commands.Choice(
-        name=clip(f"{form.title}{state} · #{form.id}", 100), value=str(form.id)
-    )
+def _choice(form: Form, t: Speech) -> app_commands.Choice[str]:
+    if form.active:
+        name = f"{form.title} · #{form.id}"
+    else:
+        name = t._("{title} (closed) · #{form_id}", title=form.title, form_id=form.id)
+    return app_commands.Choice(name=clip(name, 100), value=str(form.id))
 
 
 async def _definition_bytes(attachment: discord.Attachment) -> bytes:
@@ -57,32 +60,12 @@ async def _definition_bytes(attachment: discord.Attachment) -> bytes:
     return await attachment.read()
 
 
-class DeleteFormButton(TargetButton, prefix="form:delete"):
-    button_label = "Delete the form"
-    button_style = discord.ButtonStyle.danger
-
-    async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
-        actor, config = await desk.actor(interaction)
-        form = await desk.services.forms.get(actor, self.target_id)
-        removed = await desk.services.forms.delete(actor, self.target_id)
-        await interaction.response.edit_message(
-            content=f"Form {form.ref} “{clip(form.title, 100)}” was deleted with its "
-            f"{removed} submission(s).",
-            view=None,
-        )
-        await desk.log_event(
-            config,
-            f"🗑️ <@{actor.user_id}> deleted form {form.ref} “{clip(form.title, 100)}” "
-            f"({removed} submissions)",
-        )
-
-
 @app_commands.guild_only()
 class FormCommands(
     commands.GroupCog,
     name=FORMS_COG,
     group_name="forms",
-    group_description="Application forms: apply, define, review",
+    group_description=N_("Application forms: apply, define, review"),
 ):
     def __init__(self, desk: TicketDesk) -> None:
         self.desk = desk
@@ -97,7 +80,7 @@ class FormCommands(
     ) -> list[app_commands.Choice[str]]:
         actor, _ = await self.desk.actor(interaction)
         found = await self.forms.eligible_forms(actor, member_role_ids(interaction), current)
-        return [_choice(form) for form in found]
+        return [_choice(form, member_speech(interaction)) for form in found]
 
     async def _any_form(
         self, interaction: discord.Interaction, current: str
@@ -108,40 +91,46 @@ class FormCommands(
         except DomainError:
             return []  # not staff, or applications off: the command itself will say why
         needle = current.strip().casefold().removeprefix("#")
+        t = member_speech(interaction)
         return [
-            _choice(form)
+            _choice(form, t)
             for form in found
             if needle in form.title.casefold() or needle == str(form.id)
         ][:25]
 
     # -- members --------------------------------------------------------------------------
 
-    @app_commands.command(name="list", description="Forms you can fill in")
+    @app_commands.command(name="list", description=N_("Forms you can fill in"))
     async def list_forms(self, interaction: discord.Interaction) -> None:
         actor, _ = await self.desk.actor(interaction)
+        t = member_speech(interaction)
         items = await self.forms.list_for_member(actor, member_role_ids(interaction))
         blocks = []
         for item in items:
             form = item.form
-            state = "open" if form.active else "closed"
-            head = f"**{form.ref} {form.title}** · {state} · used {item.used}/{item.allowed}"
+            facts = dict(ref=form.ref, title=form.title, used=item.used, allowed=item.allowed)
+            head = (
+                t._("**{ref} {title}** · open · used {used}/{allowed}", **facts)
+                if form.active
+                else t._("**{ref} {title}** · closed · used {used}/{allowed}", **facts)
+            )
             lines = [head]
             if form.description:
                 lines.append(clip(form.description, DESCRIPTION_SHOWN))
             lines.append(
-                f"Apply with `/forms submit form:{form.id}`"
+                t._("Apply with `/forms submit form:{form_id}`", form_id=form.id)
                 if item.eligible
-                else f"⛔ {say(item.reason) if item.reason else ''}"
+                else f"⛔ {say(item.reason, t) if item.reason else ''}"
             )
             blocks.append("\n".join(lines))
-        text = "\n\n".join(blocks) or "There are no forms to fill in on this server right now."
+        text = "\n\n".join(blocks) or t._("There are no forms to fill in on this server right now.")
         embed = discord.Embed(
-            title="Application forms", description=clip(text, LIST_LIMIT), colour=COLOUR_OPEN
+            title=t._("Application forms"), description=clip(text, LIST_LIMIT), colour=COLOUR_OPEN
         )
         await send_ephemeral(interaction, "", embed=embed)
 
-    @app_commands.command(name="submit", description="Fill in an application form")
-    @app_commands.describe(form="The form to fill in")
+    @app_commands.command(name="submit", description=N_("Fill in an application form"))
+    @app_commands.describe(form=N_("The form to fill in"))
     async def submit(self, interaction: discord.Interaction, form: str) -> None:
         await self.flow.start(interaction, parse_form_id(form))
 
@@ -154,21 +143,25 @@ class FormCommands(
         require_admin(actor)
         return actor, config
 
-    @app_commands.command(name="template", description="Get an example form definition file")
+    @app_commands.command(name="template", description=N_("Get an example form definition file"))
     async def template(self, interaction: discord.Interaction) -> None:
         actor, _ = await self._admin(interaction)
         await self.forms.require_enabled(actor.guild_id)
         file = discord.File(io.BytesIO(template_json().encode()), filename="form-template.json")
         await send_ephemeral(
             interaction,
-            "Here is a staff application using every question kind. Edit it (ids of channels "
-            "and roles are numbers in quotes; `null` means none), then upload it with "
-            "`/forms create definition:`.",
+            member_speech(interaction)._(
+                "Here is a staff application using every question kind. Edit it (ids of "
+                "channels and roles are numbers in quotes; `null` means none), then upload it "
+                "with `/forms create definition:`."
+            ),
             file=file,
         )
 
-    @app_commands.command(name="create", description="Create a form from a JSON definition file")
-    @app_commands.describe(definition="The form's JSON file (see /forms template)")
+    @app_commands.command(
+        name="create", description=N_("Create a form from a JSON definition file")
+    )
+    @app_commands.describe(definition=N_("The form's JSON file (see /forms template)"))
     async def create(
         self, interaction: discord.Interaction, definition: discord.Attachment
     ) -> None:
@@ -176,17 +169,25 @@ class FormCommands(
         raw = await _definition_bytes(definition)
         await interaction.response.defer(ephemeral=True, thinking=True)
         form = await self.forms.create(actor, raw, server_ids(interaction.guild))
-        await send_ephemeral(interaction, self._saved("created", form, config.review_channel_id))
+        t = member_speech(interaction)
+        await send_ephemeral(interaction, saved_text(t, True, form, config.review_channel_id))
         await self.desk.log_event(
-            config, f"📋 <@{actor.user_id}> created form {form.ref} “{clip(form.title, 100)}”"
+            config,
+            self.desk.server_speech(config)._(
+                "📋 {user} created form {ref} “{title}”",
+                user=user_mention(actor.user_id),
+                ref=form.ref,
+                title=clip(form.title, 100),
+            ),
         )
 
     @app_commands.command(
-        name="edit", description="Replace a form's definition (without a file: get the current one)"
+        name="edit",
+        description=N_("Replace a form's definition (without a file: get the current one)"),
     )
     @app_commands.describe(
-        form="The form to edit",
-        definition="The new JSON file; leave out to download the current one",
+        form=N_("The form to edit"),
+        definition=N_("The new JSON file; leave out to download the current one"),
     )
     async def edit(
         self,
@@ -204,66 +205,84 @@ class FormCommands(
             )
             await send_ephemeral(
                 interaction,
-                f"The definition of form {current.ref}. Change it and upload it with "
-                f"`/forms edit form:{form_id} definition:`.",
+                member_speech(interaction)._(
+                    "The definition of form {ref}. Change it and upload it with "
+                    "`/forms edit form:{form_id} definition:`.",
+                    ref=current.ref,
+                    form_id=form_id,
+                ),
                 file=file,
             )
             return
         raw = await _definition_bytes(definition)
         await interaction.response.defer(ephemeral=True, thinking=True)
         updated = await self.forms.update(actor, form_id, raw, server_ids(interaction.guild))
-        await send_ephemeral(interaction, self._saved("updated", updated, config.review_channel_id))
-        await self.desk.log_event(config, f"📋 <@{actor.user_id}> edited form {updated.ref}")
+        t = member_speech(interaction)
+        await send_ephemeral(interaction, saved_text(t, False, updated, config.review_channel_id))
+        await self.desk.log_event(
+            config,
+            self.desk.server_speech(config)._(
+                "📋 {user} edited form {ref}", user=user_mention(actor.user_id), ref=updated.ref
+            ),
+        )
 
     edit.autocomplete("form")(_any_form)
-
-    @staticmethod
-    def _saved(what: str, form: Form, guild_review_channel: int | None) -> str:
-        state = "open" if form.active else "closed (open it with `/forms open`)"
-        text = (
-            f"✅ Form {form.ref} “{form.title}” {what}: {len(form.questions)} question(s), "
-            f"{state}, {form.max_submissions_per_user} submission(s) per member. "
-            f"Members apply with `/forms submit form:{form.id}`."
-        )
-        if not (form.review_channel_id or guild_review_channel):
-            text += (
-                "\n⚠️ There is no review channel: set `review_channel_id` in the form or run "
-                "`/admin setup review_channel:`, or staff won't see submissions arrive."
-            )
-        return text
 
     async def _set_active(self, interaction: discord.Interaction, form: str, active: bool) -> None:
         actor, config = await self._admin(interaction)
         changed = await self.forms.set_active(actor, parse_form_id(form), active)
-        word = "open: members can apply" if active else "closed: no new submissions"
-        await send_ephemeral(interaction, f"Form {changed.ref} “{changed.title}” is {word}.")
+        t, server = member_speech(interaction), self.desk.server_speech(config)
+        facts = dict(ref=changed.ref, title=changed.title)
+        await send_ephemeral(
+            interaction,
+            t._("Form {ref} “{title}” is open: members can apply.", **facts)
+            if active
+            else t._("Form {ref} “{title}” is closed: no new submissions.", **facts),
+        )
+        user = user_mention(actor.user_id)
         await self.desk.log_event(
-            config, f"📋 <@{actor.user_id}> {'opened' if active else 'closed'} form {changed.ref}"
+            config,
+            server._("📋 {user} opened form {ref}", user=user, ref=changed.ref)
+            if active
+            else server._("📋 {user} closed form {ref}", user=user, ref=changed.ref),
         )
 
-    @app_commands.command(name="open", description="Start taking submissions for a form")
+    @app_commands.command(name="open", description=N_("Start taking submissions for a form"))
+    @app_commands.describe(form=N_("The form to open"))
     async def open_form(self, interaction: discord.Interaction, form: str) -> None:
         await self._set_active(interaction, form, True)
 
-    @app_commands.command(name="close", description="Stop taking submissions for a form")
+    @app_commands.command(name="close", description=N_("Stop taking submissions for a form"))
+    @app_commands.describe(form=N_("The form to close"))
     async def close_form(self, interaction: discord.Interaction, form: str) -> None:
         await self._set_active(interaction, form, False)
 
     open_form.autocomplete("form")(_any_form)
     close_form.autocomplete("form")(_any_form)
 
-    @app_commands.command(name="delete", description="Delete a form and its submissions")
+    @app_commands.command(name="delete", description=N_("Delete a form and its submissions"))
+    @app_commands.describe(form=N_("The form to delete"))
     async def delete(self, interaction: discord.Interaction, form: str) -> None:
         actor, _ = await self._admin(interaction)
         found = await self.forms.get(actor, parse_form_id(form))
         count = (await self.forms.list_submissions(actor, found.id, page_size=1)).total
+        t = member_speech(interaction)
         view = discord.ui.View(timeout=None)
-        view.add_item(DeleteFormButton(found.id))
+        view.add_item(DeleteFormButton(found.id, t))
         await send_ephemeral(
             interaction,
-            f"Delete form {found.ref} “{found.title}”? Its {count} submission(s) are deleted "
-            "too and this can't be undone. To keep them readable, close the form instead "
-            f"(`/forms close form:{found.id}`).",
+            t.ngettext(
+                "Delete form {ref} “{title}”? Its {count} submission is deleted too and this "
+                "can't be undone. To keep it readable, close the form instead "
+                "(`/forms close form:{form_id}`).",
+                "Delete form {ref} “{title}”? Its {count} submissions are deleted too and this "
+                "can't be undone. To keep them readable, close the form instead "
+                "(`/forms close form:{form_id}`).",
+                count,
+                ref=found.ref,
+                title=found.title,
+                form_id=found.id,
+            ),
             view=view,
         )
 
@@ -271,8 +290,11 @@ class FormCommands(
 
     # -- staff ----------------------------------------------------------------------------
 
-    @app_commands.command(name="submissions", description="List a form's submissions (staff)")
-    @app_commands.describe(status="Only submissions with this status")
+    @app_commands.command(name="submissions", description=N_("List a form's submissions (staff)"))
+    @app_commands.describe(
+        form=N_("The form whose submissions to list"),
+        status=N_("Only submissions with this status"),
+    )
     async def submissions(
         self, interaction: discord.Interaction, form: str, status: StatusChoice | None = None
     ) -> None:
@@ -284,15 +306,21 @@ class FormCommands(
         else:
             await send_ephemeral(interaction, "", embed=embed, view=view)
 
-    @app_commands.command(name="export", description="Download a form's submissions as CSV (staff)")
+    @app_commands.command(
+        name="export", description=N_("Download a form's submissions as CSV (staff)")
+    )
+    @app_commands.describe(form=N_("The form whose submissions to export"))
     async def export(self, interaction: discord.Interaction, form: str) -> None:
         actor, _ = await self.desk.actor(interaction)
         form_id = parse_form_id(form)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found, file = await export_csv(self.desk.services, actor, form_id)
-        await send_ephemeral(
-            interaction, f"All submissions to form {found.ref} “{found.title}”.", file=file
+        found, file = await export_csv(
+            self.desk.services, actor, form_id, member_speech(interaction)
         )
+        text = member_speech(interaction)._(
+            "All submissions to form {ref} “{title}”.", ref=found.ref, title=found.title
+        )
+        await send_ephemeral(interaction, text, file=file)
 
     submissions.autocomplete("form")(_any_form)
     export.autocomplete("form")(_any_form)

@@ -23,12 +23,14 @@ from cogs.forms.sessions import FormSession, SessionStore
 from cogs.shared.buttons import PersistentButton
 from cogs.shared.custom_ids import ANY, id_in, page_in
 from cogs.shared.desk import TicketDesk
+from cogs.shared.language import member_speech
 from cogs.shared.modals import NONCE, RoutedModal, nonce
 from cogs.shared.submitted import Submitted
 from cogs.shared.text import NO_PINGS, Typed, clip, give_back, send_ephemeral
 from core.errors import DomainError
 from core.form_answers import FILES_MAX, FormAnswersInvalid, validate_answers
 from core.form_schema import TEXT_MAX, Question, QuestionKind
+from i18n import N_, Speech
 from wording.catalogue import error_text, say
 
 log = logging.getLogger(__name__)
@@ -39,11 +41,11 @@ MODAL_TITLE_MAX = 45
 HINT_MAX = 100  # a Label's description
 # Text input limits for kinds without their own max_length (as form_answers checks them).
 TEXT_INPUT_MAX = {QuestionKind.NUMBER: 40, QuestionKind.EMAIL: 254, QuestionKind.URL: 2000}
-CHANGED = (
+CHANGED = N_(
     "This form was changed while you were filling it in, so these answers no longer fit "
     "its questions. Start again with `/forms submit`."
 )
-EXPIRED = (
+EXPIRED = N_(
     "This application is no longer in progress: it was left unfinished for 30 minutes, "
     "started again from `/forms submit`, or the bot restarted meanwhile. "
     "Start again with `/forms submit`."
@@ -57,35 +59,41 @@ def member_role_ids(interaction: discord.Interaction) -> list[int]:
 # -- one page as a modal -----------------------------------------------------------------
 
 
-def _hint(question: Question, previous: Any) -> str | None:
+def _hint(question: Question, previous: Any, t: Speech) -> str | None:
     parts: list[str] = []
     kind = question.kind
     if kind is QuestionKind.NUMBER:
         low, high = question.min_value, question.max_value
         if low is not None and high is not None:
-            parts.append(f"A number from {low:g} to {high:g}")
+            parts.append(
+                t._("A number from {low} to {high}", low=t.number(low), high=t.number(high))
+            )
         elif low is not None:
-            parts.append(f"A number of at least {low:g}")
+            parts.append(t._("A number of at least {low}", low=t.number(low)))
         elif high is not None:
-            parts.append(f"A number of at most {high:g}")
+            parts.append(t._("A number of at most {high}", high=t.number(high)))
         else:
-            parts.append("A number")
+            parts.append(t._("A number"))
     elif kind is QuestionKind.EMAIL:
-        parts.append("An email address")
+        parts.append(t._("An email address"))
     elif kind is QuestionKind.URL:
-        parts.append("A link starting with https://")
+        parts.append(t._("A link starting with https://"))
     elif kind is QuestionKind.MULTI_CHOICE:
-        parts.append("Pick one or more")
+        parts.append(t._("Pick one or more"))
     elif kind is QuestionKind.FILE:
         if previous:
             names = ", ".join(f["filename"] for f in previous if isinstance(f, dict))
-            parts.append(f"Kept: {names}. Upload again to replace")
+            parts.append(t._("Kept: {files}. Upload again to replace", files=names))
         else:
-            parts.append(f"Up to {FILES_MAX} files")
+            parts.append(t.ngettext("Up to {count} file", "Up to {count} files", FILES_MAX))
     elif question.min_length:
-        parts.append(f"At least {question.min_length} characters")
+        parts.append(
+            t.ngettext(
+                "At least {count} character", "At least {count} characters", question.min_length
+            )
+        )
     if not question.required:
-        parts.append("optional")
+        parts.append(t._("optional"))
     return clip(" · ".join(parts), HINT_MAX) if parts else None
 
 
@@ -168,7 +176,7 @@ class FormPageModal(RoutedModal, template=rf"form:page:(?P<form>{ANY}):(?P<page>
     """One page of questions. The router answers it from the member's session, looked up
     when the submit arrives, so a page submitted late or after a restart is not lost."""
 
-    def __init__(self, session: FormSession, page: int) -> None:
+    def __init__(self, session: FormSession, page: int, t: Speech) -> None:
         pages = session.pages
         super().__init__(
             title=modal_title(session.form.title, page, len(pages)),
@@ -179,7 +187,7 @@ class FormPageModal(RoutedModal, template=rf"form:page:(?P<form>{ANY}):(?P<page>
             self.add_item(
                 discord.ui.Label(
                     text=question.label,
-                    description=_hint(question, previous),
+                    description=_hint(question, previous, t),
                     component=_component(question, previous),
                 )
             )
@@ -200,10 +208,13 @@ class NextPageButton(PersistentButton, template=rf"form:next:(?P<form>{ANY}):(?P
     """Continue (next page) or Fix answers (a page with a bad answer): both open the next
     page waiting in the member's session."""
 
-    def __init__(self, form_id: int, *, fix: bool = False) -> None:
+    def __init__(self, form_id: int, *, fix: bool = False, t: Speech | None = None) -> None:
+        label = "Fix answers" if fix else "Continue"
+        if t is not None:
+            label = t._("Fix answers") if fix else t._("Continue")
         super().__init__(
             f"form:next:{form_id}:{int(fix)}",
-            label="Fix answers" if fix else "Continue",
+            label=label,
             style=discord.ButtonStyle.danger if fix else discord.ButtonStyle.primary,
         )
         self.form_id = form_id
@@ -229,15 +240,16 @@ def flow_of(interaction: discord.Interaction) -> FormFlow:
     return flow
 
 
-def _next_view(form_id: int, *, fix: bool) -> discord.ui.View:
+def _next_view(form_id: int, *, fix: bool, t: Speech) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(NextPageButton(form_id, fix=fix))
+    view.add_item(NextPageButton(form_id, fix=fix, t=t))
     return view
 
 
-def describe_errors(error: FormAnswersInvalid) -> str:
+def describe_errors(error: FormAnswersInvalid, t: Speech) -> str:
     lines = [
-        f"• **{clip(error.labels[qid], 45)}**: {say(rule)}" for qid, rule in error.errors.items()
+        t._("• **{label}**: {rule}", label=clip(error.labels[qid], 45), rule=say(rule, t))
+        for qid, rule in error.errors.items()
     ]
     return "\n".join(lines)
 
@@ -280,11 +292,10 @@ def typed_answers(session: FormSession) -> Typed:
     ]
 
 
-def _pages_named(pages: list[int]) -> str:
-    numbers = [str(page + 1) for page in pages]
-    if len(numbers) == 1:
-        return f"page {numbers[0]}"
-    return "pages " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+def _pages_named(pages: list[int], t: Speech) -> str:
+    """ "page 2", "pages 1, 2 and 3", as `t` says it."""
+    numbers = t.and_list([str(page + 1) for page in pages])
+    return t.ngettext("page {pages}", "pages {pages}", len(pages), pages=numbers)
 
 
 # -- the flow -------------------------------------------------------------------------------
@@ -307,7 +318,7 @@ class FormFlow:
     async def open_next(self, interaction: discord.Interaction, form_id: int) -> None:
         session = self.store.get(interaction.user.id, form_id)
         if session is None:
-            await send_ephemeral(interaction, EXPIRED)
+            await send_ephemeral(interaction, member_speech(interaction)._(EXPIRED))
             return
         if not session.queue:
             session.restart()
@@ -315,11 +326,12 @@ class FormFlow:
 
     @staticmethod
     async def _show_page(interaction: discord.Interaction, session: FormSession) -> None:
-        await FormPageModal(session, session.queue[0]).show(interaction)
+        t = member_speech(interaction)
+        await FormPageModal(session, session.queue[0], t).show(interaction)
         session.typing = True
 
     async def refuse(self, interaction: discord.Interaction, refusal: str, typed: Typed) -> None:
-        content, file = give_back(refusal, typed)
+        content, file = give_back(refusal, typed, t=member_speech(interaction))
         await show(interaction, content, file=file)
 
     async def page_submitted(
@@ -334,9 +346,10 @@ class FormFlow:
             if session is None:
                 return
         session.typing = False
+        t = member_speech(interaction)
         questions = session.pages[page] if page < len(session.pages) else ()
         if {question.id for question in questions} != values.ids():
-            await self.refuse(interaction, CHANGED, values.typed())
+            await self.refuse(interaction, t._(CHANGED), values.typed())
             return
         session.answers.update(
             {q.id: _answer(q, values, session.answers.get(q.id)) for q in questions}
@@ -353,17 +366,23 @@ class FormFlow:
             return
         if session.queue:
             title, total = clip(session.form.title, 100), len(session.pages)
-            text = f"**{title}**: page {page + 1} of {total} saved."
+            text = t._(
+                "**{title}**: page {page} of {pages} saved.",
+                title=title,
+                page=page + 1,
+                pages=total,
+            )
             lost = [p for p in session.queue if p < page] if resumed else []
             if lost:
-                text += (
-                    f" Your answers on {_pages_named(lost)} were not kept (the bot restarted, "
-                    "or the application was left unfinished too long): press **Continue** to "
-                    "answer them again."
+                text += " " + t._(
+                    "Your answers on {pages} were not kept (the bot restarted, or the "
+                    "application was left unfinished too long): press **Continue** to answer "
+                    "them again.",
+                    pages=_pages_named(lost, t),
                 )
             else:
-                text += " Press **Continue** for the next questions."
-            await show(interaction, text, _next_view(session.form.id, fix=False))
+                text += " " + t._("Press **Continue** for the next questions.")
+            await show(interaction, text, _next_view(session.form.id, fix=False, t=t))
             return
         await self._submit(interaction, session)
 
@@ -376,19 +395,23 @@ class FormFlow:
                 actor, form_id, member_role_ids(interaction)
             )
         except DomainError as refusal:
-            await self.refuse(interaction, error_text(refusal), values.typed())
+            t = member_speech(interaction)
+            await self.refuse(interaction, error_text(refusal, t=t), values.typed())
             return None
         return self.store.start(actor.user_id, availability.form)
 
     async def _ask_to_fix(
         self, interaction: discord.Interaction, session: FormSession, bad: FormAnswersInvalid
     ) -> None:
+        t = member_speech(interaction)
         await show(
             interaction,
-            "Some answers need fixing:\n"
-            + describe_errors(bad)
-            + "\nYour other answers are kept. Press **Fix answers** to correct them.",
-            _next_view(session.form.id, fix=True),
+            t._(
+                "Some answers need fixing:\n{problems}\nYour other answers are kept. Press "
+                "**Fix answers** to correct them.",
+                problems=describe_errors(bad, t),
+            ),
+            _next_view(session.form.id, fix=True, t=t),
         )
 
     async def _submit(self, interaction: discord.Interaction, session: FormSession) -> None:
@@ -397,6 +420,7 @@ class FormFlow:
         else:
             await interaction.response.defer(ephemeral=True, thinking=True)
         actor, config = await self.desk.actor(interaction)
+        t = member_speech(interaction)
         forms = self.desk.services.forms
         try:
             submission = await forms.submit(
@@ -406,7 +430,7 @@ class FormFlow:
             known = {q.id for q in session.form.questions}
             if not set(bad.errors) <= known:  # the form was edited meanwhile
                 self.store.finish(session.user_id, session.form.id)
-                await self.refuse(interaction, error_text(bad), typed_answers(session))
+                await self.refuse(interaction, error_text(bad, t=t), typed_answers(session))
                 return
             session.ask_again(list(bad.errors))
             await self._ask_to_fix(interaction, session, bad)
@@ -414,16 +438,20 @@ class FormFlow:
         except DomainError as refusal:
             # Closed, limit reached, role changed...: the answers stay in the session too,
             # so `/forms submit` brings them back while it lasts.
-            await self.refuse(interaction, error_text(refusal), typed_answers(session))
+            await self.refuse(interaction, error_text(refusal, t=t), typed_answers(session))
             return
         self.store.finish(session.user_id, session.form.id)
         form = session.form  # as the member saw it; the review channel rarely changes
         posted = await post_for_review(self.desk, config, form, submission)
-        text = (
-            f"✅ Thank you! Your application {submission.ref} to “{clip(form.title, 100)}” "
-            "was received. Staff will review it and you'll be told the outcome by DM."
+        text = t._(
+            "✅ Thank you! Your application {ref} to “{title}” was received. Staff will review "
+            "it and you'll be told the outcome by DM.",
+            ref=submission.ref,
+            title=clip(form.title, 100),
         )
         if not posted:
-            text += " (Staff were not notified automatically; they can find it with "
-            text += "`/forms submissions`.)"
+            text += " " + t._(
+                "(Staff were not notified automatically; they can find it with "
+                "`/forms submissions`.)"
+            )
         await show(interaction, text)

@@ -2,103 +2,52 @@
 
 The buttons are DynamicItems carrying the submission id, so they work after a restart.
 The service decides who wins when two staff click at once; the loser is told who did.
+The review channel and the member's DM speak the server's language; the reviewer is
+answered in their own.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import discord
 
+from cogs.forms.answers import FIELD_MAX, review_embed, verdict_word
 from cogs.shared.buttons import TargetButton
 from cogs.shared.custom_ids import ANY, id_in
 from cogs.shared.desk import TicketDesk, desk_of
+from cogs.shared.language import member_speech
 from cogs.shared.modals import NONCE, RoutedModal, nonce
 from cogs.shared.ownership import belongs_here
 from cogs.shared.submitted import Submitted
-from cogs.shared.text import COLOUR_BAD, COLOUR_GOOD, COLOUR_OPEN, NO_PINGS, clip, send_ephemeral
+from cogs.shared.text import (
+    COLOUR_BAD,
+    COLOUR_GOOD,
+    NO_PINGS,
+    channel_mention,
+    clip,
+    role_mention,
+    send_ephemeral,
+    user_mention,
+)
 from core.form_models import Form, Submission, SubmissionStatus
-from core.form_schema import Question, QuestionKind
 from core.forms import FormService
 from core.models import GuildConfig
+from i18n import N_, Speech
 
 log = logging.getLogger(__name__)
 
-FIELD_MAX = 1024
-EMBED_BUDGET = 5000  # of Discord's 6000 per message, leaving room for the decision
-QUESTION_FIELDS_MAX = 23  # of 25, leaving room for the decision and an overflow note
-NO_ANSWER = "*(no answer)*"
+# A note about a decision, in whichever language it is read in.
+Note = Callable[[Speech], str]
 
 
-# -- rendering ------------------------------------------------------------------------------
-
-
-def format_answer(question: Question | None, value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return NO_ANSWER
-    kind = question.kind if question else None
-    if kind is QuestionKind.CHECKBOX or isinstance(value, bool):
-        return "✅ Yes" if value else "❌ No"
-    if kind is QuestionKind.FILE:
-        files = value if isinstance(value, list) else [value]
-        return "\n".join(
-            f"[{f.get('filename', 'file')}]({f.get('url', '')}) ({f.get('size', 0) // 1024} KB)"
-            for f in files
-            if isinstance(f, dict)
-        )
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _chunks(text: str, size: int = FIELD_MAX) -> list[str]:
-    return [text[i : i + size] for i in range(0, len(text), size)] or [NO_ANSWER]
-
-
-def full_text(form: Form, submission: Submission) -> str:
-    lines = [f"Application {submission.ref} to {form.title} by user {submission.user_id}", ""]
-    for question in form.questions:
-        answer = format_answer(question, submission.answers.get(question.id))
-        lines += [f"## {question.label}", answer, ""]
-    return "\n".join(lines)
-
-
-def review_embed(form: Form, submission: Submission) -> tuple[discord.Embed, discord.File | None]:
-    """The answers as fields, long ones split over several; what does not fit in one
-    message goes, complete, into an attached text file."""
-    created = int(submission.created_at.timestamp())
-    embed = discord.Embed(
-        title=clip(f"Application {submission.ref} · {form.title}", 256),
-        description=f"From <@{submission.user_id}> · <t:{created}:f>\nForm {form.ref}",
-        colour=COLOUR_OPEN,
-    )
-    embed.set_footer(text=f"Status: {submission.status}")
-    used, overflow = len(embed.title or "") + len(embed.description or ""), False
-    for question in form.questions:
-        answer = format_answer(question, submission.answers.get(question.id))
-        for index, chunk in enumerate(_chunks(answer)):
-            name = clip(question.label if index == 0 else f"{question.label} (continued)", 256)
-            if len(embed.fields) >= QUESTION_FIELDS_MAX or used + len(name) + len(chunk) > (
-                EMBED_BUDGET
-            ):
-                overflow = True
-                break
-            embed.add_field(name=name, value=chunk, inline=False)
-            used += len(name) + len(chunk)
-    if not overflow:
-        return embed, None
-    embed.add_field(name="…", value="Too long for one message: every answer is in the file.")
-    data = io.BytesIO(full_text(form, submission).encode())
-    return embed, discord.File(data, filename=f"application-{submission.id}.txt")
-
-
-def review_view(submission_id: int) -> discord.ui.View:
+def review_view(submission_id: int, t: Speech) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(AcceptButton(submission_id))
-    view.add_item(RejectButton(submission_id))
+    view.add_item(AcceptButton(submission_id, t))
+    view.add_item(RejectButton(submission_id, t))
     return view
 
 
@@ -109,34 +58,53 @@ async def post_for_review(
     (the submission is kept either way and listed by `/forms submissions`)."""
     channel_id = FormService.review_channel_for(form, config)
     channel = desk.bot.get_channel(channel_id) if channel_id else None
+    server = desk.server_speech(config)
+    title = clip(form.title, 100)
     # get_channel looks in every server; a review channel elsewhere (saved before ids were
     # checked) must never receive this server's answers.
     if not isinstance(channel, discord.abc.Messageable) or not belongs_here(channel, form.guild_id):
         await desk.log_event(
             config,
-            f"⚠️ Application {submission.ref} to “{clip(form.title, 100)}” has no review "
-            "channel to go to; set one with `/admin setup review_channel:`.",
+            server._(
+                "⚠️ Application {ref} to “{title}” has no review channel to go to; set one "
+                "with `/admin setup review_channel:`.",
+                ref=submission.ref,
+                title=title,
+            ),
         )
         return False
-    embed, file = review_embed(form, submission)
+    embed, file = review_embed(form, submission, server)
     extra: dict[str, Any] = {"file": file} if file else {}
     try:
         message = await channel.send(
-            embed=embed, view=review_view(submission.id), allowed_mentions=NO_PINGS, **extra
+            embed=embed,
+            view=review_view(submission.id, server),
+            allowed_mentions=NO_PINGS,
+            **extra,
         )
     except discord.HTTPException as error:
         log.warning("could not post submission %s for review: %s", submission.id, error)
         await desk.log_event(
             config,
-            f"⚠️ I could not post application {submission.ref} in <#{channel_id}> "
-            f"(error {error.status}); check my permissions there.",
+            server._(
+                "⚠️ I could not post application {ref} in {channel} (error {status}); check "
+                "my permissions there.",
+                ref=submission.ref,
+                channel=channel_mention(channel_id),
+                status=error.status,
+            ),
         )
         return False
     await desk.services.forms.attach_review_message(submission.id, message.channel.id, message.id)
     await desk.log_event(
         config,
-        f"📝 New application {submission.ref} to “{clip(form.title, 100)}” from "
-        f"<@{submission.user_id}>: {message.jump_url}",
+        server._(
+            "📝 New application {ref} to “{title}” from {user}: {link}",
+            ref=submission.ref,
+            title=title,
+            user=user_mention(submission.user_id),
+            link=message.jump_url,
+        ),
     )
     return True
 
@@ -146,77 +114,106 @@ async def post_for_review(
 
 async def _grant_role(
     interaction: discord.Interaction, submission: Submission, role_id: int
-) -> str:
+) -> tuple[bool, Note]:
     assert interaction.guild is not None
-    reason = f"Application {submission.ref} accepted by {interaction.user}"
+    reason = f"Application {submission.ref} accepted by {interaction.user}"  # audit log
     return await grant_role(interaction.guild, submission, role_id, reason)
 
 
 async def grant_role(
     guild: discord.Guild, submission: Submission, role_id: int, reason: str
-) -> str:
-    """Give an accepted applicant the form's role; what happened, for the reviewer."""
+) -> tuple[bool, Note]:
+    """Give an accepted applicant the form's role: (given, what to say about it, in any
+    language)."""
+    user, role = user_mention(submission.user_id), role_mention(role_id)
     try:
         member = await guild.fetch_member(submission.user_id)
     except discord.NotFound:
-        return f"⚠️ <@{submission.user_id}> has left the server, so no role was given."
+        return False, lambda t: t._(
+            "⚠️ {user} has left the server, so no role was given.", user=user
+        )
     try:
         await member.add_roles(discord.Object(role_id), reason=reason)
     except discord.Forbidden:
-        return (
-            f"⚠️ I could not give the <@&{role_id}> role: I need the Manage Roles permission "
-            "and my highest role must be above it. The decision stands; give the role by hand."
+        return False, lambda t: t._(
+            "⚠️ I could not give the {role} role: I need the Manage Roles permission and my "
+            "highest role must be above it. The decision stands; give the role by hand.",
+            role=role,
         )
     except discord.HTTPException as error:
-        return f"⚠️ Discord refused to give the <@&{role_id}> role (error {error.status})."
-    return f"Role <@&{role_id}> given."
+        status = error.status
+        return False, lambda t: t._(
+            "⚠️ Discord refused to give the {role} role (error {status}).",
+            role=role,
+            status=status,
+        )
+    return True, lambda t: t._("Role {role} given.", role=role)
 
 
 async def _tell_member(
-    interaction: discord.Interaction, form: Form, submission: Submission, role_given: bool
-) -> str:
-    server = interaction.guild.name if interaction.guild else "the server"
-    return await tell_member(interaction.client, server, form, submission, role_given)
+    interaction: discord.Interaction,
+    form: Form,
+    submission: Submission,
+    role_given: bool,
+    server: Speech,
+) -> Note:
+    name = interaction.guild.name if interaction.guild else server._("the server")
+    return await tell_member(interaction.client, name, form, submission, role_given, server)
 
 
 async def tell_member(
-    client: discord.Client, server: str, form: Form, submission: Submission, role_given: bool
-) -> str:
-    """DM the applicant the outcome; what happened, for the reviewer."""
-    title = clip(form.title, 100)
+    client: discord.Client,
+    name: str,
+    form: Form,
+    submission: Submission,
+    role_given: bool,
+    server: Speech,
+) -> Note:
+    """DM the applicant the outcome in the server's language `server` (server `name`);
+    what to say about the DM, in any language."""
+    facts = dict(ref=submission.ref, title=clip(form.title, 100), server=name)
     if submission.status is SubmissionStatus.ACCEPTED:
-        text = f"✅ Your application {submission.ref} to “{title}” on **{server}** was accepted!"
+        text = server._(
+            "✅ Your application {ref} to “{title}” on **{server}** was accepted!", **facts
+        )
         if role_given and form.accept_role_id:
-            text += " You have been given a new role there."
+            text += " " + server._("You have been given a new role there.")
     else:
-        text = f"Your application {submission.ref} to “{title}” on **{server}** was not accepted."
+        text = server._(
+            "Your application {ref} to “{title}” on **{server}** was not accepted.", **facts
+        )
     if submission.review_note:
-        text += f"\nNote from staff: {submission.review_note}"
+        text += "\n" + server._("Note from staff: {note}", note=submission.review_note)
     try:
         channel = await client.create_dm(discord.Object(submission.user_id))
         await channel.send(clip(text, 2000), allowed_mentions=NO_PINGS)
     except discord.HTTPException as error:
         log.info("could not DM user %s: %s", submission.user_id, error)
-        return f"📪 <@{submission.user_id}> does not accept DMs, so they were not told."
-    return "Member told by DM."
+        user = user_mention(submission.user_id)
+        return lambda t: t._("📪 {user} does not accept DMs, so they were not told.", user=user)
+    return lambda t: t._("Member told by DM.")
 
 
 def decided_embed(
-    message: discord.Message | None, submission: Submission, notes: list[str]
+    message: discord.Message | None, submission: Submission, notes: list[str], t: Speech
 ) -> discord.Embed | None:
     if message is None or not message.embeds:
         return None
     embed = message.embeds[0].copy()
     accepted = submission.status is SubmissionStatus.ACCEPTED
     embed.colour = COLOUR_GOOD if accepted else COLOUR_BAD
-    when = int((submission.reviewed_at or submission.created_at).timestamp())
-    verdict = "✅ Accepted" if accepted else "❌ Rejected"
-    lines = [f"{verdict} by <@{submission.reviewer_id}> <t:{when}:f>"]
+    when = f"<t:{int((submission.reviewed_at or submission.created_at).timestamp())}:f>"
+    reviewer = user_mention(submission.reviewer_id)
+    lines = [
+        t._("✅ Accepted by {user} {when}", user=reviewer, when=when)
+        if accepted
+        else t._("❌ Rejected by {user} {when}", user=reviewer, when=when)
+    ]
     if submission.review_note:
-        lines.append(f"Reason: {submission.review_note}")
+        lines.append(t._("Reason: {reason}", reason=submission.review_note))
     lines += notes
-    embed.add_field(name="Decision", value=clip("\n".join(lines), FIELD_MAX), inline=False)
-    embed.set_footer(text=f"Status: {submission.status}")
+    embed.add_field(name=t._("Decision"), value=clip("\n".join(lines), FIELD_MAX), inline=False)
+    embed.set_footer(text=t._("Status: {status}", status=verdict_word(submission.status, t)))
     return embed
 
 
@@ -232,27 +229,40 @@ async def decide(
     forms = desk.services.forms
     submission = await forms.review(actor, submission_id, accept, note)
     form = await forms.get(actor, submission.form_id)
-    notes: list[str] = []
+    server, t = desk.server_speech(config), member_speech(interaction)
+    notes: list[Note] = []
     role_given = False
     if accept and form.accept_role_id:
-        outcome = await _grant_role(interaction, submission, form.accept_role_id)
-        role_given = outcome.startswith("Role")
+        role_given, outcome = await _grant_role(interaction, submission, form.accept_role_id)
         notes.append(outcome)
-    notes.append(await _tell_member(interaction, form, submission, role_given))
-    embed = decided_embed(interaction.message, submission, notes)
+    notes.append(await _tell_member(interaction, form, submission, role_given, server))
+    embed = decided_embed(interaction.message, submission, [n(server) for n in notes], server)
     if embed is not None:
         await interaction.edit_original_response(embed=embed, view=None)
-    verdict = "accepted" if accept else "rejected"
-    await send_ephemeral(interaction, f"Application {submission.ref} {verdict}. " + " ".join(notes))
+    told = " ".join(n(t) for n in notes)
+    facts = dict(ref=submission.ref, notes=told)
+    await send_ephemeral(
+        interaction,
+        t._("Application {ref} accepted. {notes}", **facts)
+        if accept
+        else t._("Application {ref} rejected. {notes}", **facts),
+    )
+    facts = dict(
+        ref=submission.ref,
+        title=clip(form.title, 100),
+        member=user_mention(submission.user_id),
+        user=user_mention(actor.user_id),
+    )
     await desk.log_event(
         config,
-        f"📝 Application {submission.ref} to “{clip(form.title, 100)}” by "
-        f"<@{submission.user_id}> {verdict} by <@{actor.user_id}>",
+        server._("📝 Application {ref} to “{title}” by {member} accepted by {user}", **facts)
+        if accept
+        else server._("📝 Application {ref} to “{title}” by {member} rejected by {user}", **facts),
     )
 
 
 class AcceptButton(TargetButton, prefix="form:accept"):
-    button_label = "Accept"
+    button_label = N_("Accept")
     button_style = discord.ButtonStyle.success
 
     async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
@@ -260,36 +270,45 @@ class AcceptButton(TargetButton, prefix="form:accept"):
 
 
 class RejectButton(TargetButton, prefix="form:reject"):
-    button_label = "Reject"
+    button_label = N_("Reject")
     button_style = discord.ButtonStyle.danger
 
     async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, _ = await desk.actor(interaction)
         # Say so now, not after the reviewer has typed a reason.
         current = await desk.services.forms.get_submission(actor, self.target_id)
+        t = member_speech(interaction)
         if current.status is not SubmissionStatus.PENDING:
-            who = f" by <@{current.reviewer_id}>" if current.reviewer_id else ""
+            facts = dict(ref=current.ref, status=verdict_word(current.status, t))
             await send_ephemeral(
-                interaction, f"Application {current.ref} was already {current.status}{who}."
+                interaction,
+                t._(
+                    "Application {ref} was already {status} by {user}.",
+                    user=user_mention(current.reviewer_id),
+                    **facts,
+                )
+                if current.reviewer_id
+                else t._("Application {ref} was already {status}.", **facts),
             )
             return
-        await RejectModal(self.target_id).show(interaction)
+        await RejectModal(self.target_id, t).show(interaction)
 
 
 class RejectModal(RoutedModal, template=rf"form:reject-modal:(?P<id>{ANY}):{NONCE}"):
     reason: discord.ui.TextInput = discord.ui.TextInput(
-        label="Reason (sent to the member)",
+        label=N_("Reason (sent to the member)"),
         style=discord.TextStyle.paragraph,
         max_length=1000,
         required=False,
         custom_id="reason",
     )
 
-    def __init__(self, submission_id: int) -> None:
+    def __init__(self, submission_id: int, t: Speech) -> None:
         super().__init__(
-            title=f"Reject application #{submission_id}",
+            title=t._("Reject application #{submission_id}", submission_id=submission_id),
             custom_id=f"form:reject-modal:{submission_id}:{nonce()}",
         )
+        self.reason.label = t._("Reason (sent to the member)")
 
     @classmethod
     async def submitted(

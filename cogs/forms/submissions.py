@@ -9,37 +9,59 @@ from typing import Self
 
 import discord
 
-from cogs.forms.review import format_answer
+from cogs.forms.answers import format_answer, verdict_word
 from cogs.shared.buttons import PersistentButton
 from cogs.shared.custom_ids import ANY, id_in, page_in
 from cogs.shared.desk import TicketDesk
+from cogs.shared.language import member_speech
 from cogs.shared.pager import page_label, pager
-from cogs.shared.text import COLOUR_OPEN, clip
+from cogs.shared.text import COLOUR_OPEN, clip, user_mention
 from core.form_models import Form, Submission
 from core.models import Actor, Page
 from core.services import Services
+from i18n import Speech
 
 EXPORT_PAGE = 100
 
 
-def submissions_embed(form: Form, page: Page[Submission], status: str | None) -> discord.Embed:
+def submissions_embed(
+    form: Form, page: Page[Submission], status: str | None, t: Speech
+) -> discord.Embed:
     lines = []
     for item in page.items:
         when = int(item.created_at.timestamp())
-        line = f"**{item.ref}** <@{item.user_id}> · {item.status} · <t:{when}:R>"
+        verdict = verdict_word(item.status, t)
+        line = f"**{item.ref}** <@{item.user_id}> · {verdict} · <t:{when}:R>"
         if item.reviewer_id:
-            line += f" · by <@{item.reviewer_id}>"
+            line += " · " + t._("by {user}", user=user_mention(item.reviewer_id))
         if item.review_message_id and item.review_channel_id:
-            url = f"https://discord.com/channels/{form.guild_id}/{item.review_channel_id}/"
-            line += f" · [open]({url}{item.review_message_id})"
+            url = "/".join(
+                ("https://discord.com/channels", str(form.guild_id), str(item.review_channel_id))
+            )
+            link = f"{url}/{item.review_message_id}"
+            line += " · " + t._("[open]({link})", link=link)
         lines.append(line)
-    which = f" ({status})" if status else ""
+    if status:
+        title = t._(
+            "Submissions to {title} ({status})",
+            title=form.title,
+            status=verdict_word(status, t),
+        )
+    else:
+        title = t._("Submissions to {title}", title=form.title)
     embed = discord.Embed(
-        title=clip(f"Submissions to {form.title}{which}", 256),
-        description="\n".join(lines) or "No submissions yet.",
+        title=clip(title, 256),
+        description="\n".join(lines) or t._("No submissions yet."),
         colour=COLOUR_OPEN,
     )
-    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count} · {page.total} in all")
+    embed.set_footer(
+        text=t._(
+            "Page {page} of {pages} · {count} in all",
+            page=page.page + 1,
+            pages=page.page_count,
+            count=t.number(page.total),
+        )
+    )
     return embed
 
 
@@ -86,11 +108,14 @@ async def render_submissions(
         return SubmissionsPage(form_id, status, target, forward=forward, disabled=disabled)
 
     view = pager(make, result.page, result.page_count)
-    return submissions_embed(form, result, status or None), view
+    return submissions_embed(form, result, status or None, member_speech(interaction)), view
 
 
-async def export_csv(services: Services, actor: Actor, form_id: int) -> tuple[Form, discord.File]:
-    """Every submission of a form, one row each, one column per question (oldest first)."""
+async def export_csv(
+    services: Services, actor: Actor, form_id: int, t: Speech
+) -> tuple[Form, discord.File]:
+    """Every submission of a form, one row each, one column per question (oldest first);
+    the column names are fixed (tools read them), the answers' own words in `t`'s language."""
     forms = services.forms
     form = await forms.get(actor, form_id)
     found: list[Submission] = []
@@ -110,7 +135,7 @@ async def export_csv(services: Services, actor: Actor, form_id: int) -> tuple[Fo
         row = [item.id, item.user_id, item.status.value, item.created_at.isoformat()]
         row += [item.reviewer_id or "", reviewed, _cell(item.review_note or "")]
         row += [
-            _cell(format_answer(question, item.answers.get(question.id)))
+            _cell(format_answer(question, item.answers.get(question.id), t))
             for question in form.questions
         ]
         writer.writerow(row)

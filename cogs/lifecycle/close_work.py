@@ -19,11 +19,13 @@ import discord
 
 from cogs.lifecycle.feedback import rating_view
 from cogs.shared.desk import TicketDesk, is_gone
+from cogs.shared.language import closing_reason
 from cogs.shared.ownership import belongs_here
-from cogs.shared.text import NO_PINGS, clip
+from cogs.shared.text import NO_PINGS, clip, user_mention
 from core.models import ClosePart, CloseWork, GuildConfig, Status, Ticket
 from core.transcript import TranscriptFile
 from core.transcript import transcript_uploads as build_uploads
+from i18n import N_, Speech
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,7 @@ CANNOT_DM = 50007  # Discord: cannot send messages to this user
 # How far back a retry looks for its own message: a closed thread is quiet, a DM channel
 # too; a busy log channel may have moved on, and then the transcript is posted again.
 LOOK_BACK = {ClosePart.NOTE: 10, ClosePart.LOG: 25, ClosePart.DM: 10}
-LATER = " I'll keep trying."
-THREAD_GONE_NOTE = "Its thread was deleted, so there was nothing to archive."
+THREAD_GONE_NOTE = N_("Its thread was deleted, so there was nothing to archive.")
 
 
 def as_files(group: Upload) -> list[discord.File]:
@@ -43,7 +44,7 @@ def as_files(group: Upload) -> list[discord.File]:
 
 
 async def send_transcript(
-    target: discord.abc.Messageable, text: str, uploads: list[Upload], **kwargs
+    target: discord.abc.Messageable, text: str, uploads: list[Upload], t: Speech, **kwargs
 ) -> None:
     """The first message carries the text (and any view); further parts follow it."""
     for index, group in enumerate(uploads):
@@ -51,22 +52,32 @@ async def send_transcript(
             await target.send(text, files=as_files(group), allowed_mentions=NO_PINGS, **kwargs)
         else:
             await target.send(
-                f"(transcript part {index + 1} of {len(uploads)})",
+                t._("(transcript part {part} of {parts})", part=index + 1, parts=len(uploads)),
                 files=as_files(group),
                 allowed_mentions=NO_PINGS,
             )
 
 
-def closing_line(ticket: Ticket) -> str:
-    reason = f" Reason: {clip(ticket.close_reason, 500)}" if ticket.close_reason else ""
-    who = f"by <@{ticket.closed_by}>" if ticket.closed_by else "automatically"
-    return f"🔒 Ticket {ticket.ref} was closed {who}.{reason}"
+def closing_line(ticket: Ticket, t: Speech) -> str:
+    if ticket.closed_by:
+        line = t._(
+            "🔒 Ticket {ref} was closed by {user}.",
+            ref=ticket.ref,
+            user=user_mention(ticket.closed_by),
+        )
+    else:
+        line = t._("🔒 Ticket {ref} was closed automatically.", ref=ticket.ref)
+    if not ticket.close_reason:
+        return line
+    reason = clip(closing_reason(ticket.close_reason, t), 500)
+    return t._("{line} Reason: {reason}", line=line, reason=reason)
 
 
-def dm_text(line: str) -> str:
-    return (
-        f"{line}\nA transcript of the conversation is attached. How did we do? Rate the "
-        "help you got below. If you need more help, open a new ticket with `/ticket create`."
+def dm_text(line: str, t: Speech) -> str:
+    return t._(
+        "{line}\nA transcript of the conversation is attached. How did we do? Rate the help "
+        "you got below. If you need more help, open a new ticket with `/ticket create`.",
+        line=line,
     )
 
 
@@ -93,13 +104,18 @@ class CloseRun:
         work: CloseWork,
         *,
         retrying: bool,
+        told: Speech | None = None,
     ) -> None:
         self.desk = desk
         self.config = config
         self.ticket = ticket
         self.work = work
         self.retrying = retrying
-        self.line = closing_line(ticket)
+        # The thread, the log channel and the DM speak the server's language; the notes
+        # speak the language of the person who closed it (`told`).
+        self.server = desk.server_speech(config)
+        self.told = told or self.server
+        self.line = closing_line(ticket, self.server)
         self.notes: list[str] = []  # for the person who closed it
         self.errors: list[str] = []  # for the log and the next attempt
         self.done = work.done
@@ -134,13 +150,17 @@ class CloseRun:
             await closing.failed(self.work, "; ".join(self.errors))
         return self.notes
 
+    def _note(self, text: str, *, later: bool = False) -> None:
+        t = self.told
+        self.notes.append(t._("{note} I'll keep trying.", note=t._(text)) if later else t._(text))
+
     # -- the parts ------------------------------------------------------------------------
 
     async def note(self) -> bool:
         thread = await thread_unless_gone(self.desk, self.ticket)
         if thread is None:
             # Closing still frees the owner's cap, and the transcript still goes out.
-            self.notes.append(THREAD_GONE_NOTE)
+            self._note(THREAD_GONE_NOTE)
             return True
         try:
             message = await self._sent_before(
@@ -150,11 +170,11 @@ class CloseRun:
                 message = await thread.send(self.line, allowed_mentions=NO_PINGS)
         except discord.HTTPException as error:
             if is_gone(error):  # deleted, and the bot's session never heard of it
-                self.notes.append(THREAD_GONE_NOTE)
+                self._note(THREAD_GONE_NOTE)
                 return True
-            self.notes.append(
-                "I could not post the closing note in the thread (check my permissions there)."
-                + LATER
+            self._note(
+                N_("I could not post the closing note in the thread (check my permissions there)."),
+                later=True,
             )
             raise
         await self.desk.services.closing.note_posted(self.ticket.id, self.line, message.id)
@@ -172,8 +192,9 @@ class CloseRun:
         except discord.HTTPException as error:
             if is_gone(error):
                 return True
-            self.notes.append(
-                "I could not archive and lock the thread (check my Manage Threads)." + LATER
+            self._note(
+                N_("I could not archive and lock the thread (check my Manage Threads)."),
+                later=True,
             )
             raise
         return True
@@ -191,16 +212,16 @@ class CloseRun:
                 channel, ClosePart.LOG, lambda m: m.content == text and bool(m.attachments)
             )
             if found is None:
-                await send_transcript(channel, text, await self.uploads(staff=True))
+                await send_transcript(channel, text, await self.uploads(staff=True), self.server)
         except discord.NotFound:
             return True  # the channel was deleted
         except discord.HTTPException:
-            self.notes.append("I could not post the transcript in the log channel." + LATER)
+            self._note(N_("I could not post the transcript in the log channel."), later=True)
             raise
         return True
 
     async def dm(self) -> bool:
-        text = dm_text(self.line)
+        text = dm_text(self.line, self.server)
         try:
             owner = self.desk.bot.get_user(self.ticket.owner_id) or await self.desk.bot.fetch_user(
                 self.ticket.owner_id
@@ -210,7 +231,11 @@ class CloseRun:
                 if await self._sent_before(channel, ClosePart.DM, lambda m: m.content == text):
                     return True
             await send_transcript(
-                owner, text, await self.uploads(), view=rating_view(self.ticket.id)
+                owner,
+                text,
+                await self.uploads(),
+                self.server,
+                view=rating_view(self.ticket.id, self.server),
             )
         except discord.NotFound:
             return True  # no such user any more
@@ -218,9 +243,9 @@ class CloseRun:
             log.info("could not DM the owner of ticket %s: %s", self.ticket.id, error)
             if error.code == CANNOT_DM:
                 # Members may close their DMs; that is their choice, not a failure of the close.
-                self.notes.append("The owner's DMs are closed, so they were not sent a copy.")
+                self._note(N_("The owner's DMs are closed, so they were not sent a copy."))
                 return True
-            self.notes.append("I could not send the owner a copy of the transcript." + LATER)
+            self._note(N_("I could not send the owner a copy of the transcript."), later=True)
             raise
         return True
 
@@ -235,7 +260,7 @@ class CloseRun:
             notes = (
                 await self.desk.services.notes.for_staff_transcript(self.ticket.id) if staff else []
             )
-            self._uploads[staff] = build_uploads(ticket, replies, notes=notes)
+            self._uploads[staff] = build_uploads(ticket, replies, notes=notes, t=self.server)
         return self._uploads[staff]
 
     async def _sent_before(

@@ -1,16 +1,24 @@
 """Triage from `/ticket`: resolve, claim, priority, department.
 
 The service makes each change and checks who may; this says it where it happened, and
-in the thread and the log channel when it happened elsewhere.
+in the thread and the log channel when it happened elsewhere: in the member's language
+where only they see it, in the server's where everyone does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import discord
 
 from cogs.shared.desk import TicketDesk
-from cogs.shared.text import NO_PINGS
+from cogs.shared.language import member_speech
+from cogs.shared.text import NO_PINGS, role_mention, user_mention
 from core.models import GuildConfig, Ticket
+from i18n import Speech
+
+# The announcement of a change, in a given language.
+Line = Callable[[Speech], str]
 
 
 async def resolve_ticket(
@@ -18,14 +26,26 @@ async def resolve_ticket(
 ) -> None:
     actor, config = await desk.actor(interaction)
     ticket = await desk.services.tickets.resolve(actor, ticket_id)
-    line = f"✅ Ticket {ticket.ref} was marked resolved by <@{actor.user_id}>. A new message reopens it."
+
+    def line(t: Speech) -> str:
+        return t._(
+            "✅ Ticket {ref} was marked resolved by {user}. A new message reopens it.",
+            ref=ticket.ref,
+            user=user_mention(actor.user_id),
+        )
+
     await announce(desk, interaction, ticket, config, line)
 
 
 async def claim_ticket(desk: TicketDesk, interaction: discord.Interaction, ticket_id: int) -> None:
     actor, config = await desk.actor(interaction)
     ticket = await desk.services.tickets.claim(actor, ticket_id)
-    line = f"🙋 <@{actor.user_id}> is handling ticket {ticket.ref}."
+
+    def line(t: Speech) -> str:
+        return t._(
+            "🙋 {user} is handling ticket {ref}.", user=user_mention(actor.user_id), ref=ticket.ref
+        )
+
     await announce(desk, interaction, ticket, config, line)
 
 
@@ -34,7 +54,15 @@ async def set_priority(
 ) -> None:
     actor, config = await desk.actor(interaction)
     ticket = await desk.services.tickets.set_priority(actor, ticket_id, level)
-    line = f"Priority of ticket {ticket.ref} set to {ticket.priority.value} by <@{actor.user_id}>."
+
+    def line(t: Speech) -> str:
+        return t._(
+            "Priority of ticket {ref} set to {priority} by {user}.",
+            ref=ticket.ref,
+            priority=ticket.priority.value,
+            user=user_mention(actor.user_id),
+        )
+
     await announce(desk, interaction, ticket, config, line)
 
 
@@ -43,7 +71,15 @@ async def move_to_department(
 ) -> None:
     actor, config = await desk.actor(interaction)
     ticket = await desk.services.tickets.set_department(actor, ticket_id, name)
-    line = f"Ticket {ticket.ref} moved to {ticket.department.value} by <@{actor.user_id}>."
+
+    def line(t: Speech) -> str:
+        return t._(
+            "Ticket {ref} moved to {department} by {user}.",
+            ref=ticket.ref,
+            department=ticket.department.value,
+            user=user_mention(actor.user_id),
+        )
+
     await announce(desk, interaction, ticket, config, line)
     await bring_in_department(desk, ticket, config)
 
@@ -53,16 +89,18 @@ async def announce(
     interaction: discord.Interaction,
     ticket: Ticket,
     config: GuildConfig,
-    line: str,
+    line: Line,
 ) -> None:
     """Say a triage change where it happened, and in the thread and log when elsewhere."""
     in_thread = interaction.channel_id == ticket.thread_id
+    server = desk.server_speech(config)
+    here = server if in_thread else member_speech(interaction)
     await interaction.response.send_message(
-        line, ephemeral=not in_thread, allowed_mentions=NO_PINGS
+        line(here), ephemeral=not in_thread, allowed_mentions=NO_PINGS
     )
     if not in_thread:
-        await desk.post_in_thread(ticket, line)
-    await desk.log_event(config, line)
+        await desk.post_in_thread(ticket, line(server))
+    await desk.log_event(config, line(server))
 
 
 async def bring_in_department(desk: TicketDesk, ticket: Ticket, config: GuildConfig) -> None:
@@ -71,8 +109,14 @@ async def bring_in_department(desk: TicketDesk, ticket: Ticket, config: GuildCon
     role_id = config.role_for(ticket.department)
     if thread is None or role_id is None:
         return
+    server = desk.server_speech(config)
     await thread.send(
-        f"<@&{role_id}> ticket {ticket.ref} moved to {ticket.department.value}.",
+        server._(
+            "{role} ticket {ref} moved to {department}.",
+            role=role_mention(role_id),
+            ref=ticket.ref,
+            department=ticket.department.value,
+        ),
         allowed_mentions=discord.AllowedMentions(
             everyone=False, users=False, roles=[discord.Object(role_id)]
         ),

@@ -22,6 +22,7 @@ from cogs.lifecycle.close_request import close_unanswered_requests
 from cogs.lifecycle.close_work import finish_recorded_closes, thread_unless_gone
 from cogs.lifecycle.closing import finish_close
 from cogs.shared.desk import TicketDesk
+from cogs.shared.text import user_mention
 from core.models import Ticket
 from core.policy import system_actor
 
@@ -82,10 +83,19 @@ class Upkeep(commands.Cog):
         thread = await thread_unless_gone(self.desk, ticket)
         sent_at = self.desk.services.inactivity.now()
         if thread is not None:  # a thread that is gone can't be reminded in; the clock runs on
+            server = self.desk.server_speech(config)
             await thread.send(
-                f"<@{ticket.owner_id}> are you still there? Staff answered ticket "
-                f"{ticket.ref} and are waiting for you. If there's no reply within "
-                f"{config.autoclose_hours} hours, the ticket will be closed.",
+                server.ngettext(
+                    "{user} are you still there? Staff answered ticket {ref} and are waiting "
+                    "for you. If there's no reply within {count} hour, the ticket will be "
+                    "closed.",
+                    "{user} are you still there? Staff answered ticket {ref} and are waiting "
+                    "for you. If there's no reply within {count} hours, the ticket will be "
+                    "closed.",
+                    config.autoclose_hours,
+                    user=user_mention(ticket.owner_id),
+                    ref=ticket.ref,
+                ),
                 allowed_mentions=discord.AllowedMentions(
                     everyone=False, roles=False, users=[discord.Object(ticket.owner_id)]
                 ),

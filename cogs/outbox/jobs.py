@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 
 import discord
 from discord.ext import commands
@@ -25,6 +26,7 @@ from cogs.shared.text import NO_PINGS, split_text
 from core.integration_models import DiscordJob, DiscordJobKind
 from core.models import Reply, Status, Ticket
 from core.policy import system_actor
+from i18n import Speech
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +43,19 @@ class Later(Exception):
         self.delay = delay
 
 
-def reply_header(reply: Reply, by: str | None) -> str:
-    via = f", via {by}" if by else ""
-    return f"<@{reply.author_id}> ({reply.author_kind.value}{via}) wrote:"
+# How the HTTP API labels who acted (api/auth.py), stored with the event in English.
+API_KEY_LABEL = re.compile(r"^API key “(?P<name>.*)”$", re.S)
+
+
+def reply_header(reply: Reply, by: str | None, t: Speech) -> str:
+    """The line above a reply posted for another front end, in the server's language."""
+    user = f"<@{reply.author_id}>"
+    kind = t.pgettext("author", reply.author_kind.value)
+    if not by:
+        return t._("{user} ({kind}) wrote:", user=user, kind=kind)
+    key = API_KEY_LABEL.match(by)
+    origin = t._("API key “{name}”", name=key["name"]) if key else by
+    return t._("{user} ({kind}, via {origin}) wrote:", user=user, kind=kind, origin=origin)
 
 
 class DiscordJobs(commands.Cog):
@@ -150,7 +162,8 @@ class DiscordJobs(commands.Cog):
             # made elsewhere): posting would unarchive the thread. The reply is kept in the
             # record and the transcripts.
             return
-        header = reply_header(reply, job.payload.get("by"))
+        config = await self.desk.services.guilds.config(ticket.guild_id)
+        header = reply_header(reply, job.payload.get("by"), self.desk.server_speech(config))
         first = await self._posted_before(thread, header, reply) if job.attempts > 1 else None
         if first is None:
             sent = [

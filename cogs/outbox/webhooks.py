@@ -139,12 +139,19 @@ class WebhookSender(commands.Cog):
 
     async def _report(self, hook: Webhook, reason: str) -> None:
         config = await self.desk.services.guilds.config(hook.guild_id)
-        since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        server = self.desk.server_speech(config)
+        # `reason` is the desk's own English note (an HTTP status, an error's name).
         await self.desk.log_event(
             config,
-            f"⚠️ Webhook #{hook.id} ({hook.url}) keeps failing ({reason}; last at {since}). "
-            "Its deliveries are kept and retried for a day; check the receiver, or remove it "
-            "with `/admin webhook remove`.",
+            server._(
+                "⚠️ Webhook #{webhook_id} ({url}) keeps failing ({reason}; last at {when}). "
+                "Its deliveries are kept and retried for a day; check the receiver, or remove "
+                "it with `/admin webhook remove`.",
+                webhook_id=hook.id,
+                url=hook.url,
+                reason=reason,
+                when=server.moment(datetime.now(UTC)),
+            ),
         )
 
 

@@ -14,7 +14,9 @@ def actor_for(interaction: discord.Interaction, config: GuildConfig) -> Actor:
     Never `interaction.permissions`: those are the member's permissions in the channel the
     command runs in, overwrites included, and a channel overwrite must not make anyone staff.
     """
-    return _member_actor(interaction.user, interaction.guild_id or 0, config)
+    actor = _member_actor(interaction.user, interaction.guild_id or 0, config)
+    # The member's Discord language travels with them: a ticket remembers it for the AI.
+    return actor.model_copy(update={"locale": str(interaction.locale)})
 
 
 def member_is_staff(member: discord.abc.User, config: GuildConfig) -> bool:

@@ -21,6 +21,7 @@ import discord
 from cogs.shared.custom_ids import ANY, id_in
 from cogs.shared.desk import TicketDesk, desk_of
 from cogs.shared.errors import report_error
+from i18n import Speech, speech
 
 NEVER = r"(?!)"  # the template of the bases themselves: matches no custom_id
 
@@ -68,10 +69,13 @@ class PersistentButton(discord.ui.DynamicItem[discord.ui.Button], template=NEVER
 
 class TargetButton(PersistentButton):
     """A button acting on one thing named by its number (a ticket, a form, a submission):
-    custom_id `<prefix>:<number>`. Subclasses pass `prefix=` and set the look."""
+    custom_id `<prefix>:<number>`. Subclasses pass `prefix=` and set the look; the label is
+    an English sentence marked with N_, shown in the language `t` the button is made in
+    (rebuilt from a click, the label is not shown again, so English does)."""
 
     prefix: ClassVar[str] = ""
     button_label: ClassVar[str] = ""
+    button_context: ClassVar[str | None] = None  # gettext's context, when the label needs one
     button_style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
     button_emoji: ClassVar[str | None] = None
 
@@ -82,10 +86,15 @@ class TargetButton(PersistentButton):
         cls.prefix = prefix
         super().__init_subclass__(template=rf"{prefix}:(?P<id>{ANY})", **kwargs)
 
-    def __init__(self, target_id: int) -> None:
+    def __init__(self, target_id: int, t: Speech | None = None) -> None:
+        t = t or speech()
+        if self.button_context:
+            label = t.pgettext(self.button_context, self.button_label)
+        else:
+            label = t._(self.button_label)
         super().__init__(
             f"{self.prefix}:{target_id}",
-            label=self.button_label,
+            label=label,
             style=self.button_style,
             emoji=self.button_emoji,
         )

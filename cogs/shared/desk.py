@@ -13,11 +13,13 @@ import logging
 import discord
 
 from cogs.shared.actors import actor_for
+from cogs.shared.language import server_speech
 from cogs.shared.ownership import belongs_here
 from cogs.shared.text import NO_PINGS, clip, split_text
 from core.models import Actor, GuildConfig, Ticket
 from core.services import Services
 from core.shards import ShardSet
+from i18n import Speech
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,10 @@ class TicketDesk:
     async def actor(self, interaction: discord.Interaction) -> tuple[Actor, GuildConfig]:
         config = await self.services.guilds.config(interaction.guild_id or 0)
         return actor_for(interaction, config), config
+
+    def server_speech(self, config: GuildConfig) -> Speech:
+        """The server's language: for threads, the log channel and DMs (SPEC §11)."""
+        return server_speech(self.bot.get_guild(config.guild_id), config)
 
     # -- a ticket's thread ---------------------------------------------------------------
 

@@ -10,9 +10,11 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
+from cogs.shared.language import member_speech
 from cogs.shared.submitted import Submitted
 from cogs.shared.text import Typed, refuse
 from core.errors import DomainError
+from i18n import N_
 from wording.catalogue import error_text
 
 log = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 TYPED_OPTIONS = ("message", "subject", "reason", "text")
 TRIVIAL_TYPING = 40
 
-UNEXPECTED = (
+UNEXPECTED = N_(
     "Something went wrong on our side and it has been logged. Please try again in a moment."
 )
 
@@ -51,16 +53,17 @@ async def report_error(
     """Tell the member what went wrong, giving back what they typed (`typed`, or else
     whatever the interaction carries)."""
     original = getattr(error, "original", error)
+    t = member_speech(interaction)
     if isinstance(original, DomainError):
-        text = error_text(original)
+        text = error_text(original, t=t)
     elif isinstance(original, app_commands.CheckFailure | app_commands.TransformerError):
-        text = f"That can't be done here: {original}"
+        text = t._("That can't be done here: {reason}", reason=original)
     else:
         command = interaction.command.qualified_name if interaction.command else "component"
         log.error(
             "unexpected error in %s (guild %s)", command, interaction.guild_id, exc_info=original
         )
-        text = UNEXPECTED
+        text = t._(UNEXPECTED)
     typed = typed_text(interaction) if typed is None else typed
     if sum(len(value) for _, value in typed) <= TRIVIAL_TYPING:
         typed = []  # a word or two is quicker to retype than to read back

@@ -21,13 +21,15 @@ import discord
 from discord.ext import commands
 
 from cogs.shared.errors import report_error
+from cogs.shared.language import member_speech
 from cogs.shared.submitted import Submitted
 from cogs.shared.text import Typed, refuse
+from i18n import N_
 
 log = logging.getLogger(__name__)
 
 NONCE = r"[0-9a-f]{12}"
-GONE = (
+GONE = N_(
     "This window was opened before the bot restarted and can no longer be used. "
     "Please open it again."
 )
@@ -98,6 +100,6 @@ class ModalRouter(commands.Cog):
         # process): say so, and give the text back.
         log.info("modal submit with unknown custom_id %r", custom_id[:100])
         try:
-            await refuse(interaction, GONE, values.typed())
+            await refuse(interaction, member_speech(interaction)._(GONE), values.typed())
         except discord.HTTPException as failure:
             log.warning("could not answer a stale modal: %s", failure)

@@ -18,6 +18,7 @@ from core.access import NOT_A_CHANNEL, NOT_A_ROLE, ServerIds
 from core.errors import InvalidInput
 from core.models import GuildConfig
 from core.validation import id_digits
+from i18n import Speech
 
 CHANNEL, ROLE, MENTIONABLE = 7, 8, 9
 
@@ -84,7 +85,7 @@ def belongs_here(channel: object, guild_id: int) -> bool:
     return guild is not None and guild.id == guild_id
 
 
-def missing_parts(config: GuildConfig, guild: discord.Guild | None) -> str:
+def missing_parts(config: GuildConfig, guild: discord.Guild | None, t: Speech) -> str:
     """Lines naming configured roles and channels deleted since setup ("" when none).
 
     A deleted staff role breaks nothing by itself (nobody holds it, so it makes nobody
@@ -93,22 +94,30 @@ def missing_parts(config: GuildConfig, guild: discord.Guild | None) -> str:
     if guild is None:
         return ""
     lines = []
-    roles = {"Staff role": config.staff_role_id} | {
-        f"{department.value} role": role_id
+    roles = {t._("Staff role"): config.staff_role_id} | {
+        t._("{department} role", department=department.value): role_id
         for department, role_id in config.department_roles.items()
     }
     for label, role_id in roles.items():
         if role_id is not None and guild.get_role(role_id) is None:
-            lines.append(f"⚠️ {label}: the role set up (id {role_id}) was deleted.")
+            lines.append(
+                t._("⚠️ {label}: the role set up (id {id}) was deleted.", label=label, id=role_id)
+            )
     channels = {
-        "Ticket channel": config.ticket_channel_id,
-        "Log channel": config.log_channel_id,
-        "Review channel": config.review_channel_id,
+        t._("Ticket channel"): config.ticket_channel_id,
+        t._("Log channel"): config.log_channel_id,
+        t._("Review channel"): config.review_channel_id,
     }
     for label, channel_id in channels.items():
         if channel_id is not None and guild.get_channel(channel_id) is None:
-            lines.append(f"⚠️ {label}: the channel set up (id {channel_id}) was deleted.")
+            lines.append(
+                t._(
+                    "⚠️ {label}: the channel set up (id {id}) was deleted.",
+                    label=label,
+                    id=channel_id,
+                )
+            )
     if not lines:
         return ""
-    fix = "Pick new ones with `/admin setup` (and `/admin department` for department roles)."
+    fix = t._("Pick new ones with `/admin setup` (and `/admin department` for department roles).")
     return "\n\n" + "\n".join([*lines, fix])

@@ -7,6 +7,9 @@ from collections.abc import Sequence
 
 import discord
 
+from cogs.shared.language import member_speech
+from i18n import N_, Speech, speech
+
 MESSAGE_LIMIT = 2000
 EMBED_DESCRIPTION_LIMIT = 4096
 
@@ -18,6 +21,18 @@ COLOUR_OPEN = discord.Colour.blurple()
 COLOUR_GOOD = discord.Colour.green()
 COLOUR_WARN = discord.Colour.orange()
 COLOUR_BAD = discord.Colour.red()
+
+
+def user_mention(user_id: int | None) -> str:
+    return f"<@{user_id}>"
+
+
+def role_mention(role_id: int | None) -> str:
+    return f"<@&{role_id}>"
+
+
+def channel_mention(channel_id: int | None) -> str:
+    return f"<#{channel_id}>"
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -46,14 +61,16 @@ Typed = Sequence[tuple[str, str]]
 GIVE_BACK_FILE = "what-you-wrote.txt"
 
 
-TRY_AGAIN = "Here is what you wrote, so you can try again:"
+TRY_AGAIN = N_("Here is what you wrote, so you can try again:")
 
 
 def give_back(
-    refusal: str, typed: Typed, intro: str = TRY_AGAIN
+    refusal: str, typed: Typed, intro: str = TRY_AGAIN, t: Speech | None = None
 ) -> tuple[str, discord.File | None]:
     """A refusal plus everything the member typed, so nothing they wrote is lost: quoted
-    when it all fits in one message, otherwise attached whole as a text file."""
+    when it all fits in one message, otherwise attached whole as a text file. `intro` is
+    an English sentence marked with N_, said in `t`'s language."""
+    t = t or speech()
     fields = [(name, text) for name, text in typed if text.strip()]
     if not fields:
         return clip(refusal, MESSAGE_LIMIT), None
@@ -61,13 +78,13 @@ def give_back(
     quoted = "".join(
         (f"\n{name}:" if named else "") + f"\n```\n{text}\n```" for name, text in fields
     )
-    inline = f"{refusal}\n{intro}{quoted}"
+    inline = f"{refusal}\n{t._(intro)}{quoted}"
     # A fence inside the text would end the quote early; the file keeps it exactly.
     if len(inline) <= MESSAGE_LIMIT and not any("```" in text for _, text in fields):
         return inline, None
-    note = (
-        f"\nEverything you wrote is attached as `{GIVE_BACK_FILE}`, so you can copy it "
-        "and try again."
+    note = "\n" + t._(
+        "Everything you wrote is attached as `{file}`, so you can copy it and try again.",
+        file=GIVE_BACK_FILE,
     )
     body = "\n\n".join(f"{name}:\n{text}" if named else text for name, text in fields)
     file = discord.File(io.BytesIO(body.encode("utf-8")), filename=GIVE_BACK_FILE)
@@ -77,8 +94,8 @@ def give_back(
 async def refuse(
     interaction: discord.Interaction, refusal: str, typed: Typed, intro: str = TRY_AGAIN
 ) -> None:
-    """An ephemeral refusal that gives back what the member typed."""
-    content, file = give_back(refusal, typed, intro)
+    """An ephemeral refusal that gives back what the member typed (in their language)."""
+    content, file = give_back(refusal, typed, intro, member_speech(interaction))
     if file is None:
         await send_ephemeral(interaction, content)
     else:

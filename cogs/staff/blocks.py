@@ -16,34 +16,49 @@ from discord import app_commands
 from cogs.shared.buttons import PersistentButton
 from cogs.shared.custom_ids import ANY, page_in
 from cogs.shared.desk import TicketDesk
+from cogs.shared.language import member_speech
 from cogs.shared.pager import page_label, pager
-from cogs.shared.text import COLOUR_BAD, clip, send_ephemeral
+from cogs.shared.text import COLOUR_BAD, clip, role_mention, send_ephemeral, user_mention
 from core.models import Page
 from core.staff_models import Block, BlockKind
 from core.validation import REASON_MAX
-
-UNDONE = "Tickets they already have stay usable."
+from i18n import N_, Speech
 
 
 def _target(block: Block) -> str:
-    return f"<@{block.target_id}>" if block.kind is BlockKind.MEMBER else f"<@&{block.target_id}>"
+    if block.kind is BlockKind.MEMBER:
+        return user_mention(block.target_id)
+    return role_mention(block.target_id)
 
 
-def _line(block: Block) -> str:
+def _line(block: Block, t: Speech) -> str:
     when = discord.utils.format_dt(block.created_at, "R")
-    reason = f" · {clip(discord.utils.escape_markdown(block.reason), 200)}" if block.reason else ""
-    return f"{_target(block)} · by <@{block.blocked_by}> {when}{reason}"
+    line = t._(
+        "{target} · by {user} {when}",
+        target=_target(block),
+        user=user_mention(block.blocked_by),
+        when=when,
+    )
+    if block.reason:
+        line += f" · {clip(discord.utils.escape_markdown(block.reason), 200)}"
+    return line
 
 
-def blocked_embed(blocks: Page[Block]) -> discord.Embed:
+def blocked_embed(blocks: Page[Block], t: Speech) -> discord.Embed:
     embed = discord.Embed(
-        title="Blocked from opening tickets and submitting forms",
-        description="\n".join(_line(b) for b in blocks.items) or "Nobody is blocked.",
+        title=t._("Blocked from opening tickets and submitting forms"),
+        description="\n".join(_line(b, t) for b in blocks.items) or t._("Nobody is blocked."),
         colour=COLOUR_BAD,
     )
     embed.set_footer(
-        text=f"Page {blocks.page + 1} of {blocks.page_count} · {blocks.total} blocks · "
-        "lift one with /admin unblock"
+        text=t.ngettext(
+            "Page {page} of {pages} · {count} block · lift one with /admin unblock",
+            "Page {page} of {pages} · {count} blocks · lift one with /admin unblock",
+            blocks.total,
+            page=t.number(blocks.page + 1),
+            pages=t.number(blocks.page_count),
+            count=t.number(blocks.total),
+        )
     )
     return embed
 
@@ -73,18 +88,22 @@ async def blocked_page(
     def make(target: int, forward: bool, disabled: bool) -> BlockedPage:
         return BlockedPage(target, label=page_label(forward), disabled=disabled)
 
-    return blocked_embed(blocks), pager(make, blocks.page, blocks.page_count)
+    return blocked_embed(blocks, member_speech(interaction)), pager(
+        make, blocks.page, blocks.page_count
+    )
 
 
 class BlockCommands(app_commands.Group):
     def __init__(self, desk: TicketDesk) -> None:
         super().__init__(
-            name="block", description="Stop a member or a role from opening tickets and forms"
+            name="block", description=N_("Stop a member or a role from opening tickets and forms")
         )
         self.desk = desk
 
-    @app_commands.command(name="member", description="Block a member from tickets and forms")
-    @app_commands.describe(member="Who to block", reason="Why (kept for staff, not shown to them)")
+    @app_commands.command(name="member", description=N_("Block a member from tickets and forms"))
+    @app_commands.describe(
+        member=N_("Who to block"), reason=N_("Why (kept for staff, not shown to them)")
+    )
     async def member(
         self,
         interaction: discord.Interaction,
@@ -93,35 +112,54 @@ class BlockCommands(app_commands.Group):
     ) -> None:
         actor, config = await self.desk.actor(interaction)
         block = await self.desk.services.blocks.block_member(actor, member.id, reason)
+        t = member_speech(interaction)
         await send_ephemeral(
             interaction,
-            f"⛔ {member.mention} is blocked: they can no longer open tickets or submit forms "
-            f"here. {UNDONE} Undo with `/admin unblock member`.",
+            t._(
+                "⛔ {member} is blocked: they can no longer open tickets or submit forms here. "
+                "Tickets they already have stay usable. Undo with `/admin unblock member`.",
+                member=member.mention,
+            ),
         )
-        why = f" Reason: {clip(block.reason, 300)}" if block.reason else ""
-        await self.desk.log_event(
-            config, f"⛔ <@{actor.user_id}> blocked {member.mention} from tickets and forms.{why}"
+        server = self.desk.server_speech(config)
+        line = server._(
+            "⛔ {user} blocked {member} from tickets and forms.",
+            user=user_mention(actor.user_id),
+            member=member.mention,
         )
+        if block.reason:
+            line += " " + server._("Reason: {reason}", reason=clip(block.reason, 300))
+        await self.desk.log_event(config, line)
 
-    @app_commands.command(name="role", description="Block everyone with a role (never staff)")
-    @app_commands.describe(role="Members with this role can't open tickets or submit forms")
+    @app_commands.command(name="role", description=N_("Block everyone with a role (never staff)"))
+    @app_commands.describe(role=N_("Members with this role can't open tickets or submit forms"))
     async def role(self, interaction: discord.Interaction, role: discord.Role) -> None:
         actor, config = await self.desk.actor(interaction)
         await self.desk.services.blocks.block_role(actor, role.id, config)
+        t = member_speech(interaction)
         await send_ephemeral(
             interaction,
-            f"⛔ Members with {role.mention} are blocked: they can no longer open tickets or "
-            f"submit forms here (staff holding it still can). {UNDONE} Undo with "
-            "`/admin unblock role`.",
+            t._(
+                "⛔ Members with {role} are blocked: they can no longer open tickets or submit "
+                "forms here (staff holding it still can). Tickets they already have stay "
+                "usable. Undo with `/admin unblock role`.",
+                role=role.mention,
+            ),
         )
+        server = self.desk.server_speech(config)
         await self.desk.log_event(
-            config, f"⛔ <@{actor.user_id}> blocked the role {role.mention} from tickets and forms."
+            config,
+            server._(
+                "⛔ {user} blocked the role {role} from tickets and forms.",
+                user=user_mention(actor.user_id),
+                role=role.mention,
+            ),
         )
 
 
 class UnblockCommands(app_commands.Group):
     def __init__(self, desk: TicketDesk) -> None:
-        super().__init__(name="unblock", description="Lift a block")
+        super().__init__(name="unblock", description=N_("Lift a block"))
         self.desk = desk
 
     async def _unblock(
@@ -129,25 +167,39 @@ class UnblockCommands(app_commands.Group):
     ) -> None:
         actor, config = await self.desk.actor(interaction)
         await self.desk.services.blocks.unblock(actor, kind, target_id)
-        await send_ephemeral(
-            interaction,
-            f"✅ {shown} is no longer blocked from opening tickets or submitting forms.",
-        )
-        await self.desk.log_event(config, f"✅ <@{actor.user_id}> unblocked {shown}.")
+        t = member_speech(interaction)
+        server = self.desk.server_speech(config)
+        user = user_mention(actor.user_id)
+        if kind is BlockKind.MEMBER:
+            done = t._(
+                "✅ {member} is no longer blocked from opening tickets or submitting forms.",
+                member=shown,
+            )
+            line = server._("✅ {user} unblocked {member}.", user=user, member=shown)
+        else:
+            done = t._(
+                "✅ The role {role} is no longer blocked from opening tickets or submitting forms.",
+                role=shown,
+            )
+            line = server._("✅ {user} unblocked the role {role}.", user=user, role=shown)
+        await send_ephemeral(interaction, done)
+        await self.desk.log_event(config, line)
 
-    @app_commands.command(name="member", description="Let a blocked member open tickets again")
+    @app_commands.command(name="member", description=N_("Let a blocked member open tickets again"))
+    @app_commands.describe(member=N_("Who to unblock"))
     async def member(self, interaction: discord.Interaction, member: discord.User) -> None:
         await self._unblock(interaction, BlockKind.MEMBER, member.id, member.mention)
 
-    @app_commands.command(name="role", description="Let members with a blocked role back in")
+    @app_commands.command(name="role", description=N_("Let members with a blocked role back in"))
+    @app_commands.describe(role=N_("The role to unblock"))
     async def role(self, interaction: discord.Interaction, role: discord.Role) -> None:
-        await self._unblock(interaction, BlockKind.ROLE, role.id, f"The role {role.mention}")
+        await self._unblock(interaction, BlockKind.ROLE, role.id, role.mention)
 
 
 def blocked_command(desk: TicketDesk) -> app_commands.Command:
     """`/admin blocked`, added to the `/admin` group by this package's register()."""
 
-    @app_commands.command(name="blocked", description="Who is blocked from tickets and forms")
+    @app_commands.command(name="blocked", description=N_("Who is blocked from tickets and forms"))
     async def blocked(interaction: discord.Interaction) -> None:
         embed, view = await blocked_page(desk, interaction, 0)
         await send_ephemeral(interaction, "", embed=embed, **({"view": view} if view else {}))

@@ -14,18 +14,20 @@ from cogs.lifecycle.close_request import ask_to_close
 from cogs.shared.desk import TicketDesk
 from cogs.staff.where import ticket_meant
 from core.close_requests import MAX_HOURS
+from i18n import N_
 
 
 def close_request_command(desk: TicketDesk) -> app_commands.Command:
     """The `close-request` subcommand, added to `/ticket` by this package's register()."""
 
     @app_commands.command(
-        name="close-request", description="Ask the owner to confirm closing the ticket (staff)"
+        name="close-request",
+        description=N_("Ask the owner to confirm closing the ticket (staff)"),
     )
     @app_commands.describe(
-        reason="Why you think it can be closed (shown to the member)",
-        hours="Close by itself after this many hours without an answer (1–720, default 24)",
-        ticket_id="Leave out inside a ticket thread",
+        reason=N_("Why you think it can be closed (shown to the member)"),
+        hours=N_("Close by itself after this many hours without an answer (1–720, default 24)"),
+        ticket_id=N_("Leave out inside a ticket thread"),
     )
     async def close_request(
         interaction: discord.Interaction,

@@ -16,8 +16,10 @@ import discord
 from discord import app_commands
 
 from cogs.shared.desk import TicketDesk
-from cogs.shared.text import send_ephemeral
+from cogs.shared.language import member_speech
+from cogs.shared.text import send_ephemeral, user_mention
 from cogs.tickets.hours_line import describe_hours
+from i18n import N_
 
 SUGGESTIONS = 25  # Discord shows at most 25 autocomplete choices
 
@@ -31,14 +33,15 @@ def hours_commands(desk: TicketDesk) -> list[app_commands.Command]:
     """`hours` and `hours-clear`, added to `/admin` by this package's register()."""
 
     @app_commands.command(
-        name="hours", description="Support hours: outside them new tickets say when staff are back"
+        name="hours",
+        description=N_("Support hours: outside them new tickets say when staff are back"),
     )
     @app_commands.describe(
-        timezone="The server's IANA time zone, e.g. Europe/Berlin or America/New_York",
-        days="Days like mon-fri or mon,wed,sat",
-        start="When staff start, 24-hour HH:MM, e.g. 09:00",
-        end="When they stop, e.g. 17:00 (24:00 is midnight; before start runs overnight)",
-        replace="Replace every range with this one (default: add it to the others)",
+        timezone=N_("The server's IANA time zone, e.g. Europe/Berlin or America/New_York"),
+        days=N_("Days like mon-fri or mon,wed,sat"),
+        start=N_("When staff start, 24-hour HH:MM, e.g. 09:00"),
+        end=N_("When they stop, e.g. 17:00 (24:00 is midnight; before start runs overnight)"),
+        replace=N_("Replace every range with this one (default: add it to the others)"),
     )
     async def hours(
         interaction: discord.Interaction,
@@ -52,13 +55,20 @@ def hours_commands(desk: TicketDesk) -> list[app_commands.Command]:
         set_hours = await desk.services.hours.set_hours(
             actor, timezone=timezone, days=days, start=start, end=end, replace=replace
         )
-        summary = describe_hours(set_hours)
-        await send_ephemeral(
-            interaction,
-            f"{summary}\nOutside these hours, new tickets tell the member when staff are back. "
-            "Run `/admin hours` again to add a range, or `/admin hours-clear` to remove them.",
+        t, server = member_speech(interaction), desk.server_speech(config)
+        explained = t._(
+            "Outside these hours, new tickets tell the member when staff are back. Run "
+            "`/admin hours` again to add a range, or `/admin hours-clear` to remove them."
         )
-        await desk.log_event(config, f"⚙️ <@{actor.user_id}> set the support hours. {summary}")
+        await send_ephemeral(interaction, f"{describe_hours(set_hours, t)}\n{explained}")
+        await desk.log_event(
+            config,
+            server._(
+                "⚙️ {user} set the support hours. {summary}",
+                user=user_mention(actor.user_id),
+                summary=describe_hours(set_hours, server),
+            ),
+        )
 
     @hours.autocomplete("timezone")
     async def timezone_choices(
@@ -69,14 +79,18 @@ def hours_commands(desk: TicketDesk) -> list[app_commands.Command]:
         return [app_commands.Choice(name=zone, value=zone) for zone in found]
 
     @app_commands.command(
-        name="hours-clear", description="Remove the support hours (staff count as always in)"
+        name="hours-clear", description=N_("Remove the support hours (staff count as always in)")
     )
     async def hours_clear(interaction: discord.Interaction) -> None:
         actor, config = await desk.actor(interaction)
         await desk.services.hours.clear(actor)
+        t, server = member_speech(interaction), desk.server_speech(config)
         await send_ephemeral(
-            interaction, "Support hours removed: new tickets no longer say when staff are back."
+            interaction,
+            t._("Support hours removed: new tickets no longer say when staff are back."),
         )
-        await desk.log_event(config, f"⚙️ <@{actor.user_id}> removed the support hours")
+        await desk.log_event(
+            config, server._("⚙️ {user} removed the support hours", user=user_mention(actor.user_id))
+        )
 
     return [hours, hours_clear]

@@ -11,18 +11,20 @@ import discord
 from discord import app_commands
 
 from cogs.shared.desk import TicketDesk
-from cogs.shared.text import send_ephemeral
+from cogs.shared.language import member_speech
+from cogs.shared.text import send_ephemeral, user_mention
 from cogs.staff.where import ticket_meant
 from core.notes import NOTE_MAX
+from i18n import N_
 
 
 def note_command(desk: TicketDesk) -> app_commands.Command:
     """The `note` subcommand, added to the `/ticket` group by this package's register()."""
 
-    @app_commands.command(name="note", description="Add a note only staff can see (staff)")
+    @app_commands.command(name="note", description=N_("Add a note only staff can see (staff)"))
     @app_commands.describe(
-        text="The note: staff see it in /ticket view and the log; the member never does",
-        ticket_id="Leave out inside a ticket thread",
+        text=N_("The note: staff see it in /ticket view and the log; the member never does"),
+        ticket_id=N_("Leave out inside a ticket thread"),
     )
     async def note(
         interaction: discord.Interaction,
@@ -40,10 +42,23 @@ async def add_note(
     number = await ticket_meant(desk, interaction, given)
     actor, config = await desk.actor(interaction)
     ticket, _ = await desk.services.notes.add(actor, number, text)
+    t = member_speech(interaction)
     await send_ephemeral(
         interaction,
-        f"🔒 Staff note added to ticket {ticket.ref}. Staff see it in `/ticket view "
-        f"ticket_id:{ticket.id}` and in the transcript in the log channel; the member never "
-        "does.",
+        t._(
+            "🔒 Staff note added to ticket {ref}. Staff see it in "
+            "`/ticket view ticket_id:{ticket_id}` and in the transcript in the log channel; "
+            "the member never does.",
+            ref=ticket.ref,
+            ticket_id=ticket.id,
+        ),
     )
-    await desk.log_event(config, f"📝 <@{actor.user_id}> added a staff note to ticket {ticket.ref}")
+    server = desk.server_speech(config)
+    await desk.log_event(
+        config,
+        server._(
+            "📝 {user} added a staff note to ticket {ref}",
+            user=user_mention(actor.user_id),
+            ref=ticket.ref,
+        ),
+    )

@@ -23,8 +23,9 @@ from discord.ext import commands
 from cogs.lifecycle.close_buttons import ticket_controls
 from cogs.lifecycle.upkeep import sweep_interval
 from cogs.shared.desk import TicketDesk
+from cogs.shared.language import member_speech
 from cogs.shared.permissions import members_cannot_use, missing_permissions
-from cogs.shared.text import Typed, clip, refuse, send_ephemeral
+from cogs.shared.text import Typed, clip, refuse, role_mention, send_ephemeral, user_mention
 from cogs.tickets import render
 from cogs.tickets.hours_line import staff_away_line
 from cogs.tickets.opening_failures import (
@@ -36,6 +37,7 @@ from cogs.tickets.opening_failures import (
     will_retry,
 )
 from core.models import GuildConfig, Ticket
+from i18n import N_, Speech
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +53,8 @@ POLL_SECONDS = 10.0
 CLAIM_LIMIT = 20
 # The interaction's token lasts 15 minutes: the member gets the link in it until then.
 ANSWER_WINDOW = 14 * 60.0
-KEPT = "What you wrote, kept here in case anything goes wrong:"
-OPENED = (
+KEPT = N_("What you wrote, kept here in case anything goes wrong:")
+OPENED = N_(
     "Ticket {ref} is open: {thread}. Staff will answer there; you can add details or files "
     "in the thread at any time."
 )
@@ -102,6 +104,7 @@ class ThreadOpener(commands.Cog):
     ) -> None:
         """Open a ticket and make its thread; the interaction must be deferred already."""
         actor, config = await self.desk.actor(interaction)
+        t = member_speech(interaction)
         typed = [("subject", subject), ("message", message)]
         channel = None
         if config.is_set_up:  # otherwise the service refuses, saying what to do
@@ -126,20 +129,20 @@ class ThreadOpener(commands.Cog):
         except TimeoutError:
             # Discord is holding thread creation back: answer now, truthfully, and wait on.
             told.shown = True
-            await refuse(interaction, delayed(ticket), typed, intro=KEPT)
+            await refuse(interaction, delayed(ticket, t), typed, intro=KEPT)
             await self._wait_on(interaction, ticket, attempt, channel)
             return
         except ThreadNotMade as failure:
             if failure.transient:
                 told.shown = True
-                await send_ephemeral(interaction, will_retry(ticket, failure))
+                await send_ephemeral(interaction, will_retry(ticket, failure, t))
                 return
             # Refused before the member heard of the ticket: nobody knows it exists, so it
             # is taken back, and the member keeps their words.
             self._told.pop(ticket.id, None)
             await self.tickets.discard(ticket.id)
             await self._remove(failure.thread, ticket)
-            await refuse(interaction, refusal(failure, channel), typed)
+            await refuse(interaction, refusal(failure, channel, t), typed)
             return
         await self._closed_first(ticket, opened)
 
@@ -154,7 +157,8 @@ class ThreadOpener(commands.Cog):
         try:
             opened = await attempt
         except ThreadNotMade as failure:
-            await send_ephemeral(interaction, still_waiting(ticket, failure, channel))
+            t = member_speech(interaction)
+            await send_ephemeral(interaction, still_waiting(ticket, failure, channel, t))
             return
         await self._closed_first(ticket, opened)
 
@@ -163,9 +167,10 @@ class ThreadOpener(commands.Cog):
         member already heard (another attempt gave them the link), say so."""
         told = self._told.pop(ticket.id, None) if opened is None else None
         if told is not None:
+            t = member_speech(told.interaction)
             await send_ephemeral(
                 told.interaction,
-                f"Ticket {ticket.ref} was closed before its thread could be created.",
+                t._("Ticket {ref} was closed before its thread could be created.", ref=ticket.ref),
             )
 
     async def _usable_ticket_channel(
@@ -173,36 +178,46 @@ class ThreadOpener(commands.Cog):
     ) -> discord.TextChannel | None:
         """The ticket channel if the bot can open threads there; else tell the member why."""
         guild = interaction.guild
+        t = member_speech(interaction)
         channel = guild.get_channel(config.ticket_channel_id or 0) if guild else None
         if guild is None or not isinstance(channel, discord.TextChannel):
             await refuse(
                 interaction,
-                "The ticket channel set up for this server no longer exists. Ask an admin to "
-                "run `/admin setup` again.",
+                t._(
+                    "The ticket channel set up for this server no longer exists. Ask an admin "
+                    "to run `/admin setup` again."
+                ),
                 typed,
             )
             return None
-        missing = missing_permissions(channel, guild.me)
+        missing = missing_permissions(channel, guild.me, t)
         if missing:
             await refuse(
                 interaction,
-                f"I can't open ticket threads in {channel.mention}: I am missing "
-                f"{', '.join(missing)} there. Ask an admin to give me "
-                "those permissions.",
+                t._(
+                    "I can't open ticket threads in {channel}: I am missing {permissions} "
+                    "there. Ask an admin to give me those permissions.",
+                    channel=channel.mention,
+                    permissions=", ".join(missing),
+                ),
                 typed,
             )
             return None
         # Members see a private thread only through its channel: without that, Discord
         # refuses to add them, and the fault is the channel's settings, not the bot's.
         if isinstance(interaction.user, discord.Member):
-            blocked = members_cannot_use(channel, interaction.user)
+            blocked = members_cannot_use(channel, interaction.user, t)
             if blocked:
                 await refuse(
                     interaction,
-                    f"You don't have access to {channel.mention}, where ticket threads live "
-                    f"(you are missing: {', '.join(blocked)}), so you couldn't use a ticket. "
-                    "Nothing was saved. Ask an admin to allow that for members in the "
-                    "channel; `/admin setup` shows exactly what to change.",
+                    t._(
+                        "You don't have access to {channel}, where ticket threads live (you "
+                        "are missing: {permissions}), so you couldn't use a ticket. Nothing "
+                        "was saved. Ask an admin to allow that for members in the channel; "
+                        "`/admin setup` shows exactly what to change.",
+                        channel=channel.mention,
+                        permissions=", ".join(blocked),
+                    ),
                     typed,
                 )
                 return None
@@ -255,7 +270,7 @@ class ThreadOpener(commands.Cog):
                     type=discord.ChannelType.private_thread,
                     invitable=False,
                     auto_archive_duration=ONE_WEEK_MINUTES,
-                    reason=f"Ticket {ticket.ref}",
+                    reason=f"Ticket {ticket.ref}",  # the audit log, for moderators: English
                 )
             if not await self.tickets.still_waiting_for_thread(ticket.id):
                 await self._remove(thread, ticket)  # closed meanwhile: nobody is pinged
@@ -277,11 +292,22 @@ class ThreadOpener(commands.Cog):
         channel = guild.get_channel(config.ticket_channel_id or 0) if guild else None
         if guild is None or not isinstance(channel, discord.TextChannel):
             raise ThreadNotMade(
-                "the ticket channel is not set up or no longer exists", transient=False
+                "the ticket channel is not set up or no longer exists",
+                transient=False,
+                said=lambda t: t._("the ticket channel is not set up or no longer exists"),
             )
         missing = missing_permissions(channel, guild.me)
         if missing:
-            raise ThreadNotMade(f"missing {', '.join(missing)} in #{channel.name}", transient=False)
+            # Stored and compared in English; said to people in theirs.
+            raise ThreadNotMade(
+                f"missing {', '.join(missing)} in #{channel.name}",
+                transient=False,
+                said=lambda t: t._(
+                    "missing {permissions} in {channel}",
+                    permissions=", ".join(missing_permissions(channel, guild.me, t)),
+                    channel=f"#{channel.name}",
+                ),
+            )
         return channel
 
     def _earlier_thread(
@@ -300,12 +326,16 @@ class ThreadOpener(commands.Cog):
     ) -> discord.Message:
         if look_first:  # an earlier attempt may have posted it before it died
             async for message in thread.history(limit=10):
-                if message.author.id == thread.owner_id and f"New ticket {ticket.ref}." in (
-                    message.content
+                # Whatever the server's language was then: the one with the opening embed.
+                if (
+                    message.author.id == thread.owner_id
+                    and ticket.ref in message.content
+                    and message.embeds
                 ):
                     return message
-        away = await staff_away_line(self.desk, ticket)  # outside support hours only
-        return await post_opening(thread, ticket, config, away=away)
+        server = self.desk.server_speech(config)
+        away = await staff_away_line(self.desk, ticket, server)  # outside support hours only
+        return await post_opening(thread, ticket, config, server, away=away)
 
     async def _opened(self, ticket: Ticket, thread: discord.Thread, config: GuildConfig) -> None:
         """The thread is attached: listeners act on the ticket (the AI may answer), the
@@ -313,18 +343,25 @@ class ThreadOpener(commands.Cog):
         self.bot.dispatch("ticket_opened", ticket, thread)
         told = self._told.pop(ticket.id, None)
         if told is not None and asyncio.get_running_loop().time() < told.until:
+            t = member_speech(told.interaction)
             try:
                 await send_ephemeral(
-                    told.interaction, OPENED.format(ref=ticket.ref, thread=thread.mention)
+                    told.interaction, t._(OPENED, ref=ticket.ref, thread=thread.mention)
                 )
             except discord.HTTPException as error:
                 log.info("could not give the member the link of ticket %s: %s", ticket.id, error)
+        server = self.desk.server_speech(config)
         try:
             await self.desk.log_event(
                 config,
-                f"📥 Ticket {ticket.ref} opened by <@{ticket.owner_id}>: "
-                f"{clip(ticket.subject, 100)} ({ticket.priority.value}, "
-                f"{ticket.department.value})",
+                server._(
+                    "📥 Ticket {ref} opened by {owner}: {subject} ({priority}, {department})",
+                    ref=ticket.ref,
+                    owner=user_mention(ticket.owner_id),
+                    subject=clip(ticket.subject, 100),
+                    priority=ticket.priority.value,
+                    department=ticket.department.value,
+                ),
             )
         except Exception:
             log.exception("could not log the opening of ticket %s", ticket.id)
@@ -342,11 +379,16 @@ class ThreadOpener(commands.Cog):
         if not failure.transient and failure.reason != ticket.thread_error:
             # Something has to change before this ticket can have its thread: say so once.
             config = await self.desk.services.guilds.config(ticket.guild_id)
+            server = self.desk.server_speech(config)
             with contextlib.suppress(Exception):
                 await self.desk.log_event(
                     config,
-                    f"⚠️ Ticket {ticket.ref} is waiting for its thread: Discord refused "
-                    f"({failure.reason}). I'll keep trying; `/admin setup` shows what to fix.",
+                    server._(
+                        "⚠️ Ticket {ref} is waiting for its thread: Discord refused ({reason}). "
+                        "I'll keep trying; `/admin setup` shows what to fix.",
+                        ref=ticket.ref,
+                        reason=failure.said(server) if failure.said else failure.reason,
+                    ),
                 )
 
     async def _remove(self, thread: discord.Thread | None, ticket: Ticket) -> None:
@@ -404,25 +446,31 @@ def opener_of(client: discord.Client) -> ThreadOpener:
 
 
 async def post_opening(
-    thread: discord.Thread, ticket: Ticket, config: GuildConfig, *, away: str | None = None
+    thread: discord.Thread,
+    ticket: Ticket,
+    config: GuildConfig,
+    server: Speech,
+    *,
+    away: str | None = None,
 ) -> discord.Message:
-    """`away`: the line saying when staff are back, for a ticket outside support hours."""
+    """The thread's first message, in the server's language `server`. `away`: the line
+    saying when staff are back, for a ticket outside support hours."""
     role_id = config.role_for(ticket.department)
     # Mentioning the owner adds them to the private thread (and tells them, wherever they
     # opened the ticket); the staff role brings its members in. Only those may be pinged,
     # whatever the subject contains.
-    mentions = [f"<@{ticket.owner_id}>"]
+    mentions = [user_mention(ticket.owner_id)]
     roles = []
     if role_id is not None:
-        mentions.append(f"<@&{role_id}>")
+        mentions.append(role_mention(role_id))
         roles.append(discord.Object(role_id))
-    content = f"{' '.join(mentions)} New ticket {ticket.ref}."
+    content = server._("{mentions} New ticket {ref}.", mentions=" ".join(mentions), ref=ticket.ref)
     if away is not None:
         content += f"\n{away}"
     return await thread.send(
         content=content,
-        embed=render.opening_embed(ticket),
-        view=ticket_controls(ticket),
+        embed=render.opening_embed(ticket, server),
+        view=ticket_controls(ticket, server),
         allowed_mentions=discord.AllowedMentions(
             everyone=False, users=[discord.Object(ticket.owner_id)], roles=roles
         ),

@@ -4,11 +4,13 @@ is told about it (the ticket is kept, retried, or taken back)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import aiohttp
 import discord
 
 from core.models import Ticket
+from i18n import Speech
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +29,13 @@ class ThreadNotMade(Exception):
         transient: bool,
         error: BaseException | None = None,
         thread: discord.Thread | None = None,
+        said: Callable[[Speech], str] | None = None,
     ) -> None:
         super().__init__(reason)
+        # `reason` is stored with the ticket and compared (English, for operators);
+        # `said` says it to people, in their language, when the desk found the fault itself.
         self.reason = reason
+        self.said = said
         self.transient = transient
         self.error = error
         self.thread = thread
@@ -49,40 +55,49 @@ def failure_of(error: BaseException, thread: discord.Thread | None) -> ThreadNot
     return ThreadNotMade(reason, transient=transient, error=error, thread=thread)
 
 
-# -- what the member is told --------------------------------------------------------------
+# -- what the member is told (in their language, `t`) -------------------------------------
 
 
-def delayed(ticket: Ticket) -> str:
-    return (
-        f"Your ticket {ticket.ref} is saved, but Discord is making me wait before I can create "
-        "its thread (it is limiting how fast threads are made). I'll post the link here as "
-        "soon as it exists; you don't need to do anything."
+def delayed(ticket: Ticket, t: Speech) -> str:
+    return t._(
+        "Your ticket {ref} is saved, but Discord is making me wait before I can create its "
+        "thread (it is limiting how fast threads are made). I'll post the link here as soon "
+        "as it exists; you don't need to do anything.",
+        ref=ticket.ref,
     )
 
 
-def will_retry(ticket: Ticket, failure: ThreadNotMade) -> str:
-    return (
-        f"Your ticket {ticket.ref} is saved, but Discord had a problem creating its thread "
-        f"({_short(failure)}). I'll try again shortly and post the link here; you don't need "
-        "to do anything."
+def will_retry(ticket: Ticket, failure: ThreadNotMade, t: Speech) -> str:
+    return t._(
+        "Your ticket {ref} is saved, but Discord had a problem creating its thread "
+        "({problem}). I'll try again shortly and post the link here; you don't need to do "
+        "anything.",
+        ref=ticket.ref,
+        problem=short(failure, t),
     )
 
 
-def still_waiting(ticket: Ticket, failure: ThreadNotMade, channel: discord.TextChannel) -> str:
+def still_waiting(
+    ticket: Ticket, failure: ThreadNotMade, channel: discord.TextChannel, t: Speech
+) -> str:
     if failure.transient:
-        return (
-            f"Discord had a problem creating the thread of ticket {ticket.ref} "
-            f"({_short(failure)}). Your ticket is kept; I'll keep trying and post the link "
-            "here."
+        return t._(
+            "Discord had a problem creating the thread of ticket {ref} ({problem}). Your "
+            "ticket is kept; I'll keep trying and post the link here.",
+            ref=ticket.ref,
+            problem=short(failure, t),
         )
-    return (
-        f"Discord refused to create the thread of ticket {ticket.ref} ({_refused(failure)}). "
-        f"Your ticket is kept and I'll keep trying; ask an admin to check my permissions in "
-        f"{channel.mention} (`/admin setup` shows what to change)."
+    return t._(
+        "Discord refused to create the thread of ticket {ref} ({problem}). Your ticket is "
+        "kept and I'll keep trying; ask an admin to check my permissions in {channel} "
+        "(`/admin setup` shows what to change).",
+        ref=ticket.ref,
+        problem=refused(failure, t),
+        channel=channel.mention,
     )
 
 
-def refusal(failure: ThreadNotMade, channel: discord.TextChannel) -> str:
+def refusal(failure: ThreadNotMade, channel: discord.TextChannel, t: Speech) -> str:
     error = failure.error
     if (
         failure.thread is not None
@@ -91,29 +106,34 @@ def refusal(failure: ThreadNotMade, channel: discord.TextChannel) -> str:
     ):
         # The thread exists, so the bot could make it: Discord would not add the member,
         # who cannot access the channel (Missing Access).
-        return (
-            f"Discord wouldn't add you to the ticket thread: you don't have access to "
-            f"{channel.mention}. Nothing was saved; ask an admin to check members' "
-            "permissions there (`/admin setup` shows what to change), then try again."
+        return t._(
+            "Discord wouldn't add you to the ticket thread: you don't have access to "
+            "{channel}. Nothing was saved; ask an admin to check members' permissions there "
+            "(`/admin setup` shows what to change), then try again.",
+            channel=channel.mention,
         )
-    return (
-        f"Discord refused to create the ticket thread ({_refused(failure)}). Nothing was "
-        f"saved; ask an admin to check my permissions in {channel.mention}, then try again."
+    return t._(
+        "Discord refused to create the ticket thread ({problem}). Nothing was saved; ask an "
+        "admin to check my permissions in {channel}, then try again.",
+        problem=refused(failure, t),
+        channel=channel.mention,
     )
 
 
-def _refused(failure: ThreadNotMade) -> str:
+def refused(failure: ThreadNotMade, t: Speech) -> str:
+    """Why Discord refused, in `t`'s words (a missing permission, an error status)."""
     if isinstance(failure.error, discord.Forbidden):
-        return (
+        return t._(
             "missing permission: Create Private Threads, Send Messages in Threads or Manage Threads"
         )
-    return _short(failure)
+    return short(failure, t)
 
 
-def _short(failure: ThreadNotMade) -> str:
+def short(failure: ThreadNotMade, t: Speech) -> str:
     error = failure.error
     if isinstance(error, discord.HTTPException):
-        return f"error {error.status}"
+        return t._("error {status}", status=error.status)
     if error is None:
-        return failure.reason
-    return "no answer from Discord in time"
+        # Refused by the desk's own check: its words in `t`'s language, if it has them.
+        return failure.said(t) if failure.said is not None else failure.reason
+    return t._("no answer from Discord in time")

@@ -10,6 +10,7 @@ import discord
 from cogs.shared.buttons import PersistentButton
 from cogs.shared.custom_ids import ANY, id_in, page_in
 from cogs.shared.desk import TicketDesk
+from cogs.shared.language import member_speech
 from cogs.shared.pager import NEXT, PREVIOUS, page_label, pager, two_way
 from cogs.tickets import render
 from core.models import Department
@@ -73,13 +74,17 @@ async def render_page(
     desk: TicketDesk, interaction: discord.Interaction, kind: str, page: int, state: str
 ) -> tuple[discord.Embed, discord.ui.View | None]:
     actor, _ = await desk.actor(interaction)
+    t = member_speech(interaction)
     if kind == "list":
         status, department, priority = parse_list_state(state)
         result = await desk.services.tickets.list(
             actor, status=status, department=department, priority=priority, page=page
         )
         embed = render.list_embed(
-            result, everyone=is_staff(actor), filters=describe_filters(status, department, priority)
+            result,
+            everyone=is_staff(actor),
+            filters=describe_filters(status, department, priority),
+            t=t,
         )
         return embed, list_pager(result.page, result.page_count, state)
     ticket_id, part = parse_view_state(state)
@@ -89,7 +94,7 @@ async def render_page(
     # Staff notes: for staff only, at the head of the first page.
     staff_first_page = is_staff(actor) and replies.page == 0
     notes = await desk.services.notes.list(actor, ticket.id) if staff_first_page else []
-    parts = render.view_embeds(ticket, replies, notes)
+    parts = render.view_embeds(ticket, replies, t, notes)
     index = len(parts) - 1 if part is None else min(part, len(parts) - 1)
     return parts[index], view_pager(ticket.id, replies.page, index, len(parts), replies.has_next)
 

@@ -1,4 +1,9 @@
-"""How tickets, lists and stats look in Discord (SPEC §7): plain words people and tools read."""
+"""How tickets, lists and stats look in Discord (SPEC §7): plain words people and tools read.
+
+Every function takes the `Speech` to write in. The words SPEC §7 fixes stay English in
+every language: `Status:`, `Priority:`, `Department:` and their values, `#id`, the status
+words of the list and the stats (`open: 3`), and "AI answer".
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,17 @@ from datetime import datetime
 
 import discord
 
-from cogs.shared.text import COLOUR_OPEN, EMBED_DESCRIPTION_LIMIT, clip
+from cogs.shared.language import closing_reason
+from cogs.shared.text import (
+    COLOUR_OPEN,
+    EMBED_DESCRIPTION_LIMIT,
+    channel_mention,
+    clip,
+    user_mention,
+)
 from core.models import AuthorKind, Page, Reply, Status, Ticket, TicketStats
 from core.staff_models import StaffNote
+from i18n import NP_, Speech
 
 STATUS_MARK = {
     Status.OPEN: "🟢",
@@ -18,39 +31,52 @@ STATUS_MARK = {
     Status.CLOSED: "⚫",
 }
 KIND_LABEL = {
-    AuthorKind.MEMBER: "member",
-    AuthorKind.STAFF: "staff",
-    AuthorKind.AI: "AI answer",
-    AuthorKind.SYSTEM: "system",
+    AuthorKind.MEMBER: NP_("author", "member"),
+    AuthorKind.STAFF: NP_("author", "staff"),
+    AuthorKind.SYSTEM: NP_("author", "system"),
 }
+AI_ANSWER = "AI answer"  # SPEC §7: the same in every language
+
+
+def kind_label(kind: AuthorKind, t: Speech) -> str:
+    return AI_ANSWER if kind is AuthorKind.AI else t.pgettext("author", KIND_LABEL[kind])
 
 
 def when(moment: datetime) -> str:
     return discord.utils.format_dt(moment, "R")
 
 
-def ticket_lines(ticket: Ticket) -> str:
+def ticket_lines(ticket: Ticket, t: Speech) -> str:
     lines = [
         f"Status: {ticket.status.value}",
         f"Priority: {ticket.priority.value}",
         f"Department: {ticket.department.value}",
-        f"Owner: <@{ticket.owner_id}>",
+        t._("Owner: {user}", user=user_mention(ticket.owner_id)),
     ]
     if ticket.claimed_by:
-        lines.append(f"Claimed by: <@{ticket.claimed_by}>")
+        lines.append(t._("Claimed by: {user}", user=user_mention(ticket.claimed_by)))
     if ticket.thread_id:
-        lines.append(f"Thread: <#{ticket.thread_id}>")
+        lines.append(t._("Thread: {thread}", thread=channel_mention(ticket.thread_id)))
     elif ticket.waiting_for_thread:
-        lines.append("Thread: being created")
-    lines.append(f"Opened: {when(ticket.created_at)} · Updated: {when(ticket.updated_at)}")
+        lines.append(t._("Thread: being created"))
+    lines.append(
+        t._(
+            "Opened: {opened} · Updated: {updated}",
+            opened=when(ticket.created_at),
+            updated=when(ticket.updated_at),
+        )
+    )
     if ticket.status is Status.CLOSED and ticket.close_reason:
-        lines.append(f"Close reason: {clip(shown(ticket.close_reason), 300)}")
+        reason = clip(shown(closing_reason(ticket.close_reason, t)), 300)
+        lines.append(t._("Close reason: {reason}", reason=reason))
     return "\n".join(lines)
 
 
-def opening_embed(ticket: Ticket) -> discord.Embed:
+def opening_embed(ticket: Ticket, t: Speech) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(f"Ticket {ticket.ref}: {shown(ticket.subject)}", 256),
+        title=clip(
+            t._("Ticket {ref}: {subject}", ref=ticket.ref, subject=shown(ticket.subject)), 256
+        ),
         description=clip(ticket.message, EMBED_DESCRIPTION_LIMIT),
         colour=COLOUR_OPEN,
         timestamp=ticket.created_at,
@@ -58,27 +84,40 @@ def opening_embed(ticket: Ticket) -> discord.Embed:
     embed.add_field(name="Priority", value=ticket.priority.value)
     embed.add_field(name="Department", value=ticket.department.value)
     embed.add_field(name="Status", value=ticket.status.value)
-    embed.set_footer(text=f"Ticket {ticket.ref} · type here to talk to staff")
+    embed.set_footer(text=t._("Ticket {ref} · type here to talk to staff", ref=ticket.ref))
     return embed
 
 
-def list_embed(page: Page[Ticket], *, everyone: bool, filters: str) -> discord.Embed:
-    title = "All tickets" if everyone else "Your tickets"
+def list_embed(page: Page[Ticket], *, everyone: bool, filters: str, t: Speech) -> discord.Embed:
     if filters:
-        title += f" ({filters})"
+        title = (
+            t._("All tickets ({filters})", filters=filters)
+            if everyone
+            else t._("Your tickets ({filters})", filters=filters)
+        )
+    else:
+        title = t._("All tickets") if everyone else t._("Your tickets")
     if not page.items:
-        description = "No tickets match." if filters else "No tickets yet."
+        description = t._("No tickets match.") if filters else t._("No tickets yet.")
     else:
         rows = []
         for ticket in page.items:
+            facts = f"{ticket.status.value} · {ticket.priority.value} · {ticket.department.value}"
             rows.append(
                 f"{STATUS_MARK[ticket.status]} **{ticket.ref}** {shown(clip(ticket.subject, 80))}\n"
-                f"{ticket.status.value} · {ticket.priority.value} · {ticket.department.value}"
-                f" · updated {when(ticket.updated_at)}"
+                + t._("{facts} · updated {when}", facts=facts, when=when(ticket.updated_at))
             )
         description = "\n".join(rows)
     embed = discord.Embed(title=title, description=description, colour=COLOUR_OPEN)
-    embed.set_footer(text=f"Page {page.page + 1} of {page.page_count} · {page.total} tickets")
+    footer = t.ngettext(
+        "Page {page} of {pages} · {count} ticket",
+        "Page {page} of {pages} · {count} tickets",
+        page.total,
+        page=t.number(page.page + 1),
+        pages=t.number(page.page_count),
+        count=t.number(page.total),
+    )
+    embed.set_footer(text=footer)
     return embed
 
 
@@ -98,15 +137,17 @@ def shown(text: str) -> str:
     return discord.utils.escape_markdown(text).replace("](", "]\u200b(")
 
 
-def reply_fields(reply: Reply, number: int) -> list[tuple[str, str]]:
+def reply_fields(reply: Reply, number: int, t: Speech) -> list[tuple[str, str]]:
     """A reply as embed fields (name, value): the whole body, over as many fields as it takes.
 
     Who wrote it is in the field's name, which nothing in the body can reach; the body is
     escaped and quoted under a header line of its own, so no reply can imitate another's
     author, kind or time.
     """
-    edited = " (edited)" if reply.edited_at else ""
-    label = f"{number} · {KIND_LABEL[reply.author_kind]}{edited}"
+    kind = kind_label(reply.author_kind, t)
+    label = f"{number} · {kind}"
+    if reply.edited_at:
+        label = t._("{number} · {kind} (edited)", number=number, kind=kind)
     author = "" if reply.author_kind is AuthorKind.SYSTEM else f"<@{reply.author_id}> · "
     header = f"{author}{when(reply.created_at)}\n"
     files = "".join(
@@ -116,24 +157,37 @@ def reply_fields(reply: Reply, number: int) -> list[tuple[str, str]]:
     pieces = _pieces(reply.body, FIELD_VALUE_LIMIT - len(header), FIELD_VALUE_LIMIT)
     fields = []
     for index, piece in enumerate(pieces):
-        name = label if index == 0 else f"{label} (continued {index + 1}/{len(pieces)})"
+        name = (
+            label
+            if index == 0
+            else t._(
+                "{label} (continued {part}/{parts})",
+                label=label,
+                part=index + 1,
+                parts=len(pieces),
+            )
+        )
         fields.append((name, (header if index == 0 else "") + piece))
     if files:
         name, value = fields[-1]
         if len(value) + len(files) <= FIELD_VALUE_LIMIT:
             fields[-1] = (name, value + files)
         else:
-            fields.append((f"{label} (files)", clip(files.strip(), FIELD_VALUE_LIMIT)))
+            name = t._("{label} (files)", label=label)
+            fields.append((name, clip(files.strip(), FIELD_VALUE_LIMIT)))
     return fields
 
 
-def note_fields(note: StaffNote, number: int, count: int) -> list[tuple[str, str]]:
+def note_fields(note: StaffNote, number: int, count: int, t: Speech) -> list[tuple[str, str]]:
     """A staff note as embed fields, marked as staff-only in every field's name."""
-    label = f"🔒 Staff note {number} of {count} · staff only"
+    label = t._("🔒 Staff note {number} of {count} · staff only", number=number, count=count)
     header = f"<@{note.author_id}> · {when(note.created_at)}\n"
     pieces = _pieces(note.body, FIELD_VALUE_LIMIT - len(header), FIELD_VALUE_LIMIT)
     return [
-        (label if index == 0 else f"{label} (continued)", (header if index == 0 else "") + piece)
+        (
+            label if index == 0 else t._("{label} (continued)", label=label),
+            (header if index == 0 else "") + piece,
+        )
         for index, piece in enumerate(pieces)
     ]
 
@@ -172,7 +226,7 @@ def _longest_fit(text: str, limit: int) -> int:
 
 
 def view_embeds(
-    ticket: Ticket, replies: Page[Reply], notes: Sequence[StaffNote] = ()
+    ticket: Ticket, replies: Page[Reply], t: Speech, notes: Sequence[StaffNote] = ()
 ) -> list[discord.Embed]:
     """One page of replies as one embed or more (each within Discord's 6,000 characters);
     the ticket's facts head every one, so each part reads on its own.
@@ -180,17 +234,24 @@ def view_embeds(
     `notes` (staff views only, first page only) come before the conversation, each field
     marked as a staff-only note.
     """
-    title = clip(f"Ticket {ticket.ref}: {shown(ticket.subject)}", 256)
-    facts = f"{ticket_lines(ticket)}\n\n**Conversation**"
-    footer = f"Replies page {replies.page + 1} of {replies.page_count} · {replies.total} messages"
-    # Room for the parts' own words: " · part 10 of 10" is at most 17 more characters.
-    room = EMBED_TOTAL_LIMIT - len(title) - len(facts) - len(footer) - 20
+    title = clip(t._("Ticket {ref}: {subject}", ref=ticket.ref, subject=shown(ticket.subject)), 256)
+    facts = ticket_lines(ticket, t) + "\n\n**" + t._("Conversation") + "**"
+    footer = t.ngettext(
+        "Replies page {page} of {pages} · {count} message",
+        "Replies page {page} of {pages} · {count} messages",
+        replies.total,
+        page=t.number(replies.page + 1),
+        pages=t.number(replies.page_count),
+        count=t.number(replies.total),
+    )
+    # Room for the parts' own words (" · part 10 of 10", longer in some languages).
+    room = EMBED_TOTAL_LIMIT - len(title) - len(facts) - len(footer) - 40
     first_number = replies.page * replies.page_size + 1
     parts: list[list[tuple[str, str]]] = [[]]
     used = 0
-    entries = [f for n, note in enumerate(notes, 1) for f in note_fields(note, n, len(notes))]
+    entries = [f for n, note in enumerate(notes, 1) for f in note_fields(note, n, len(notes), t)]
     for offset, reply in enumerate(replies.items):
-        entries += reply_fields(reply, first_number + offset)
+        entries += reply_fields(reply, first_number + offset, t)
     for name, value in entries:
         size = len(name) + len(value)
         if parts[-1] and (used + size > room or len(parts[-1]) >= FIELDS_PER_EMBED):
@@ -202,64 +263,75 @@ def view_embeds(
     for index, fields in enumerate(parts):
         embed = discord.Embed(
             title=title,
-            description=facts if fields else f"{facts}\nNo replies yet.",
+            description=facts if fields else facts + "\n" + t._("No replies yet."),
             colour=COLOUR_OPEN,
         )
         for name, value in fields:
             embed.add_field(name=name, value=value, inline=False)
-        part = f" · part {index + 1} of {len(parts)}" if len(parts) > 1 else ""
-        embed.set_footer(text=footer + part)
+        if len(parts) > 1:
+            footer_text = t._(
+                "{footer} · part {part} of {parts}",
+                footer=footer,
+                part=index + 1,
+                parts=len(parts),
+            )
+        else:
+            footer_text = footer
+        embed.set_footer(text=footer_text)
         embeds.append(embed)
     return embeds
 
 
-def duration(seconds: float | None) -> str:
+def duration(seconds: float | None, t: Speech) -> str:
     if seconds is None:
-        return "no responses yet"
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    parts = [
-        f"{days}d" if days else "",
-        f"{hours}h" if hours else "",
-        f"{minutes}m" if minutes else "",
-    ]
-    text = " ".join(p for p in parts if p)
-    return text or f"{secs}s"
+        return t._("no responses yet")
+    return t.duration(seconds)
 
 
-def stats_embed(stats: TicketStats) -> discord.Embed:
-    embed = discord.Embed(title="Ticket statistics", colour=COLOUR_OPEN)
+def stats_embed(stats: TicketStats, t: Speech) -> discord.Embed:
+    embed = discord.Embed(title=t._("Ticket statistics"), colour=COLOUR_OPEN)
+
+    def counts(items: dict) -> str:
+        # SPEC §7's lines (`open: 3`), read by tools: English words, plain digits.
+        return "\n".join(f"{key.value}: {count}" for key, count in items.items())
+
+    embed.add_field(name=t._("By status"), value=counts(stats.by_status))
+    embed.add_field(name=t._("By department"), value=counts(stats.by_department))
+    embed.add_field(name=t._("By priority"), value=counts(stats.by_priority))
     embed.add_field(
-        name="By status",
-        value="\n".join(f"{status.value}: {count}" for status, count in stats.by_status.items()),
-    )
-    embed.add_field(
-        name="By department",
-        value="\n".join(f"{dep.value}: {count}" for dep, count in stats.by_department.items()),
-    )
-    embed.add_field(
-        name="By priority",
-        value="\n".join(f"{prio.value}: {count}" for prio, count in stats.by_priority.items()),
-    )
-    embed.add_field(
-        name="Median first response",
-        value=duration(stats.median_first_response_seconds),
+        name=t._("Median first response"),
+        value=duration(stats.median_first_response_seconds, t),
         inline=False,
     )
     if stats.ratings_count:
         embed.add_field(
-            name="Feedback",
-            value=f"{stats.average_rating:.1f} / 5 from {stats.ratings_count} ratings",
+            name=t._("Feedback"),
+            value=t.ngettext(
+                "{average} / 5 from {count} rating",
+                "{average} / 5 from {count} ratings",
+                stats.ratings_count,
+                average=t.number(stats.average_rating or 0, 1),
+                count=t.number(stats.ratings_count),
+            ),
             inline=False,
         )
     if stats.opened_outside_hours:
         embed.add_field(
-            name="Support hours",
-            value=f"{stats.opened_outside_hours} opened outside support hours",
+            name=t._("Support hours"),
+            # TRANSLATORS: tickets counted; a form with no plural agreement reads best.
+            value=t._(
+                "{count} opened outside support hours", count=t.number(stats.opened_outside_hours)
+            ),
             inline=False,
         )
-    embed.set_footer(text=f"{stats.total} tickets in all")
+    embed.set_footer(
+        text=t.ngettext(
+            "{count} ticket in all",
+            "{count} tickets in all",
+            stats.total,
+            count=t.number(stats.total),
+        )
+    )
     return embed
 
 

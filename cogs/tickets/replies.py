@@ -14,7 +14,9 @@ import discord
 from cogs.shared.desk import TicketDesk, is_gone
 from cogs.shared.permissions import missing_permissions
 from cogs.shared.text import NO_PINGS, give_back, split_text
+from cogs.tickets.render import kind_label
 from core.models import StoredReply
+from i18n import Speech
 
 log = logging.getLogger(__name__)
 
@@ -22,32 +24,48 @@ log = logging.getLogger(__name__)
 Outcome = tuple[str, discord.File | None]
 
 
-async def post_reply(desk: TicketDesk, author_name: str, stored: StoredReply) -> Outcome:
-    """Post a stored reply in its thread; returns what to tell its author (and, when the
-    reply was not saved, their words back, as a file when they don't fit)."""
+async def post_reply(desk: TicketDesk, author_name: str, stored: StoredReply, t: Speech) -> Outcome:
+    """Post a stored reply in its thread (in the server's language); returns what to tell
+    its author in theirs, `t` (and, when the reply was not saved, their words back, as a
+    file when they don't fit)."""
     ticket, reply = stored.ticket, stored.reply
-    header = f"**{discord.utils.escape_markdown(author_name)}** ({reply.author_kind.value}) wrote:"
+    config = await desk.services.guilds.config(ticket.guild_id)
+    server = desk.server_speech(config)
+    header = server._(
+        "**{name}** ({kind}) wrote:",
+        name=discord.utils.escape_markdown(author_name),
+        kind=kind_label(reply.author_kind, server),
+    )
     thread, gone = await desk.locate_thread(ticket)
     if thread is None:
         await desk.services.tickets.withdraw_reply(stored)
         if gone:
-            why = "its thread was deleted"
+            refusal = t._(
+                "I couldn't post your reply in ticket {ref}: its thread was deleted. Nothing "
+                "was saved.",
+                ref=ticket.ref,
+            )
         elif ticket.waiting_for_thread:
-            why = "its thread is still being created; try again in a minute"
+            refusal = t._(
+                "I couldn't post your reply in ticket {ref}: its thread is still being "
+                "created; try again in a minute. Nothing was saved.",
+                ref=ticket.ref,
+            )
         else:
-            why = "I can't reach its thread right now"
-        return give_back(
-            f"I couldn't post your reply in ticket {ticket.ref}: {why}. Nothing was saved.",
-            [("message", reply.body)],
-        )
+            refusal = t._(
+                "I couldn't post your reply in ticket {ref}: I can't reach its thread right "
+                "now. Nothing was saved.",
+                ref=ticket.ref,
+            )
+        return give_back(refusal, [("message", reply.body)], t=t)
     sent: list[discord.Message] = []
     try:
         for chunk in split_text(f"{header}\n{reply.body}"):
             sent.append(await thread.send(chunk, allowed_mentions=NO_PINGS))
     except Exception as error:
-        return await _not_posted(desk, stored, thread, sent, error)
+        return await _not_posted(desk, stored, thread, sent, error, t)
     await desk.services.tickets.attach_message(reply.id, sent[0].id)
-    return f"Reply posted in {ticket.ref}: {sent[0].jump_url}", None
+    return t._("Reply posted in {ref}: {link}", ref=ticket.ref, link=sent[0].jump_url), None
 
 
 async def _not_posted(
@@ -56,6 +74,7 @@ async def _not_posted(
     thread: discord.Thread,
     sent: list[discord.Message],
     error: Exception,
+    t: Speech,
 ) -> Outcome:
     ticket, reply = stored.ticket, stored.reply
     log.warning(
@@ -64,37 +83,47 @@ async def _not_posted(
         error,
         exc_info=not isinstance(error, discord.HTTPException),
     )
-    why = _why_not_posted(thread, error)
+    why = _why_not_posted(thread, error, t)
     try:
         for message in sent:  # half a reply in the thread would be a half-truth
             await message.delete()
     except discord.HTTPException:
         await desk.services.tickets.attach_message(reply.id, sent[0].id)
         return (
-            f"Only part of your reply reached the thread of ticket {ticket.ref} ({why}). "
-            "The whole reply is saved with the ticket (see `/ticket view`), so don't "
-            "send it again.",
+            t._(
+                "Only part of your reply reached the thread of ticket {ref} ({why}). The whole "
+                "reply is saved with the ticket (see `/ticket view`), so don't send it again.",
+                ref=ticket.ref,
+                why=why,
+            ),
             None,
         )
     await desk.services.tickets.withdraw_reply(stored)
     return give_back(
-        f"I couldn't post your reply in the thread of ticket {ticket.ref}: {why}. "
-        "Nothing was saved, so send it again once that is fixed.",
+        t._(
+            "I couldn't post your reply in the thread of ticket {ref}: {why}. Nothing was "
+            "saved, so send it again once that is fixed.",
+            ref=ticket.ref,
+            why=why,
+        ),
         [("message", reply.body)],
+        t=t,
     )
 
 
-def _why_not_posted(thread: discord.Thread, error: Exception) -> str:
+def _why_not_posted(thread: discord.Thread, error: Exception, t: Speech) -> str:
     if is_gone(error):
-        return "its thread was deleted"
+        return t._("its thread was deleted")
     guild = thread.guild
     parent = thread.parent
     if isinstance(error, discord.Forbidden) and parent is not None:
-        missing = missing_permissions(parent, guild.me)
+        missing = missing_permissions(parent, guild.me, t)
         if missing:
-            return (
-                f"I am missing {', '.join(missing)} in {parent.mention}; an admin can give it to me"
+            return t._(
+                "I am missing {permissions} in {channel}; an admin can give it to me",
+                permissions=", ".join(missing),
+                channel=parent.mention,
             )
     if isinstance(error, discord.HTTPException):
-        return f"Discord answered with error {error.status}"
-    return "something went wrong on my side and it has been logged"
+        return t._("Discord answered with error {status}", status=error.status)
+    return t._("something went wrong on my side and it has been logged")

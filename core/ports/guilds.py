@@ -20,6 +20,7 @@ class GuildSettingChanges(TypedDict, total=False):
     reminder_hours: int | None
     autoclose_hours: int | None
     ai_knowledge: str | None
+    language: str | None  # a locale code (issue 18); None: the server's own on Discord
 
 
 class GuildReads(Protocol):

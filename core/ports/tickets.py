@@ -43,6 +43,7 @@ class TicketChanges(TypedDict, total=False):
     closed_at: datetime | None
     closed_by: int | None
     close_reason: str | None
+    language: str | None  # the member's locale code (issue 18), for the AI's answers
 
 
 class TicketReads(Protocol):

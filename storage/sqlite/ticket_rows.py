@@ -36,4 +36,5 @@ def ticket_from_row(row: Any) -> Ticket:
         thread_attempts=row["thread_attempts"],
         thread_retry_at=from_db_time(row["thread_retry_at"]),
         thread_error=row["thread_error"],
+        language=row["language"],
     )

@@ -145,7 +145,7 @@ async def test_bad_definitions_are_refused_by_field_path_and_template_works(desk
     kinds = {q["kind"] for q in json.loads(data)["questions"]}
     assert len(kinds) == 9  # every question kind, to start from
     created = await admin.slash("forms create", definition=("template.json", data))
-    assert "Form #1 “Staff application” created: 9 question(s)" in created.text
+    assert "Form #1 “Staff application” created: 9 questions" in created.text
     # A member only sees this in /forms list, not closed or others' forms.
     listed = await desk.member("alice").slash("forms list")
     assert "#1 Staff application" in listed.text and "used 0/2" in listed.text
@@ -388,9 +388,9 @@ async def test_admin_edits_closes_opens_and_deletes_a_form(desk: Desk) -> None:
     choices = await admin.autocomplete("forms delete", "form", "mod")
     assert [c["value"] for c in choices] == [str(form_id)]
     asked = await admin.slash("forms delete", form=str(form_id))
-    assert "Its 1 submission(s) are deleted too" in asked.text
+    assert "Its 1 submission is deleted too" in asked.text
     done = await admin.click(asked, "Delete the form")
-    assert "was deleted with its 1 submission(s)" in done.text
+    assert "was deleted with its 1 submission" in done.text
     assert rows(desk, "SELECT COUNT(*) FROM forms") == [(0,)]
     # A form that fits one modal is submitted straight from it.
     short = seven_questions(questions=seven_questions()["questions"][:1])

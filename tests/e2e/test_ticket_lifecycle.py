@@ -176,4 +176,4 @@ async def test_feedback_rating_and_comment_counted_in_stats(desk):
     assert "saved" in saved.text
     assert rows(desk, "SELECT rating, comment FROM feedback") == [(4, "Quick and kind")]
     stats = await desk.member("staff").slash("ticket stats")
-    assert "4.0 / 5 from 1 ratings" in stats.text
+    assert "4.0 / 5 from 1 rating" in stats.text

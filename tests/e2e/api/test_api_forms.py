@@ -62,7 +62,7 @@ async def test_forms_list_and_submit_post_for_review(api):
         headers=auth,
     )
     assert again.status_code == 409
-    assert again.json()["error"].startswith("You have used 1 of 1 submissions")
+    assert again.json()["error"].startswith("You have used 1 of 1 submission for")
     used = await api.http.get(f"/api/applications/forms?user_id={alice}", headers=auth)
     assert used.json()["forms"][0]["eligible"] is False
 

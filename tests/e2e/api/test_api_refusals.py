@@ -63,7 +63,7 @@ async def test_not_yours_unknown_closed_and_limits(api):
     )
     assert capped.status_code == 409
     assert capped.json()["error"] == (
-        "You already have 1 open tickets here (the limit is 1). Add to one of them, or close one."
+        "You already have 1 open ticket here (the limit is 1). Add to it, or close it."
     )
     # Someone not in the server can't have a ticket opened for them.
     stranger = await api.http.post(

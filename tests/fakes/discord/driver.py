@@ -304,6 +304,12 @@ class Desk:
             deny=permissions.bits(*deny) if deny else 0,
         )
 
+    def set_server_locale(self, locale: str) -> None:
+        """An admin sets the server's language in Server Settings (GUILD_UPDATE)."""
+        from .locales import set_preferred_locale
+
+        set_preferred_locale(self.state, self.guild, locale)
+
     def reset_token(self) -> None:
         """The owner presses Bot → Reset Token: the token the bot holds stops working."""
         self.state.application.token = "reset-in-the-developer-portal"
@@ -430,6 +436,12 @@ class Person:
 
     def __repr__(self) -> str:
         return f"<Person {self.name} {self.id}>"
+
+    def speaks(self, locale: str) -> Person:
+        """This person's Discord is set to `locale` ("de", "pt-BR"): every interaction
+        they send from now on carries it, as the Discord client does."""
+        self._state.user_locales[self.id] = locale
+        return self
 
     @property
     def mention(self) -> str:

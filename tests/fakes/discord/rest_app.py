@@ -11,6 +11,7 @@ from . import permissions
 from .application import check_commands_scope
 from .errors import DiscordError, FormErrors, missing_permissions
 from .keys import BEARER, STATE, request_body
+from .locales import check_localizations
 from .shards import gateway_bot
 from .state import DiscordState, Guild, Payload
 
@@ -100,6 +101,7 @@ def _check_commands(commands: list[Payload]) -> None:
             if not 1 <= len(description) <= 100:
                 errors.add(f"{i}.description", "BASE_TYPE_BAD_LENGTH", "Must be 1-100 long.")
             _check_options(errors, f"{i}.options", command.get("options") or [])
+        check_localizations(errors, str(i), command)
     if len(commands) > 100:
         errors.add("_", "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.")
     errors.raise_if_any()

@@ -52,6 +52,7 @@ class Guild:
     roles: dict[int, Payload] = field(default_factory=dict)
     channels: dict[int, Payload] = field(default_factory=dict)  # text channels and threads
     members: dict[int, Payload] = field(default_factory=dict)
+    preferred_locale: str = "en-US"  # the server's language (Server Settings → Overview)
 
     def role_named(self, name: str) -> Payload:
         for role in self.roles.values():
@@ -73,7 +74,7 @@ class Guild:
             "owner_id": str(self.owner_id),
             "icon": None,
             "features": [],
-            "preferred_locale": "en-US",
+            "preferred_locale": self.preferred_locale,
             "unavailable": False,
             "large": False,
             "member_count": len(self.members),
@@ -156,6 +157,9 @@ class DiscordState:
         self.interactions: dict[int, Interaction] = {}
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
         self.closed_dms: set[int] = set()
+        self.user_locales: dict[
+            int, str
+        ] = {}  # user id -> their Discord language (en-US if absent)
         self.global_commands: list[Payload] = []
         self.guild_commands: dict[int, list[Payload]] = {}
         self.command_syncs = 0
