@@ -80,13 +80,13 @@ async def run(settings: Settings) -> None:
     from cogs.runtime.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
     from cogs.runtime.seams import apply_discord_endpoints
     from cogs.runtime.startup import desk_intents, explain
-    from wiring import MigrationError, build, open_store, shared_lock
+    from wiring import MigrationError, StorageUnavailable, build, open_store, shared_lock
 
     apply_discord_endpoints(settings.DISCORD_API_BASE, settings.DISCORD_GATEWAY_URL)
     quiet_reconnect_tracebacks()
     try:
         store = await open_store(settings)
-    except MigrationError as error:
+    except (MigrationError, StorageUnavailable) as error:
         raise Stop(f"Database error: {error}", 3) from None
     token = settings.DISCORD_TOKEN.get_secret_value().strip()
     patience = settings.DISCORD_RETRY_SECONDS

@@ -1,32 +1,50 @@
 """The one place that chooses implementations: which store, which clock.
 
-bot.py calls this; nothing in core/ or cogs/ knows that the store is SQLite. A second
-backend (say PostgreSQL, chosen by a setting) is added here and in storage/, not in core/.
+bot.py calls this; nothing in core/ or cogs/ knows which database the store uses.
+DATABASE_URL=postgresql://… chooses PostgreSQL (SPEC §10); otherwise the SQLite file at
+DATABASE_PATH, the default.
 """
 
 from __future__ import annotations
 
 from core.clock import Clock, OffsetFileClock, SystemClock
-from core.ports import MigrationError, SharedLock, Store
+from core.ports import MigrationError, SharedLock, StorageUnavailable, Store
 from core.services import Services, build_services
 from core.settings import Settings
+from storage.postgres.store import PostgresStore
 from storage.sqlite.store import SqliteStore
 
-__all__ = ["MigrationError", "build", "make_clock", "open_store", "shared_lock", "store_is_shared"]
+__all__ = [
+    "MigrationError",
+    "OpenStore",
+    "StorageUnavailable",
+    "build",
+    "make_clock",
+    "open_store",
+    "shared_lock",
+    "store_is_shared",
+]
+
+OpenStore = SqliteStore | PostgresStore
 
 
-async def open_store(settings: Settings) -> SqliteStore:
-    """Open the database, applying pending migrations; raises MigrationError."""
+async def open_store(settings: Settings) -> OpenStore:
+    """Open the database, applying pending migrations. Raises MigrationError (a migration
+    failed and was rolled back) or StorageUnavailable (PostgreSQL can't be reached or
+    refused the login: its message is the one line to print, password masked)."""
+    if settings.DATABASE_URL is not None:
+        return await PostgresStore.open(settings.DATABASE_URL.get_secret_value())
     return await SqliteStore.open(settings.DATABASE_PATH)
 
 
 def store_is_shared(settings: Settings) -> bool:
-    """Whether several processes may write the chosen database at once. SQLite has one
-    writer, so the HTTP API must then run inside the bot process (`python -m api` refuses)."""
-    return False  # only SQLite so far; a PostgreSQL store answers True
+    """Whether several processes may write the chosen database at once: PostgreSQL (each
+    rule kept by PostgreSQL itself), not SQLite (one writer, so the HTTP API must then run
+    inside the bot process: `python -m api` refuses)."""
+    return settings.DATABASE_URL is not None
 
 
-def shared_lock(store: SqliteStore) -> SharedLock:
+def shared_lock(store: OpenStore) -> SharedLock:
     """The lock every process sharing `store` sees (core/ports/coordination.py), for the
     shards' identify gate: SQLite's is a no-op (one process per file); a PostgreSQL store
     gives its advisory lock here."""

@@ -16,7 +16,7 @@ from api.app import create_app
 from api.ports import NoDiscordSide
 from api.server import ApiServer
 from bot import configure_logging, load_settings
-from wiring import MigrationError, build, open_store, store_is_shared
+from wiring import MigrationError, StorageUnavailable, build, open_store, store_is_shared
 
 SQLITE_REFUSED = (
     "Configuration error: the HTTP API can run as its own process only with a shared "
@@ -36,7 +36,7 @@ async def serve() -> int:
         return 2
     try:
         store = await open_store(settings)
-    except MigrationError as error:
+    except (MigrationError, StorageUnavailable) as error:
         print(f"Database error: {error}", file=sys.stderr)
         return 3
     services = build(store, settings)

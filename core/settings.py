@@ -36,6 +36,8 @@ class Settings(BaseSettings):
 
     DISCORD_TOKEN: SecretStr
     DATABASE_PATH: Path = Path("tickets.db")
+    # PostgreSQL instead of the SQLite file (SPEC §10); secret, as it may hold a password.
+    DATABASE_URL: SecretStr | None = None
     OPENAI_API_KEY: SecretStr | None = None
     OPENAI_BASE_URL: str | None = None
     AI_MODEL: str | None = None
@@ -110,6 +112,15 @@ class Settings(BaseSettings):
         if not parent.is_dir():
             raise ValueError(f"directory {parent} does not exist")
         return value
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None  # set but empty: SQLite, as if unset
+        if not value.get_secret_value().strip().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (or be left unset for SQLite)")
+        return SecretStr(value.get_secret_value().strip())
 
     @field_validator("LOG_LEVEL")
     @classmethod

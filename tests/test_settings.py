@@ -34,6 +34,10 @@ def start_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         ({"DISCORD_TOKEN": "t", "DATABASE_PATH": "/no/such/dir/x.db"}, "DATABASE_PATH is invalid"),
         ({"DISCORD_TOKEN": "t", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL is invalid"),
         (
+            {"DISCORD_TOKEN": "t", "DATABASE_URL": "mysql://desk:pw@db/tickets"},
+            "DATABASE_URL is invalid: must start with postgresql://",
+        ),
+        (
             {"DISCORD_TOKEN": "t", "DISCORD_GATEWAY_URL": "http://x"},
             "DISCORD_GATEWAY_URL is invalid",
         ),

@@ -31,7 +31,7 @@ from core.ai import AIUnavailable
 from core.models import GuildConfig
 from core.services import make_responder
 from core.settings import Settings
-from storage.sqlite.health import DatabaseHealth, inspect_database, read_configs
+from storage.health import DatabaseHealth, inspect_database, read_configs
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ async def check(settings: Settings) -> int:
     report.section("Settings")
     report.ok("every setting is valid")
     report.section("Database")
-    health = inspect_database(settings.DATABASE_PATH)
+    health = await inspect_database(settings)
     (report.ok if health.ok else report.fix)(health.line)
     report.section("Discord")
     await check_discord(settings, health, report)
@@ -188,7 +188,7 @@ async def check_servers(
         )
     configs: dict[int, GuildConfig] = {}
     if health.readable:
-        configs = await read_configs(settings.DATABASE_PATH, [g.id for g in guilds])
+        configs = await read_configs(settings, [g.id for g in guilds])
     elif not health.exists:
         configs = {g.id: GuildConfig(guild_id=g.id) for g in guilds}  # nothing saved yet
     report.section(f"Servers ({len(guilds)})")

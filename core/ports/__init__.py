@@ -37,7 +37,14 @@ from core.ports.staff import (
     TagReads,
     TagRepository,
 )
-from core.ports.store import MigrationError, Reads, Store, UnitOfWork, Work
+from core.ports.store import (
+    MigrationError,
+    Reads,
+    StorageUnavailable,
+    Store,
+    UnitOfWork,
+    Work,
+)
 from core.ports.tickets import (
     LiveThread,
     ReplyReads,
@@ -88,6 +95,7 @@ __all__ = [
     "ReplyReads",
     "ReplyRepository",
     "SharedLock",
+    "StorageUnavailable",
     "Store",
     "SubmissionReads",
     "SubmissionRepository",

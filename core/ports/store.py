@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
+from core.errors import DomainError
 from core.ports.desk_tools import (
     CloseRequestReads,
     CloseRequestRepository,
@@ -172,3 +173,15 @@ class Store(Protocol):
 class MigrationError(Exception):
     """The store could not be brought to this code's schema (the failed step was undone);
     start-up must stop."""
+
+
+class StorageUnavailable(DomainError):
+    """The store can't be reached or stayed too busy to commit (a database restarting, a
+    connection lost mid-write): nothing of this unit of work is known to be committed
+    unless the store says so, and the member may simply try again. A backend raises this
+    instead of its driver's errors; as a DomainError its message reaches the member."""
+
+    DEFAULT = "The desk's records can't be reached right now. Please try again in a moment."
+
+    def __init__(self, message: str = DEFAULT) -> None:
+        super().__init__(message)

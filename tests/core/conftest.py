@@ -1,6 +1,7 @@
-"""Services against a real SQLite file (the SQLite store), and again against the in-memory
-store of tests/fakes/store/ (a second implementation of core's ports, so core can't come
-to lean on SQLite), with a clock that only moves when told to."""
+"""Services against a real SQLite file (the SQLite store), against a real PostgreSQL
+database (the PostgreSQL store, on the session's throwaway server), and against the
+in-memory store of tests/fakes/store/ (written from core's ports alone, so core can't
+come to lean on a database), with a clock that only moves when told to."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from core.guilds import GuildService
 from core.models import Actor
 from core.ports import Store
 from core.tickets import TicketService
+from storage.postgres.store import PostgresStore
 from storage.sqlite.store import SqliteStore
 from tests.fakes.store import MemoryStore
 
@@ -22,8 +24,14 @@ STAFF_ROLE = 2000
 TICKET_CHANNEL = 3000
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "postgres", "memory"])
 async def store(request, tmp_path) -> AsyncIterator[Store]:
+    if request.param == "postgres":
+        async with request.getfixturevalue("postgres_server").schema() as url:
+            opened = await PostgresStore.open(url)
+            yield opened
+            await opened.close()
+        return
     opened = (
         await SqliteStore.open(tmp_path / "desk.db") if request.param == "sqlite" else MemoryStore()
     )

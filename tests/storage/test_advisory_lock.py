@@ -5,16 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
-from core.settings import Settings
-
-# Enabled by the PostgreSQL store (its branch brings asyncpg and the postgres_url fixture).
-pytestmark = pytest.mark.skipif(
-    "DATABASE_URL" not in Settings.model_fields,
-    reason="needs the PostgreSQL store (branch pg): Settings has no DATABASE_URL yet",
-)
-
 KEY = 0x7469636B_00000001
 
 
