@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from core.models import DailyResponse
+from i18n import Speech, speech
 
 WIDTH = 640
 BAR_HEIGHT = 32
@@ -48,10 +49,11 @@ def bar_chart(title: str, counts: Sequence[tuple[str, int]]) -> Markup:
     return _svg(max(len(counts), 1) * BAR_HEIGHT, title, body)
 
 
-def response_chart(title: str, history: Sequence[DailyResponse]) -> Markup:
+def response_chart(title: str, history: Sequence[DailyResponse], t: Speech | None = None) -> Markup:
     """One column per day: the median first-response time in hours (no column for a day
     without answers), the axis labelled with the longest time and the first/last day."""
     e = html.escape
+    t = t or speech()
     height, left, bottom, top_pad = 200, 56, 24, 12
     plot_h = height - bottom - top_pad
     hours = [h.median_seconds / 3600 for h in history if h.median_seconds is not None]
@@ -70,7 +72,13 @@ def response_chart(title: str, history: Sequence[DailyResponse]) -> Markup:
         value = day.median_seconds / 3600
         bar = max(round(plot_h * value / ceiling), 2)
         x = left + index * step + 1
-        label = f"{day.day.isoformat()}: median {_hours(value)} over {day.answered} tickets"
+        label = t.ngettext(
+            "{day}: median {time} over {count} ticket",
+            "{day}: median {time} over {count} tickets",
+            day.answered,
+            day=day.day.isoformat(),
+            time=_hours(value),
+        )
         body.append(
             f'<rect x="{x:.1f}" y="{top_pad + plot_h - bar}" width="{max(step - 2, 1):.1f}" '
             f'height="{bar}" fill="#5865f2"><title>{e(label)}</title></rect>'

@@ -18,8 +18,9 @@ from dashboard.ports import DashboardSide
 from dashboard.sessions import Sessions, WebSession, csrf_ok
 from dashboard.visitors import Place, Visitors
 from dashboard.web import PageError
+from i18n import N_
 
-FORM_EXPIRED = (
+FORM_EXPIRED = N_(
     "This form has expired or did not come from this dashboard. Reload the page and try "
     "again; nothing was changed."
 )
@@ -61,5 +62,5 @@ class Dashboard:
         if (origin is not None and origin != self.config.origin) or not csrf_ok(
             session, form.get("csrf_token")
         ):
-            raise PageError(403, "Form expired", FORM_EXPIRED)
+            raise PageError(403, N_("Form expired"), FORM_EXPIRED)
         return form

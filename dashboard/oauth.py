@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import httpx
 
 from dashboard.config import SCOPES, DashboardConfig
+from i18n import N_
 
 log = logging.getLogger(__name__)
 TIMEOUT = 10.0
@@ -29,6 +30,7 @@ class DiscordIdentity:
     user_id: int
     name: str
     guilds: dict[int, str]  # every server the member is in: id -> name
+    locale: str | None = None  # the language the member chose in Discord ("de", "pt-BR")
 
 
 class DiscordLogin:
@@ -58,6 +60,7 @@ class DiscordLogin:
             user_id=int(me["id"]),
             name=str(name),
             guilds={int(g["id"]): str(g.get("name", "")) for g in guilds or []},
+            locale=str(me["locale"]) if me.get("locale") else None,
         )
 
     async def _exchange(self, http: httpx.AsyncClient, code: str) -> str:
@@ -71,13 +74,13 @@ class DiscordLogin:
             answer = await http.post("/oauth2/token", data=form, auth=auth)
         except httpx.HTTPError as error:
             log.warning("Discord login: token exchange failed: %s", type(error).__name__)
-            raise LoginFailed("Discord could not be reached. Try again in a moment.") from None
+            raise LoginFailed(N_("Discord could not be reached. Try again in a moment.")) from None
         if answer.status_code == 401:
             # Never the secret itself in the log: only that Discord refused it.
             log.error("Discord login: DISCORD_CLIENT_ID / DISCORD_CLIENT_SECRET were refused")
-            raise LoginFailed("The dashboard's Discord application settings are wrong.")
+            raise LoginFailed(N_("The dashboard's Discord application settings are wrong."))
         if answer.status_code != 200:
-            raise LoginFailed("Discord did not accept this login. Please log in again.")
+            raise LoginFailed(N_("Discord did not accept this login. Please log in again."))
         return str(answer.json()["access_token"])
 
     async def _get(self, http: httpx.AsyncClient, path: str, headers: dict[str, str]):
@@ -85,8 +88,8 @@ class DiscordLogin:
             answer = await http.get(path, headers=headers)
         except httpx.HTTPError as error:
             log.warning("Discord login: %s failed: %s", path, type(error).__name__)
-            raise LoginFailed("Discord could not be reached. Try again in a moment.") from None
+            raise LoginFailed(N_("Discord could not be reached. Try again in a moment.")) from None
         if answer.status_code != 200:
             log.warning("Discord login: %s answered %s", path, answer.status_code)
-            raise LoginFailed("Discord did not accept this login. Please log in again.")
+            raise LoginFailed(N_("Discord did not accept this login. Please log in again."))
         return answer.json()

@@ -24,7 +24,16 @@ from dashboard.context import Dashboard
 from dashboard.pages import account, admin, reviews, stats, ticket_actions, tickets
 from dashboard.ports import DashboardSide
 from dashboard.visitors import LoginRequired
-from dashboard.web import PageError, error_page, page, refusal, see_other, status_for
+from dashboard.web import (
+    PageError,
+    error_page,
+    page,
+    refusal,
+    request_speech,
+    see_other,
+    status_for,
+)
+from i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +51,10 @@ class DashboardRoute(APIRoute):
             except PageError as error:
                 return error_page(request, error.status, error.title, error.detail)
             except DomainError as error:
-                return error_page(request, status_for(error), "Not possible", refusal(error))
+                t = request_speech(request)
+                return error_page(request, status_for(error), N_("Not possible"), refusal(error, t))
             except RequestValidationError:
-                return error_page(request, 404, "Page not found")
+                return error_page(request, 404, N_("Page not found"))
 
         return handler
 

@@ -40,6 +40,7 @@ class WebSession(BaseModel):
     servers: list[Server]
     csrf: str
     expires_at: datetime
+    locale: str | None = None  # the member's Discord language: the dashboard speaks it
 
     def server(self, guild_id: int) -> Server | None:
         return next((s for s in self.servers if s.id == guild_id), None)
@@ -62,9 +63,12 @@ class Sessions:
     def max_age(self) -> int:
         return int(self._config.session_hours * 3600)
 
-    def start(self, user_id: int, name: str, servers: list[Server]) -> tuple[WebSession, str]:
+    def start(
+        self, user_id: int, name: str, servers: list[Server], locale: str | None = None
+    ) -> tuple[WebSession, str]:
         """A new session and its cookie value."""
         session = WebSession(
+            locale=locale,
             user_id=user_id,
             name=name,
             servers=servers,

@@ -14,8 +14,9 @@ from core.services import Services
 from dashboard.ports import DashboardSide
 from dashboard.sessions import SESSION_COOKIE, Server, Sessions, WebSession
 from dashboard.web import PageError
+from i18n import N_
 
-ROLES_UNKNOWN = (
+ROLES_UNKNOWN = N_(
     "Your roles on this server could not be checked on Discord just now. Try again in a "
     "moment. (The dashboard works where it runs inside the bot process.)"
 )
@@ -73,13 +74,15 @@ class Visitors:
         server = session.server(guild_id)
         if server is None:
             # Not a server this member logged in with: as unknown as another desk's ticket.
-            raise PageError(404, "Server not found", "This is not one of your servers.")
+            raise PageError(404, N_("Server not found"), N_("This is not one of your servers."))
         facts = await self._side.member(guild_id, session.user_id)
         if facts is None:
-            raise PageError(403, "Not a member", "You are no longer a member of this server.")
+            raise PageError(
+                403, N_("Not a member"), N_("You are no longer a member of this server.")
+            )
         if not facts.verified:
             # Staff or not is decided from the member's roles: without them, no page.
-            raise PageError(503, "Roles unknown", ROLES_UNKNOWN)
+            raise PageError(503, N_("Roles unknown"), ROLES_UNKNOWN)
         config = await self._services.guilds.config(guild_id)
         place = Place(
             session=session,

@@ -7,6 +7,7 @@ labels itself).
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from core.errors import (
     NotConfigured,
     NotFound,
 )
+from i18n import Speech, speech
 from wording.catalogue import error_text
 
 HERE = Path(__file__).parent
@@ -48,9 +50,9 @@ def _when(moment: datetime | None) -> str:
     return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _duration(seconds: float | None) -> str:
+def _duration(seconds: float | None, t: Speech) -> str:
     if seconds is None:
-        return "no answers yet"
+        return t._("no answers yet")
     minutes = round(seconds / 60)
     if minutes < 60:
         return f"{max(minutes, 0)} min" if seconds >= 60 else f"{round(seconds)} s"
@@ -67,20 +69,48 @@ def _mentions(text: str) -> str:
     return MENTION.sub(lambda m: MENTION_WORDS[m.group(1)].format(m.group(2)), text)
 
 
-templates = Environment(
-    loader=FileSystemLoader(HERE / "templates"),
-    autoescape=select_autoescape(["html"], default=True),
-    undefined=StrictUndefined,  # a typo in a template fails the tests, not silently
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-templates.filters["when"] = _when
-templates.filters["duration"] = _duration
-templates.filters["mentions"] = _mentions
+@functools.cache
+def templates(locale: str) -> Environment:
+    """The templates speaking one language. One environment per language, so installing
+    its gettext callables never races with a page rendered in another language."""
+    t = speech(locale)
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"], default=True),
+        undefined=StrictUndefined,  # a typo in a template fails the tests, not silently
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # newstyle: `_("... %(name)s", name=x)`, the values escaped, the translation trusted.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        t.catalogue.gettext, t.catalogue.ngettext, newstyle=True, pgettext=t.catalogue.pgettext
+    )
+    env.globals["lang"] = t.locale
+    env.filters["when"] = _when
+    env.filters["duration"] = functools.partial(_duration, t=t)
+    env.filters["mentions"] = _mentions
+    return env
+
+
+def page_speech(context: dict[str, Any]) -> Speech:
+    """The visitor's language: their Discord locale, else the server's, else English."""
+    return visitor_speech(context.get("visitor"), context.get("place"))
+
+
+def visitor_speech(visitor: Any, place: Any = None) -> Speech:
+    locale = getattr(visitor, "locale", None)
+    if not locale and place is not None:
+        locale = place.config.language
+    return speech(locale)
 
 
 def page(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    html = templates.get_template(name).render(**context)
+    t = page_speech(context)
+    if isinstance(context.get("notice"), str):
+        # Notices are English sentences marked with N_ where they are chosen.
+        context["notice"] = t.template(context["notice"])
+    html = templates(t.locale).get_template(name).render(**context)
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
 
 
@@ -104,9 +134,9 @@ def status_for(error: DomainError) -> int:
     return next((status for kind, status in STATUS_FOR if isinstance(error, kind)), 400)
 
 
-def refusal(error: DomainError) -> str:
-    """The sentence Discord users get, without Discord's syntax."""
-    return error_text(error, plain=True)
+def refusal(error: DomainError, t: Speech | None = None) -> str:
+    """The sentence Discord users get, without Discord's syntax, in `t`'s language."""
+    return error_text(error, plain=True, t=t)
 
 
 class PageError(Exception):
@@ -121,6 +151,17 @@ class PageError(Exception):
 
 def error_page(request: Request, status: int, title: str, detail: str = "") -> HTMLResponse:
     visitor = getattr(request.state, "visitor", None)
+    place = getattr(request.state, "place", None)
+    # Titles and details are English sentences marked with N_ where they are raised.
+    t = visitor_speech(visitor, place)
+    title, detail = t.template(title), t.template(detail) if detail else ""
     return page(
         "error.html", status_code=status, title=title, detail=detail, visitor=visitor, place=None
+    )
+
+
+def request_speech(request: Request) -> Speech:
+    """The language of whoever is asking (once the route has read their session)."""
+    return visitor_speech(
+        getattr(request.state, "visitor", None), getattr(request.state, "place", None)
     )

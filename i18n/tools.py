@@ -35,6 +35,10 @@ KEYWORDS = ("NP_:1c,2", "W", "W:2,2t", "W:2,3t", "P:2,3", "P:4,5,5t", "P:4,5,6t"
 IGNORE_DIRS = (".*", "_*", "tests", "bench", "handoff", "scripts", "prompts", "i18n")
 COMMENT_TAG = "TRANSLATORS:"
 WIDTH = "100"
+# Python everywhere, and the web dashboard's Jinja2 templates (`_()`, `ngettext()` there,
+# newstyle: `%(name)s` placeholders). The same map for the tests and for `pybabel -F`.
+METHOD_MAP = [("**.py", "python"), ("dashboard/templates/**.html", "jinja2")]
+MAPPING = LOCALE_DIR.parent / "babel.cfg"
 
 
 def _wanted(path: str) -> bool:
@@ -49,7 +53,7 @@ def extracted() -> Catalog:
     catalog = Catalog(fuzzy=False)
     found: Iterator = extract_from_dir(
         str(ROOT),
-        method_map=[("**.py", "python")],
+        method_map=METHOD_MAP,
         keywords=keywords,
         comment_tags=[COMMENT_TAG],
         strip_comment_tags=True,
@@ -69,6 +73,7 @@ def extract() -> None:
     args += [f"--width={WIDTH}", f"--add-comments={COMMENT_TAG}", "--strip-comments"]
     args += [f"--keyword={keyword}" for keyword in KEYWORDS]
     args += [f"--ignore-dirs={pattern}" for pattern in IGNORE_DIRS]
+    args += [f"--mapping-file={MAPPING}"]
     # From the project root, so the template names files as wording/catalogue.py.
     with contextlib.chdir(ROOT):
         _pybabel(*args, "-o", str(TEMPLATE), ".")

@@ -11,6 +11,7 @@ from dashboard.context import Dashboard
 from dashboard.oauth import LoginFailed
 from dashboard.sessions import LOGIN_COOKIE, LOGIN_MINUTES, SESSION_COOKIE, Server, safe_next
 from dashboard.web import PageError, page, see_other
+from i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -56,25 +57,27 @@ def register(router: APIRouter, dash: Dashboard) -> None:
         if pending is None:
             raise PageError(
                 400,
-                "Login expired",
-                "This login did not start here or took too long. Log in again.",
+                N_("Login expired"),
+                N_("This login did not start here or took too long. Log in again."),
             )
         if error or not code:
             raise PageError(
                 403,
-                "Login cancelled",
-                "Discord did not let you in. Log in again and choose Authorize.",
+                N_("Login cancelled"),
+                N_("Discord did not let you in. Log in again and choose Authorize."),
             )
         try:
             identity = await dash.login.identify(code)
         except LoginFailed as failure:
-            raise PageError(502, "Login failed", str(failure)) from None
+            raise PageError(502, N_("Login failed"), str(failure)) from None
         servers = []
         for guild_id, name in identity.guilds.items():
             if await dash.side.member(guild_id, identity.user_id) is not None:
                 # a server the desk serves (roles are checked again on every page)
                 servers.append(Server(id=guild_id, name=name))
-        _, cookie = dash.sessions.start(identity.user_id, identity.name, servers)
+        _, cookie = dash.sessions.start(
+            identity.user_id, identity.name, servers, locale=identity.locale
+        )
         log.info("dashboard login: user %s (%s servers)", identity.user_id, len(servers))
         response = see_other(pending.next)
         set_cookie(response, SESSION_COOKIE, cookie, dash.sessions.max_age)

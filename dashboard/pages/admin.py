@@ -11,7 +11,8 @@ from core.models import Department, Feature
 from core.policy import require_admin
 from dashboard.context import Dashboard
 from dashboard.visitors import Place
-from dashboard.web import page, see_other
+from dashboard.web import page, see_other, visitor_speech
+from i18n import N_
 
 
 @dataclass(frozen=True)
@@ -24,66 +25,75 @@ class SetupLine:
 
 def setup_lines(place: Place, ai_configured: bool, forms: int) -> list[SetupLine]:
     config, flags = place.config, place.flags
+    t = visitor_speech(place.session, place)
 
     def channel(value: int | None) -> str:
-        return f"channel {value}" if value else "not set"
+        return t._("channel {id}", id=value) if value else t._("not set")
 
     def role(value: int | None) -> str:
-        return f"role {value}" if value else "not set"
+        return t._("role {id}", id=value) if value else t._("not set")
 
     setup = "/admin setup ticket_channel staff_role log_channel review_channel"
     lines = [
         SetupLine(
-            "Ticket channel",
+            t._("Ticket channel"),
             channel(config.ticket_channel_id),
             config.ticket_channel_id is not None,
-            f"Run {setup}.",
+            t._("Run {command}.", command=setup),
         ),
         SetupLine(
-            "Staff role",
+            t._("Staff role"),
             role(config.staff_role_id),
             config.staff_role_id is not None,
-            f"Run {setup}.",
+            t._("Run {command}.", command=setup),
         ),
         SetupLine(
-            "Log channel (transcripts, events)",
+            t._("Log channel (transcripts, events)"),
             channel(config.log_channel_id),
             config.log_channel_id is not None,
-            f"Without it closed tickets' transcripts are not kept on Discord: run {setup}.",
+            t._(
+                "Without it closed tickets' transcripts are not kept on Discord: run {command}.",
+                command=setup,
+            ),
         ),
         SetupLine(
-            "Review channel (applications)",
+            t._("Review channel (applications)"),
             channel(config.review_channel_id),
             config.review_channel_id is not None or not flags.is_on(Feature.APPLICATIONS),
-            f"Applications have nowhere to go for review: run {setup}.",
+            t._("Applications have nowhere to go for review: run {command}.", command=setup),
         ),
     ]
     for department in Department:
         assigned = config.department_roles.get(department)
         lines.append(
             SetupLine(
-                f"{department.value} staff", role(assigned) if assigned else "the staff role", True
+                t._("{department} staff", department=department.value),
+                role(assigned) if assigned else t._("the staff role"),
+                True,
             )
         )
     ai_on = flags.is_on(Feature.AI)
     lines.append(
         SetupLine(
-            "AI answers",
-            "configured" if ai_configured else "not configured",
+            t._("AI answers"),
+            t._("configured") if ai_configured else t._("not configured"),
             ai_configured or not ai_on,
-            "The ai flag is on but the bot has no AI settings: set OPENAI_API_KEY and AI_MODEL.",
+            # TRANSLATORS: "ai" is the feature flag's name, as typed in /admin feature.
+            t._(
+                "The ai flag is on but the bot has no AI settings: set OPENAI_API_KEY and AI_MODEL."
+            ),
         )
     )
-    lines.append(SetupLine("Application forms", str(forms), True))
-    lines.append(
-        SetupLine(
-            "Limits",
-            f"{config.max_open_tickets} open tickets per member, "
-            f"{config.cooldown_seconds} s between tickets, reminder after {config.reminder_hours} h, "
-            f"auto-close {config.autoclose_hours} h later",
-            True,
-        )
+    lines.append(SetupLine(t._("Application forms"), str(forms), True))
+    limits = t._(
+        "{max_open} open tickets per member, {cooldown} s between tickets, reminder after "
+        "{reminder} h, auto-close {autoclose} h later",
+        max_open=config.max_open_tickets,
+        cooldown=config.cooldown_seconds,
+        reminder=config.reminder_hours,
+        autoclose=config.autoclose_hours,
     )
+    lines.append(SetupLine(t._("Limits"), limits, True))
     return lines
 
 
@@ -107,7 +117,7 @@ def register(router: APIRouter, dash: Dashboard) -> None:
             flags=[(f.value, place.flags.is_on(f)) for f in Feature],
             lines=lines,
             missing=[line for line in lines if not line.ok],
-            notice="Saved." if done else None,
+            notice=N_("Saved.") if done else None,
         )
 
     @router.post("/servers/{guild_id}/admin/features")

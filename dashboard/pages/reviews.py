@@ -11,15 +11,16 @@ from fastapi import APIRouter, Query, Request, Response
 from core.form_models import FormSubmission, SubmissionStatus
 from core.form_schema import QuestionKind
 from dashboard.context import Dashboard
-from dashboard.web import page, see_other
+from dashboard.web import page, see_other, visitor_speech
+from i18n import N_, Speech
 
 DONE = {
-    "accepted": "Application accepted; the member is told on Discord.",
-    "rejected": "Application rejected; the member is told on Discord.",
+    "accepted": N_("Application accepted; the member is told on Discord."),
+    "rejected": N_("Application rejected; the member is told on Discord."),
 }
 
 
-def answer_rows(item: FormSubmission) -> list[dict[str, Any]]:
+def answer_rows(item: FormSubmission, t: Speech) -> list[dict[str, Any]]:
     """Each question with its answer as text, or as links for uploaded files."""
     rows = []
     for question in item.form.questions:
@@ -34,9 +35,9 @@ def answer_rows(item: FormSubmission) -> list[dict[str, Any]]:
             ]
             text = ""
         elif value is None or value == "" or value == []:
-            text = "(no answer)"
+            text = t._("(no answer)")
         elif isinstance(value, bool):
-            text = "Yes" if value else "No"
+            text = t._("Yes") if value else t._("No")
         elif isinstance(value, list):
             text = ", ".join(str(v) for v in value)
         else:
@@ -59,7 +60,10 @@ def register(router: APIRouter, dash: Dashboard) -> None:
             visitor=place.session,
             place=place,
             submissions=found,
-            rows={i.submission.id: answer_rows(i) for i in found.items},
+            rows={
+                i.submission.id: answer_rows(i, visitor_speech(place.session, place))
+                for i in found.items
+            },
         )
 
     @router.get("/servers/{guild_id}/reviews")
@@ -79,7 +83,10 @@ def register(router: APIRouter, dash: Dashboard) -> None:
             visitor=place.session,
             place=place,
             submissions=found,
-            rows={i.submission.id: answer_rows(i) for i in found.items},
+            rows={
+                i.submission.id: answer_rows(i, visitor_speech(place.session, place))
+                for i in found.items
+            },
             status=status,
             statuses=[s.value for s in SubmissionStatus],
             query=urlencode({"status": status}),

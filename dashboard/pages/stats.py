@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from dashboard.charts import bar_chart, response_chart
 from dashboard.context import Dashboard
-from dashboard.web import page
+from dashboard.web import page, visitor_speech
 
 HISTORY_DAYS = 30
 
@@ -23,6 +23,7 @@ def register(router: APIRouter, dash: Dashboard) -> None:
         by_status = [(s.value, n) for s, n in numbers.by_status.items()]
         by_department = [(d.value, n) for d, n in numbers.by_department.items()]
         by_priority = [(p.value, n) for p, n in numbers.by_priority.items()]
+        t = visitor_speech(place.session, place)
         answered = sum(day.answered for day in history)
         return page(
             "stats.html",
@@ -31,11 +32,13 @@ def register(router: APIRouter, dash: Dashboard) -> None:
             stats=numbers,
             by_status=by_status,
             charts={
-                "status": bar_chart("Tickets by status", by_status),
-                "department": bar_chart("Tickets by department", by_department),
-                "priority": bar_chart("Tickets by priority", by_priority),
+                "status": bar_chart(t._("Tickets by status"), by_status),
+                "department": bar_chart(t._("Tickets by department"), by_department),
+                "priority": bar_chart(t._("Tickets by priority"), by_priority),
                 "response": response_chart(
-                    f"Median first-response time per day, last {HISTORY_DAYS} days", history
+                    t._("Median first-response time per day, last {days} days", days=HISTORY_DAYS),
+                    history,
+                    t,
                 ),
             },
             answered=answered,

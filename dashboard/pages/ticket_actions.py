@@ -16,7 +16,7 @@ from core.errors import DomainError
 from dashboard.context import Dashboard
 from dashboard.pages.tickets import choices
 from dashboard.visitors import Place
-from dashboard.web import page, refusal, see_other, status_for
+from dashboard.web import page, refusal, see_other, status_for, visitor_speech
 
 
 def register(router: APIRouter, dash: Dashboard) -> None:
@@ -44,7 +44,7 @@ def register(router: APIRouter, dash: Dashboard) -> None:
                 replies=replies,
                 notice=None,
                 draft=text,
-                problem=refusal(error),
+                problem=refusal(error, visitor_speech(place.session, place)),
                 **choices(),
             )
         return back(place, ticket_id, "reply")

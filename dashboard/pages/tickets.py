@@ -10,16 +10,17 @@ from fastapi import APIRouter, Query, Request, Response
 from core.models import Department, Priority, Status
 from core.transcript import render_html, render_text
 from dashboard.context import Dashboard
-from dashboard.web import SECURITY_HEADERS, page
+from dashboard.web import SECURITY_HEADERS, page, visitor_speech
+from i18n import N_
 
 # Notices shown after an action, by a fixed key: nothing from the request is echoed.
 DONE = {
-    "reply": "Your reply was sent. It appears in the ticket's Discord thread in a moment.",
-    "claim": "You are handling this ticket; the thread is told.",
-    "priority": "Priority changed.",
-    "department": "Department changed; its staff are brought in on Discord.",
-    "resolve": "Marked resolved. A new message from the member reopens it.",
-    "close": "Ticket closed. The thread is archived and the transcript logged on Discord.",
+    "reply": N_("Your reply was sent. It appears in the ticket's Discord thread in a moment."),
+    "claim": N_("You are handling this ticket; the thread is told."),
+    "priority": N_("Priority changed."),
+    "department": N_("Department changed; its staff are brought in on Discord."),
+    "resolve": N_("Marked resolved. A new message from the member reopens it."),
+    "close": N_("Ticket closed. The thread is archived and the transcript logged on Discord."),
 }
 # The transcript is a document of its own: no script may run in it, whatever it holds.
 TRANSCRIPT_HEADERS = {
@@ -102,7 +103,7 @@ def register(router: APIRouter, dash: Dashboard) -> None:
             return page(
                 "error.html",
                 404,
-                title="Page not found",
+                title=visitor_speech(place.session, place)._("Page not found"),
                 detail="",
                 visitor=place.session,
                 place=place,

@@ -110,7 +110,7 @@ async def test_stats_show_counts_and_charts(site, guild_url):
     assert "open</span>: 1" in page.text and "pending</span>: 1" in page.text
     assert page.text.count("<svg") == 4
     assert "30 min" in page.text  # the median, and the day's column in the chart
-    assert "median 30 min over 1 tickets" in page.text
+    assert "median 30 min over 1 ticket" in page.text
 
 
 async def submit(site, title: str = "Mod application") -> tuple[int, int]:
