@@ -4,15 +4,20 @@ async def test_x(desk): ...                      # fresh DB, bot connected and s
 @pytest.mark.bot_env(OPENAI_BASE_URL="http://127.0.0.1:9/v1")
 async def test_y(desk): ...                      # extra environment for the bot
 async def test_z(desk_factory): desk = await desk_factory({"AI_MODEL": "m"}, start=False)
+
+The database backend (tests/e2e/backends.py) is a parameter of every test using a desk:
+`test_x[sqlite]`, `test_x[postgres]`. See `pytest_generate_tests` for which run where.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.backends import BACKENDS, Database, PostgresDatabase, SqliteDatabase
 from tests.e2e.bot_process import BotProcess
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.driver import Desk
@@ -24,6 +29,64 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "bot_env(**env): extra environment variables for the bot process"
     )
+    config.addinivalue_line(
+        "markers",
+        "postgres: also run on PostgreSQL in the default run (E2E_BACKENDS runs all there)",
+    )
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): about SQLite itself (its file), never on PostgreSQL"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test with a desk runs on SQLite; the ones marked `postgres` (whole modules
+    or single tests) also on PostgreSQL. Why not all on both by default: see
+    POSTGRES_BY_DEFAULT. E2E_BACKENDS=sqlite,postgres runs every test on each listed
+    backend (E2E_BACKENDS=postgres: on PostgreSQL only)."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    definition = metafunc.definition
+    if any("backend" in str(m.args[0]) for m in definition.iter_markers("parametrize")):
+        return  # the test names its backend itself (a PostgreSQL-only test)
+    if definition.get_closest_marker("sqlite_only"):
+        chosen = ["sqlite"]
+    elif os.environ.get("E2E_BACKENDS"):
+        chosen = [b.strip() for b in os.environ["E2E_BACKENDS"].split(",") if b.strip()]
+        unknown = set(chosen) - set(BACKENDS)
+        if unknown:
+            raise pytest.UsageError(f"E2E_BACKENDS: unknown {sorted(unknown)}, not in {BACKENDS}")
+    elif POSTGRES_BY_DEFAULT or definition.get_closest_marker("postgres"):
+        chosen = list(BACKENDS)
+    else:
+        chosen = ["sqlite"]
+    metafunc.parametrize("backend", chosen)
+
+
+# Measured (2 cores, `-n 2`): TODO
+POSTGRES_BY_DEFAULT = False
+
+
+@pytest.fixture
+def backend() -> str:
+    """Replaced by the parametrisation above; a test it does not reach runs on SQLite."""
+    return "sqlite"
+
+
+@pytest.fixture
+async def database(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path
+) -> AsyncIterator[Database]:
+    """The bot's database: a SQLite file in the test's folder, or a fresh PostgreSQL
+    schema (the tests' server is started on the first test that needs it)."""
+    if backend == "sqlite":
+        yield SqliteDatabase(tmp_path / "tickets.db")
+        return
+    async with request.getfixturevalue("postgres_server").schema() as url:
+        database = PostgresDatabase(url)
+        try:
+            yield database
+        finally:
+            database.close()
 
 
 @pytest.fixture
@@ -38,16 +101,19 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-async def desk_factory(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[DeskFactory]:
+async def desk_factory(
+    fake_discord: FakeDiscord, database: Database, tmp_path: Path
+) -> AsyncIterator[DeskFactory]:
     bots: list[BotProcess] = []
+    db_path = database.path if isinstance(database, SqliteDatabase) else None
 
-    async def make(env: dict[str, str] | None = None, *, start: bool = True) -> Desk:
-        db_path = tmp_path / "tickets.db"
-        bot = BotProcess(fake_discord, db_path, tmp_path / "bot.log", env or {})
+    async def make(env: dict[str, str | None] | None = None, *, start: bool = True) -> Desk:
+        bot_env = {**database.bot_env(), **(env or {})}
+        bot = BotProcess(fake_discord, tmp_path / "tickets.db", tmp_path / "bot.log", bot_env)
         bots.append(bot)
         if start:
             await bot.start()
-        return Desk(fake_discord, bot, db_path)
+        return Desk(fake_discord, bot, db_path, database)
 
     yield make
     for bot in bots:

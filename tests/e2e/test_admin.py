@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
-from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up
+from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up, write
 
 DISABLED = (
     "{label} is disabled on this server. An admin can turn it on with "
@@ -137,12 +135,13 @@ async def test_forget_server_removes_this_servers_data_only(desk):
     await set_up(desk)
     await open_ticket(desk)
     other = 42
-    with sqlite3.connect(desk.db_path) as conn:
-        conn.execute(
-            "INSERT INTO tickets (guild_id, owner_id, subject, message, created_at, updated_at,"
-            " status_changed_at) VALUES (?, 1, 's', 'm', 'x', 'x', 'x')",
-            (other,),
-        )
+    at = "2026-01-01T00:00:00+00:00"
+    write(
+        desk,
+        "INSERT INTO tickets (guild_id, owner_id, subject, message, created_at, updated_at,"
+        " status_changed_at) VALUES (?, 1, 's', 'm', ?, ?, ?)",
+        (other, at, at, at),
+    )
     prompt = await desk.member("admin").slash("admin forget-server")
     assert "can't be undone" in prompt.text
     done = await desk.member("admin").click(prompt, "Delete everything")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.e2e.helpers import rows, set_up
 from tests.fakes.discord.driver import Desk
 
 
@@ -27,8 +28,8 @@ async def test_boots_and_syncs_its_slash_commands(desk: Desk) -> None:
 
 
 async def test_restarts_on_the_same_database(desk: Desk) -> None:
-    first_db = desk.db_path
+    await set_up(desk)
     await desk.restart_bot()
-    assert desk.db_path == first_db and first_db.exists()
+    assert rows(desk, "SELECT COUNT(*) FROM guild_settings") == [(1,)]
     assert len(desk.fake.gateway.identifies) == 2
     assert {"ticket", "admin", "forms"} <= set(desk.commands())
