@@ -19,6 +19,8 @@ from typing import Any, Protocol, TypeVar
 
 import asyncpg
 
+from tests.postgres_server import PostgresServer
+
 T = TypeVar("T")
 BACKENDS = ("sqlite", "postgres")
 
@@ -76,6 +78,16 @@ class PostgresDatabase:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._connection: asyncpg.Connection | None = None
+        self._schema: contextlib.AbstractAsyncContextManager[str] | None = None
+
+    @classmethod
+    def on_fresh_schema(cls, server: PostgresServer) -> PostgresDatabase:
+        """For synchronous fixtures: a fresh schema made on this object's own loop and
+        dropped by `close()`."""
+        database = cls("")
+        database._schema = server.schema()
+        database.url = database._run(database._schema.__aenter__())
+        return database
 
     def bot_env(self) -> dict[str, str | None]:
         return {"DATABASE_URL": self.url}
@@ -102,6 +114,9 @@ class PostgresDatabase:
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 self._run(self._connection.close(timeout=2))
+        if self._schema is not None:
+            self._run(self._schema.__aexit__(None, None, None))
+            self._schema = None
         self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
             self._thread.join(5)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up, write
@@ -12,6 +14,7 @@ DISABLED = (
 )
 
 
+@pytest.mark.postgres
 async def test_setup_reports_configuration(desk):
     reply = await desk.member("admin").slash(
         "admin setup", ticket_channel="tickets", staff_role="Staff", log_channel="logs"
@@ -135,7 +138,9 @@ async def test_forget_server_removes_this_servers_data_only(desk):
     await set_up(desk)
     await open_ticket(desk)
     other = 42
-    at = "2026-01-01T00:00:00+00:00"
+    at: object = "2026-01-01T00:00:00+00:00"  # SQLite keeps ISO text; asyncpg wants a datetime
+    if desk.database.kind == "postgres":
+        at = datetime(2026, 1, 1, tzinfo=UTC)
     write(
         desk,
         "INSERT INTO tickets (guild_id, owner_id, subject, message, created_at, updated_at,"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.helpers import rows, set_up
 from tests.fakes.discord.driver import Desk
 
 
+@pytest.mark.postgres
 async def test_boots_and_syncs_its_slash_commands(desk: Desk) -> None:
     commands = desk.commands()
     # Every command of SPEC §3, by its exact name: other tools and people depend on them.

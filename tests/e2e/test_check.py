@@ -55,6 +55,7 @@ def fixes(result: Exit) -> list[str]:
     ]
 
 
+@pytest.mark.postgres
 async def test_a_healthy_desk_passes(desk_factory, model: FakeOpenAI, tmp_path: Path) -> None:
     desk: Desk = await desk_factory(ai_env(model))
     await set_up(desk)

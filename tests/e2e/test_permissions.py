@@ -22,6 +22,7 @@ def kinds(desk: Desk) -> dict[int, str]:
 # -- staff: server-wide, never from one channel ---------------------------------------------
 
 
+@pytest.mark.postgres
 async def test_manage_threads_in_one_channel_does_not_make_a_member_staff(desk):
     await set_up(desk)
     await open_ticket(desk, "alice", subject="Alice's printer")

@@ -43,6 +43,7 @@ def home_shard(desk: Desk) -> int:
     return shard_of(desk.guild_id, COUNT)
 
 
+@pytest.mark.postgres
 @pytest.mark.usefixtures("strict_identify")
 async def test_one_process_serves_two_shards_with_a_server_on_each(desk_factory) -> None:
     desk = await desk_factory(shard_env("0,1"), start=False)

@@ -19,6 +19,9 @@ from core.tickets import TicketService
 from tests.e2e.helpers import rows, set_up
 from tests.fakes.discord.driver import Desk
 
+# Rules that differ by backend: every test here runs on PostgreSQL too.
+pytestmark = pytest.mark.postgres
+
 THREADS = "/channels/{channel_id}/threads"
 
 

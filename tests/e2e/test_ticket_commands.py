@@ -11,6 +11,7 @@ from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up, status_of
 PRIVATE_THREAD = 12
 
 
+@pytest.mark.postgres
 async def test_create_opens_private_thread_with_member_and_staff(desk):
     await set_up(desk)
     reply, thread = await open_ticket(desk, priority="high", department="Billing")
