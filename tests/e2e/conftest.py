@@ -69,11 +69,12 @@ def chosen_backends(*, on_postgres: bool) -> list[str]:
 
 
 # All on both by default would double the E2E part, the bulk of the whole run: measured on
-# the 2 shared cores, `E2E_BACKENDS=postgres pytest tests/e2e -n 2` took 14 min (loaded
-# machine), as long as the SQLite run, far over the ~90 s this may add. So by default
-# PostgreSQL runs the modules whose rules differ by backend (sweeps, forms decisions,
-# close requests, thread opening, webhook outbox) whole, one test (marked `postgres`) of
-# every other module, and the PostgreSQL-only tests (restart, shards).
+# the 2 shared cores, `E2E_BACKENDS=postgres pytest tests/e2e -n 2` took 14 min on a
+# loaded machine, as long as the SQLite run, far over the ~90 s this may add. So by
+# default PostgreSQL runs the modules whose rules differ by backend (sweeps, forms
+# decisions, close requests, thread opening, webhook outbox) whole, one test (marked
+# `postgres`) of every other module, the API fuzz and the PostgreSQL-only tests (restart,
+# shards): about 75 s of `-n 2` wall time on a quiet machine.
 POSTGRES_BY_DEFAULT = False
 
 
