@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from core.errors import DomainError, InvalidInput, Message
 from core.form_schema import NUMBER_LIMIT, TEXT_MAX, FormDefinition, Question, QuestionKind
+from core.validation import without_nul
 
 EMAIL_MAX = 254
 URL_MAX = 2000
@@ -69,7 +70,7 @@ def _strip(value: object) -> object:
 def _text(question: Question, value: object, *, multiline: bool, default_max: int) -> str:
     if not isinstance(value, str):
         raise _Bad("input.not_text")
-    text = value.replace("\r\n", "\n").strip()
+    text = without_nul(value).replace("\r\n", "\n").strip()
     allowed = {"\n", "\t"} if multiline else set()
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
         raise _Bad("input.control_characters" if multiline else "answer.one_line")
@@ -195,6 +196,7 @@ def _file(question: Question, value: object) -> list[dict[str, Any]]:
         if not isinstance(item, Mapping):
             raise _Bad(rule)
         name, url, size = item.get("filename"), item.get("url"), item.get("size", 0)
+        name = without_nul(name) if isinstance(name, str) else name
         if not isinstance(name, str) or not 0 < len(name.strip()) <= FILENAME_MAX:
             raise _Bad(rule)
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:

@@ -23,7 +23,7 @@ from core.models import (
 from core.policy import SYSTEM_USER_ID
 from core.ports import Store, UnitOfWork
 from core.ticket_rules import add_reply, author_kind_for, load_ticket, remember_language
-from core.validation import MESSAGE_MAX, clean_text
+from core.validation import MESSAGE_MAX, clean_text, without_nul
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,10 @@ class TicketConversation:
         mirrored up to this one (see `mark_mirrored`), in the same unit of work.
         """
         when = created_at or self._clock.now()
+        body = without_nul(body)
+        attachments = [
+            a.model_copy(update={"filename": without_nul(a.filename)}) for a in attachments
+        ]
 
         async def work(uow: UnitOfWork) -> tuple[Ticket, Reply] | None:
             ticket = await uow.tickets.by_thread(thread_id)
@@ -166,7 +170,8 @@ class TicketConversation:
 
     async def record_edit(self, message_id: int, body: str) -> Reply | None:
         now = self._clock.now()
-        return await self._store.write(lambda uow: uow.replies.edit(message_id, body, now))
+        text = without_nul(body)
+        return await self._store.write(lambda uow: uow.replies.edit(message_id, text, now))
 
     async def add_system_note(
         self, ticket_id: int, body: str, message_id: int | None = None

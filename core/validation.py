@@ -21,11 +21,20 @@ def _has_bad_controls(text: str, allowed: set[str]) -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
 
+def without_nul(text: str) -> str:
+    """Member text without NUL (U+0000) characters: PostgreSQL's text and jsonb cannot
+    hold one (SQLite can), and Discord shows nothing for it. Every piece of member text
+    passes here before it is stored, so both backends keep the same text; the rest of the
+    text is kept (a pasted fragment of a binary file still opens its ticket)."""
+    return text.replace("\x00", "")
+
+
 def clean_text(field: str, value: object, *, max_length: int, multiline: bool) -> str:
-    """Trim and check a member's text; the text itself is kept exactly otherwise."""
+    """Trim and check a member's text; the text itself is kept exactly otherwise (NUL
+    characters aside: `without_nul`)."""
     if not isinstance(value, str):
         raise InvalidInput(field, "input.not_text")
-    text = value.replace("\r\n", "\n").strip()
+    text = without_nul(value).replace("\r\n", "\n").strip()
     if not text:
         raise InvalidInput(field, "input.empty")
     if len(text) > max_length:

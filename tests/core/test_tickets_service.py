@@ -75,7 +75,7 @@ async def test_create_defaults_and_opening_reply(tickets):
         ({"subject": "two\nlines"}, "subject", "one line"),
         ({"message": ""}, "message", "must not be empty"),
         ({"message": "y" * 4001}, "message", "at most 4000"),
-        ({"message": "nul\x00byte"}, "message", "control characters"),
+        ({"message": "bell\x07byte"}, "message", "control characters"),
         ({"priority": "critical"}, "priority", "urgent, high, medium, low"),
         ({"department": "Legal"}, "department", "Technical Support, Billing, Sales, Security"),
     ],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from tests.fakes.discord.driver import Desk
@@ -33,9 +32,14 @@ async def open_ticket(desk: Desk, who: str = "alice", **fields: Any):
 
 
 def rows(desk: Desk, sql: str, params: tuple = ()) -> list[tuple]:
-    """Read the bot's database the way an auditor would (read-only, committed data)."""
-    with sqlite3.connect(f"file:{desk.db_path}?mode=ro", uri=True) as conn:
-        return conn.execute(sql, params).fetchall()
+    """Read the bot's database the way an auditor would (committed data), on SQLite or
+    PostgreSQL (`?` placeholders on both: tests/e2e/backends.py)."""
+    return desk.database.rows(sql, params)
+
+
+def write(desk: Desk, sql: str, params: tuple = ()) -> None:
+    """Stage a state the bot cannot make (an old row, a foreign id), on either backend."""
+    desk.database.write(sql, params)
 
 
 def status_of(desk: Desk, ticket_id: int) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up
+from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up, write
 
 DISABLED = (
     "{label} is disabled on this server. An admin can turn it on with "
@@ -14,6 +14,7 @@ DISABLED = (
 )
 
 
+@pytest.mark.postgres
 async def test_setup_reports_configuration(desk):
     reply = await desk.member("admin").slash(
         "admin setup", ticket_channel="tickets", staff_role="Staff", log_channel="logs"
@@ -137,12 +138,15 @@ async def test_forget_server_removes_this_servers_data_only(desk):
     await set_up(desk)
     await open_ticket(desk)
     other = 42
-    with sqlite3.connect(desk.db_path) as conn:
-        conn.execute(
-            "INSERT INTO tickets (guild_id, owner_id, subject, message, created_at, updated_at,"
-            " status_changed_at) VALUES (?, 1, 's', 'm', 'x', 'x', 'x')",
-            (other,),
-        )
+    at: object = "2026-01-01T00:00:00+00:00"  # SQLite keeps ISO text; asyncpg wants a datetime
+    if desk.database.kind == "postgres":
+        at = datetime(2026, 1, 1, tzinfo=UTC)
+    write(
+        desk,
+        "INSERT INTO tickets (guild_id, owner_id, subject, message, created_at, updated_at,"
+        " status_changed_at) VALUES (?, 1, 's', 'm', ?, ?, ?)",
+        (other, at, at, at),
+    )
     prompt = await desk.member("admin").slash("admin forget-server")
     assert "can't be undone" in prompt.text
     done = await desk.member("admin").click(prompt, "Delete everything")

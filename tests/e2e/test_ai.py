@@ -108,6 +108,7 @@ async def test_follow_up_gets_the_conversation(ai_desk: Desk, model: FakeOpenAI)
     assert turns[1]["content"] == "It is still burning"
 
 
+@pytest.mark.postgres
 async def test_a_stuck_model_does_not_hold_up_other_tickets(desk_factory, model: FakeOpenAI):
     desk = await desk_factory(ai_env(model, AI_TIMEOUT_SECONDS="30"))
     await set_up(desk)

@@ -31,6 +31,7 @@ async def post_panel(desk: Desk):
     return await desk.next_message("general", "Need help?")
 
 
+@pytest.mark.postgres
 async def test_a_blocked_member_is_refused_everywhere_and_unblocked(desk: Desk):
     await set_up(desk)
     admin, alice = desk.member("admin"), desk.member("alice")

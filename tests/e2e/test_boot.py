@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+from tests.e2e.helpers import rows, set_up
 from tests.fakes.discord.driver import Desk
 
 
+@pytest.mark.postgres
 async def test_boots_and_syncs_its_slash_commands(desk: Desk) -> None:
     commands = desk.commands()
     # Every command of SPEC §3, by its exact name: other tools and people depend on them.
@@ -27,8 +31,8 @@ async def test_boots_and_syncs_its_slash_commands(desk: Desk) -> None:
 
 
 async def test_restarts_on_the_same_database(desk: Desk) -> None:
-    first_db = desk.db_path
+    await set_up(desk)
     await desk.restart_bot()
-    assert desk.db_path == first_db and first_db.exists()
+    assert rows(desk, "SELECT COUNT(*) FROM guild_settings") == [(1,)]
     assert len(desk.fake.gateway.identifies) == 2
     assert {"ticket", "admin", "forms"} <= set(desk.commands())

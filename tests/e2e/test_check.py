@@ -42,6 +42,11 @@ async def check(fake: FakeDiscord, tmp_path: Path, **env: str) -> Exit:
     return result
 
 
+async def check_desk(desk: Desk, tmp_path: Path, **env: str) -> Exit:
+    """--check on the database the running desk's bot uses (SQLite or PostgreSQL)."""
+    return await check(desk.fake, tmp_path, **desk.database.bot_env(), **env)
+
+
 def fixes(result: Exit) -> list[str]:
     return [
         line.strip().removeprefix("FIX").strip()
@@ -50,10 +55,11 @@ def fixes(result: Exit) -> list[str]:
     ]
 
 
+@pytest.mark.postgres
 async def test_a_healthy_desk_passes(desk_factory, model: FakeOpenAI, tmp_path: Path) -> None:
     desk: Desk = await desk_factory(ai_env(model))
     await set_up(desk)
-    result = await check(desk.fake, tmp_path, **ai_env(model))
+    result = await check_desk(desk, tmp_path, **ai_env(model))
     assert result.code == 0, result
     guild = desk.guild
     out = result.stdout
@@ -78,7 +84,7 @@ async def test_members_who_cannot_see_the_ticket_channel_fail_the_check(
     desk.set_overwrite("tickets", "@everyone", deny=("view_channel",))
     desk.set_overwrite("tickets", "TicketDesk", allow=("view_channel",))
     desk.set_overwrite("tickets", "Staff", allow=("view_channel",))
-    result = await check(desk.fake, tmp_path)
+    result = await check_desk(desk, tmp_path)
     assert result.code == 1, result
     guild = desk.guild
     assert fixes(result) == [
@@ -90,7 +96,7 @@ async def test_members_who_cannot_see_the_ticket_channel_fail_the_check(
 
 
 async def test_a_server_not_set_up_fails_the_check(desk: Desk, tmp_path: Path) -> None:
-    result = await check(desk.fake, tmp_path)
+    result = await check_desk(desk, tmp_path)
     assert result.code == 1, result
     guild = desk.guild
     assert fixes(result) == [
@@ -136,7 +142,7 @@ async def test_missing_commands_scope_and_wrong_dev_guild_are_named(
     guild = desk.guild
     desk.state.application.without_commands_scope.add(guild.id)
     elsewhere = desk.state.build_guild("Somebody Else's Server")
-    result = await check(desk.fake, tmp_path, DEV_GUILD_ID=str(elsewhere.id))
+    result = await check_desk(desk, tmp_path, DEV_GUILD_ID=str(elsewhere.id))
     assert result.code == 1, result
     found = fixes(result)
     assert found[0].startswith(f"DEV_GUILD_ID {elsewhere.id} is not a server this bot is in")
@@ -153,7 +159,7 @@ async def test_a_failing_ai_endpoint_is_named(
 ) -> None:
     desk: Desk = await desk_factory()
     await set_up(desk)
-    result = await check(desk.fake, tmp_path, **ai_env(model, key="sk-wrong-key-0000"))
+    result = await check_desk(desk, tmp_path, **ai_env(model, key="sk-wrong-key-0000"))
     assert result.code == 1, result
     assert fixes(result) == [
         f"The AI endpoint {model.base_url} did not answer (authentication failed): check "

@@ -6,6 +6,9 @@ import pytest
 
 from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up, status_of
 
+# Rules that differ by backend: every test here runs on PostgreSQL too.
+pytestmark = pytest.mark.postgres
+
 HOUR = 3600
 REQUESTS = "SELECT id, due_at, message_id FROM close_requests WHERE ticket_id = ?"
 

@@ -7,11 +7,16 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from cogs.forms.sessions import SESSION_TTL_SECONDS, SessionStore
 from core.form_models import Form
 from core.form_schema import parse_definition
 from tests.e2e.helpers import rows, set_up
 from tests.fakes.discord.driver import Desk, Person, Reply
+
+# Rules that differ by backend: every test here runs on PostgreSQL too.
+pytestmark = pytest.mark.postgres
 
 TEXT_INPUT, STRING_SELECT, LABEL, FILE_UPLOAD, CHECKBOX = 4, 3, 18, 19, 23
 FLAG_OFF = (

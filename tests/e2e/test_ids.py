@@ -48,6 +48,7 @@ async def test_bad_ids_in_options_are_refused_not_crashed(ready, command, option
     assert rows(ready, "SELECT priority, claimed_by FROM tickets") == [("medium", None)]
 
 
+@pytest.mark.postgres
 async def test_a_huge_number_option_is_refused_by_its_bounds(ready):
     reply = await raw_slash(ready, "admin", "admin limits", max_open_tickets=2**63)
     assert "max_open_tickets: must be between" in reply.text

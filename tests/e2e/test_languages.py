@@ -19,6 +19,7 @@ from tests.fakes.openai import FakeOpenAI
 LANGUAGES = {"de", "fr", "es-ES", "pt-BR"}
 
 
+@pytest.mark.postgres
 async def test_a_german_member_in_a_french_server(desk: Desk):
     await set_up(desk)
     admin = desk.member("admin")

@@ -48,6 +48,7 @@ def ticket_texts(desk: Desk) -> dict[int, tuple[str, str]]:
 # -- the panel's modal is each member's own -------------------------------------------------
 
 
+@pytest.mark.postgres
 async def test_panel_modals_opened_by_two_members_interleaved(desk: Desk) -> None:
     await set_up(desk)
     panel = await post_panel(desk)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.e2e.helpers import open_ticket, rows, set_up, status_of
 
 
@@ -11,6 +13,7 @@ def bodies(desk, ticket_id: int = 1) -> list[str]:
     return [r[0] for r in rows(desk, "SELECT body FROM replies WHERE ticket_id = ?", (ticket_id,))]
 
 
+@pytest.mark.postgres
 async def test_messages_typed_while_the_session_was_lost_are_stored(desk):
     await set_up(desk)
     _, thread = await open_ticket(desk)

@@ -4,12 +4,11 @@ channel; and ids from one server never reach into another."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import open_ticket, rows, set_up
+from tests.e2e.helpers import open_ticket, rows, set_up, write
 from tests.fakes.discord import interactions as build
 from tests.fakes.discord import permissions
 from tests.fakes.discord.driver import Desk
@@ -23,6 +22,7 @@ def kinds(desk: Desk) -> dict[int, str]:
 # -- staff: server-wide, never from one channel ---------------------------------------------
 
 
+@pytest.mark.postgres
 async def test_manage_threads_in_one_channel_does_not_make_a_member_staff(desk):
     await set_up(desk)
     await open_ticket(desk, "alice", subject="Alice's printer")
@@ -157,8 +157,7 @@ async def test_a_stored_foreign_review_channel_gets_no_answers(two_servers):
     created = await b.member("admin").slash("forms create", definition=form())
     assert "created" in created.text
     # As if saved before ids were checked: the form points at server A's review channel.
-    with sqlite3.connect(a.db_path) as conn:
-        conn.execute("UPDATE forms SET review_channel_id = ?", (a.channel("reviews").id,))
+    write(a, "UPDATE forms SET review_channel_id = ?", (a.channel("reviews").id,))
     before = len(a.messages("reviews"))
     opened = await b.member("alice").slash("forms submit", form="1")
     done = await b.member("alice").submit_modal(opened, {"Why?": "secret answers"})

@@ -3,6 +3,8 @@ for members (@everyone) and for the staff role, and names each fix (issue #12, d
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.helpers import rows, set_up
 from tests.fakes.discord.driver import Desk
 
@@ -22,6 +24,7 @@ async def setup(desk: Desk, **extra: str):
     )
 
 
+@pytest.mark.postgres
 async def test_setup_names_members_who_cannot_see_the_ticket_channel(desk: Desk) -> None:
     private_ticket_channel(desk)
     reply = await setup(desk)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from storage.sqlite.store import SqliteStore
 from tests.e2e.exits import dead_port, run_to_exit
 from tests.e2e.helpers import open_ticket, rows, set_up, status_of
 from tests.e2e.shard_helpers import COUNT, identified, seed_guild, shard_env, wait_identified
@@ -44,6 +43,7 @@ def home_shard(desk: Desk) -> int:
     return shard_of(desk.guild_id, COUNT)
 
 
+@pytest.mark.postgres
 @pytest.mark.usefixtures("strict_identify")
 async def test_one_process_serves_two_shards_with_a_server_on_each(desk_factory) -> None:
     desk = await desk_factory(shard_env("0,1"), start=False)
@@ -84,12 +84,9 @@ async def test_a_process_leaves_the_other_shards_tickets_alone(
     other = desk.in_guild(join_guild_on_shard(desk, (1 - home, COUNT), "Other Shard"))
     # Both servers' work is in the database, the other shard's first (lower ids, due
     # earlier): a process that ignored the shards would reach it before its own.
-    store = await SqliteStore.open(desk.db_path)
-    try:
+    async with desk.database.open_store() as store:
         theirs = await seed_guild(store, desk.state, other.guild, wrote_while_down=True)
         ours = await seed_guild(store, desk.state, desk.guild)
-    finally:
-        await store.close()
     requests_before = len(desk.state.request_log)
     await desk.start_bot()
     await wait_identified(desk, home)

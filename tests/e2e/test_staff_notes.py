@@ -29,6 +29,7 @@ def attachments_text(messages: list[Msg]) -> str:
     return "\n".join(texts)
 
 
+@pytest.mark.postgres
 async def test_a_note_is_kept_for_staff_and_never_reaches_the_member(desk: Desk):
     await set_up(desk)
     _, thread = await open_ticket(desk)

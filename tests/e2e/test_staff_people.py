@@ -3,11 +3,14 @@ and members would use them."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up, status_of
 
 PEOPLE = "SELECT kind, target_id, added_by FROM ticket_participants WHERE ticket_id = ?"
 
 
+@pytest.mark.postgres
 async def test_an_added_member_joins_replies_and_cannot_close(desk):
     await set_up(desk)
     _, thread = await open_ticket(desk, "alice")

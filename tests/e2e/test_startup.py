@@ -7,6 +7,8 @@ import asyncio
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.bot_process import REPO_ROOT
 from tests.e2e.exits import Exit, dead_port, environment, run_to_exit
 from tests.e2e.helpers import set_up
@@ -85,6 +87,7 @@ async def test_rejected_token_stops_with_one_line(fake_discord: FakeDiscord, tmp
     assert not fake_discord.gateway.identifies  # stopped before the gateway
 
 
+@pytest.mark.postgres
 async def test_token_reset_while_running_stops_with_the_same_line(desk: Desk) -> None:
     desk.reset_token()
     await desk.fake.gateway.drop_connections()  # the RESUME is refused with close 4004

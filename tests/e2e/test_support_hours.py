@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -19,6 +21,7 @@ def three_days_ahead() -> tuple[str, datetime]:
     return DAYS[day.weekday()], opens
 
 
+@pytest.mark.postgres
 async def test_a_ticket_opened_outside_the_hours_says_when_staff_are_back(desk):
     await set_up(desk)
     admin = desk.member("admin")

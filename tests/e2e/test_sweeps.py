@@ -6,6 +6,9 @@ import pytest
 
 from tests.e2e.helpers import open_ticket, rows, set_up, status_of
 
+# Rules that differ by backend: every test here runs on PostgreSQL too.
+pytestmark = pytest.mark.postgres
+
 HOUR = 3600
 REMINDED = 49 * HOUR  # past the default 48 h reminder
 DUE = (49 + 25) * HOUR  # and past the 24 h auto-close after it

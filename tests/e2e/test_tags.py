@@ -3,6 +3,8 @@ post them in a ticket's thread as a staff reply, members get refused."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up, status_of
 from tests.fakes.discord import interactions as build
 from tests.fakes.discord.driver import Desk, Person
@@ -30,6 +32,7 @@ async def create_tag(admin: Person, name: str, content: str) -> str:
     return done.text
 
 
+@pytest.mark.postgres
 async def test_admin_creates_a_multiline_tag_and_staff_post_it_as_a_reply(desk: Desk):
     await set_up(desk)
     admin, staff = desk.member("admin"), desk.member("staff")

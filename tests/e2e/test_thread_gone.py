@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.e2e.helpers import open_ticket, rows, set_up, status_of
 
 THREADS = "/channels/{channel_id}/threads"
 
 
+@pytest.mark.postgres
 async def test_ticket_whose_thread_is_gone_closes_by_id_and_frees_the_cap(desk):
     await set_up(desk, max_open_tickets=1)
     _, thread = await open_ticket(desk)

@@ -16,9 +16,11 @@ from core.clock import SystemClock
 from core.guilds import GuildService
 from core.models import Actor
 from core.tickets import TicketService
-from storage.sqlite.store import SqliteStore
 from tests.e2e.helpers import rows, set_up
 from tests.fakes.discord.driver import Desk
+
+# Rules that differ by backend: every test here runs on PostgreSQL too.
+pytestmark = pytest.mark.postgres
 
 THREADS = "/channels/{channel_id}/threads"
 
@@ -26,14 +28,11 @@ THREADS = "/channels/{channel_id}/threads"
 async def open_elsewhere(desk: Desk, who: str, subject: str, message: str) -> int:
     """Open a ticket as another front end would (an HTTP API): through the core service,
     on the bot's database file, while the bot runs. Returns the ticket's id."""
-    store = await SqliteStore.open(desk.db_path)
-    try:
+    async with desk.database.open_store() as store:
         clock = SystemClock()
         tickets = TicketService(store, GuildService(store, clock), clock)
         owner = Actor(user_id=desk.member(who).id, guild_id=desk.guild_id)
         ticket = await tickets.create(owner, subject=subject, message=message)
-    finally:
-        await store.close()
     assert ticket.thread_id is None
     return ticket.id
 

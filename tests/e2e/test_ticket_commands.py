@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up, status_of
 
 PRIVATE_THREAD = 12
 
 
+@pytest.mark.postgres
 async def test_create_opens_private_thread_with_member_and_staff(desk):
     await set_up(desk)
     reply, thread = await open_ticket(desk, priority="high", department="Billing")
@@ -55,6 +58,23 @@ async def test_mentions_in_member_text_never_ping(desk):
     for message in desk.bot_messages(thread):
         assert not message.mention_everyone
         assert set(message.mentioned_role_ids) <= {int(desk.role("Staff")["id"])}
+
+
+@pytest.mark.postgres
+async def test_nul_characters_in_member_text_are_dropped_on_either_backend(desk):
+    """PostgreSQL's text cannot hold U+0000: core drops it, so the ticket opens all the same."""
+    await set_up(desk)
+    reply, thread = await open_ticket(
+        desk, subject="Printer\x00 on fire", message="It is\x00 really on fire."
+    )
+    assert "Ticket #1 is open" in reply.text, reply.text
+    await desk.member("alice").say(thread, "log:\x00 done")
+    bodies = "SELECT body FROM replies WHERE ticket_id = 1 ORDER BY id"
+    await desk.wait_for(lambda: len(rows(desk, bodies)) == 2, message="the thread message")
+    assert rows(desk, "SELECT subject FROM tickets") == [("Printer on fire",)]
+    assert rows(desk, bodies) == [("It is really on fire.",), ("log: done",)]
+    view = await desk.member("alice").slash("ticket view", ticket_id="1")
+    assert "Printer on fire" in view.text and "\x00" not in view.text
 
 
 async def test_raw_out_of_range_values_are_refused_cleanly(desk):

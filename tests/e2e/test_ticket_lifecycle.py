@@ -7,6 +7,7 @@ import pytest
 from tests.e2e.helpers import open_ticket, raw_slash, rows, set_up, status_of
 
 
+@pytest.mark.postgres
 async def test_owner_closes_with_reason_and_everything_is_recorded(desk):
     await set_up(desk)
     _, thread = await open_ticket(desk, message="<script>alert('x')</script> & more")

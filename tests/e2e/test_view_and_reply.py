@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.helpers import open_ticket, rows, set_up, status_of
 from tests.fakes.discord.driver import Person
 from tests.fakes.discord.views import Reply, walk_components
@@ -24,6 +26,7 @@ async def read_every_page(person: Person, first: Reply) -> list[str]:
     return pages
 
 
+@pytest.mark.postgres
 async def test_long_replies_are_readable_in_full_across_view_pages(desk):
     await set_up(desk)
     await open_ticket(desk)

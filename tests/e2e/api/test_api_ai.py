@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.api.helpers import member_id, open_over_http, ready, thread_of
 from tests.e2e.test_ai import KEY, ai_env, answers
 from tests.fakes.openai import FakeOpenAI
 
 
+@pytest.mark.postgres
 async def test_the_ai_answers_over_http_too(api_factory):
     async with FakeOpenAI(api_key=KEY) as model:
         api = await api_factory(ai_env(model))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 
+
+@pytest.mark.postgres
 async def test_the_bot_serves_the_api(api):
     answer = await api.http.get("/api/health")
     assert answer.status_code == 200

@@ -3,6 +3,8 @@ question by question, limits), and the submission posted for review in Discord."
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.api.helpers import member_id, ready
 from tests.e2e.test_forms import create_form, seven_questions
 
@@ -17,6 +19,7 @@ GOOD = {
 }
 
 
+@pytest.mark.postgres
 async def test_forms_list_and_submit_post_for_review(api):
     auth = await ready(api)
     form_id = await create_form(api.desk, seven_questions(max_submissions_per_user=1))

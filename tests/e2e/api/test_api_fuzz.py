@@ -22,10 +22,14 @@ from schemathesis.core.parameters import ParameterLocation
 
 from tests.e2e.api.background import BackgroundDesk
 from tests.e2e.api.helpers import KEY
+from tests.e2e.backends import PostgresDatabase
+from tests.e2e.conftest import chosen_backends
 from tests.e2e.helpers import set_up
 from tests.e2e.test_forms import create_form, seven_questions
 
 EXAMPLES = 25  # per endpoint and mode
+# About 10 s per backend on an idle machine (a minute on a loaded one): both by default.
+FUZZ_ON_POSTGRES = True
 ALWAYS = [
     not_a_server_error,
     status_code_conformance,
@@ -45,9 +49,23 @@ def checks_for(case: schemathesis.Case) -> list:
     return [*ALWAYS, negative_data_rejection] if negative or meta is None else ALWAYS
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BackgroundDesk, str]]:
-    background = BackgroundDesk(tmp_path_factory.mktemp("fuzz"), {"API_RATE_LIMIT": "100000"})
+@pytest.fixture(scope="module", params=chosen_backends(on_postgres=FUZZ_ON_POSTGRES))
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[BackgroundDesk, str]]:
+    database = None
+    if request.param == "postgres":
+        database = PostgresDatabase.on_fresh_schema(request.getfixturevalue("postgres_server"))
+    env = {"API_RATE_LIMIT": "100000", **(database.bot_env() if database else {})}
+    background = BackgroundDesk(tmp_path_factory.mktemp("fuzz"), env)
+    try:
+        yield from serve(background)
+    finally:
+        if database is not None:
+            database.close()
+
+
+def serve(background: BackgroundDesk) -> Iterator[tuple[BackgroundDesk, str]]:
     desk = background.start()
 
     async def prepare() -> str:

@@ -9,6 +9,7 @@ from tests.e2e.api.helpers import create_key, member_id, open_over_http, ready, 
 from tests.e2e.helpers import raw_slash, set_up
 
 
+@pytest.mark.postgres
 async def test_feature_flag_off_is_503_with_the_flag_sentence(api):
     auth = await ready(api)
     await api.desk.member("admin").slash("admin feature", name="ticketing", enabled=False)

@@ -3,9 +3,12 @@ side in the fake Discord; both ways."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.api.helpers import eventually, member_id, open_over_http, ready, thread_of
 
 
+@pytest.mark.postgres
 async def test_a_ticket_opened_over_http_gets_its_thread_with_the_member(api):
     auth = await ready(api)
     ticket = await open_over_http(api, auth, subject="Printer", message="Blank pages only")

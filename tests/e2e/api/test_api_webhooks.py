@@ -10,6 +10,9 @@ import pytest
 from tests.e2e.api.helpers import member_id, open_over_http, ready, thread_of
 from tests.fakes.webhook_receiver import WebhookReceiver
 
+# Rules that differ by backend: every test here runs on PostgreSQL too.
+pytestmark = pytest.mark.postgres
+
 FAST_RETRIES = {"WEBHOOK_ALLOW_PRIVATE_URLS": "true", "WEBHOOK_RETRY_SECONDS": "0.1"}
 
 

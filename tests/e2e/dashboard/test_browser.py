@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.helpers import open_ticket, rows
 
 PHONE = {"width": 390, "height": 844}
@@ -35,6 +37,7 @@ async def log_in_with_discord(page, web, name: str) -> None:
     await page.wait_for_url(f"{web.url}/servers/**")
 
 
+@pytest.mark.postgres
 async def test_a_member_follows_and_answers_their_ticket_on_a_phone(chromium, web, tmp_path):
     _, thread = await open_ticket(web.desk, "alice", subject="Printer <b>on fire</b>")
     ticket_id = rows(web.desk, "SELECT id FROM tickets")[0][0]

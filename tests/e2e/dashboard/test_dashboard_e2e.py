@@ -4,12 +4,14 @@ fake Discord, reply, close; Discord shows it all."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.e2e.api.helpers import eventually
 from tests.e2e.helpers import open_ticket, rows, status_of
 from tests.e2e.test_forms import apply, create_form, review_message, seven_questions
 
 
+@pytest.mark.postgres
 async def test_a_reply_and_a_close_on_the_dashboard_reach_the_discord_thread(web):
     _, thread = await open_ticket(web.desk, "alice", subject="Printer on fire")
     ticket_id = rows(web.desk, "SELECT id FROM tickets")[0][0]

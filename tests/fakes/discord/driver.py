@@ -46,10 +46,17 @@ class BotControl(Protocol):
 
 
 class Desk:
-    def __init__(self, fake: FakeDiscord, bot: BotControl | None = None, db_path: Any = None):
+    def __init__(
+        self,
+        fake: FakeDiscord,
+        bot: BotControl | None = None,
+        db_path: Any = None,
+        database: Any = None,
+    ):
         self.fake = fake
         self.bot = bot
-        self.db_path = db_path
+        self.db_path = db_path  # the SQLite file; None when the bot runs on PostgreSQL
+        self.database = database  # the E2E tests' look into it (tests/e2e/backends.py)
 
     # -- the world ------------------------------------------------------------------------
     @property

@@ -73,7 +73,7 @@ class GuildDesk(Desk):
     """A desk acting in another guild: members, channels and roles by name are that guild's."""
 
     def __init__(self, desk: Desk, guild: Guild) -> None:
-        super().__init__(desk.fake, desk.bot, desk.db_path)
+        super().__init__(desk.fake, desk.bot, desk.db_path, desk.database)
         self._guild = guild
 
     @property
