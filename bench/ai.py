@@ -136,11 +136,11 @@ def _figures(fake: WatchedDiscord, thread_id: str, sent: tuple[float, float], wo
 
 
 async def measure_ai(workdir: Path, quick: bool) -> AIResult:
-    """Full: 8 answers of 8 s and more (160 tokens, 50 ms apart, each 3 tokens longer than
-    the last); quick: 2 short ones."""
+    """Full: 8 answers of 5 s to 10.6 s (100 tokens 50 ms apart, each 16 tokens longer than
+    the last: their ends fall all over the bot's 5 s edit cycle); quick: 2 short ones."""
     if quick:
         return await measure_answers(workdir, Schedule(0.2, 0.05, 20), 2)
-    return await measure_answers(workdir, Schedule(0.5, 0.05, 160), 8)
+    return await measure_answers(workdir, Schedule(0.5, 0.05, 100, longer_by=16), 8)
 
 
 async def measure_answers(workdir: Path, schedule: Schedule, tickets: int) -> AIResult:
