@@ -79,10 +79,12 @@ async def run(settings: Settings) -> None:
     from cogs.app import build_bot
     from cogs.runtime.connect import quiet_reconnect_tracebacks, run_until_closed, wait_for_discord
     from cogs.runtime.seams import apply_discord_endpoints
+    from cogs.runtime.slim_threads import share_thread_values
     from cogs.runtime.startup import desk_intents, explain
     from wiring import MigrationError, StorageUnavailable, build, open_store, shared_lock
 
     apply_discord_endpoints(settings.DISCORD_API_BASE, settings.DISCORD_GATEWAY_URL)
+    share_thread_values()
     quiet_reconnect_tracebacks()
     try:
         store = await open_store(settings)

@@ -7,12 +7,17 @@ DATABASE_PATH, the default.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 from core.clock import Clock, OffsetFileClock, SystemClock
 from core.ports import MigrationError, SharedLock, StorageUnavailable, Store
 from core.services import Services, build_services
 from core.settings import Settings
-from storage.postgres.store import PostgresStore
 from storage.sqlite.store import SqliteStore
+
+if TYPE_CHECKING:
+    # Imported when DATABASE_URL asks for it: asyncpg costs a SQLite desk ~3 MB for nothing.
+    from storage.postgres.store import PostgresStore
 
 __all__ = [
     "MigrationError",
@@ -25,7 +30,7 @@ __all__ = [
     "store_is_shared",
 ]
 
-OpenStore = SqliteStore | PostgresStore
+OpenStore: TypeAlias = "SqliteStore | PostgresStore"
 
 
 async def open_store(settings: Settings) -> OpenStore:
@@ -33,6 +38,8 @@ async def open_store(settings: Settings) -> OpenStore:
     failed and was rolled back) or StorageUnavailable (PostgreSQL can't be reached or
     refused the login: its message is the one line to print, password masked)."""
     if settings.DATABASE_URL is not None:
+        from storage.postgres.store import PostgresStore
+
         return await PostgresStore.open(settings.DATABASE_URL.get_secret_value())
     return await SqliteStore.open(settings.DATABASE_PATH)
 

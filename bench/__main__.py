@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from bench import report
+from bench.ai import measure_ai
 from bench.dataset import ensure_dataset
 from bench.interactions import measure_interactions
 from bench.memory import measure_memory
@@ -47,12 +48,15 @@ async def run(quick: bool, data_dir: Path) -> int:
         shards = await measure_shards(
             workdir, sizes.shard_guilds, sizes.shard_tickets_per_guild, sizes.shard_processes
         )
+        step("AI: answers streamed into tickets, against a scheduled local model")
+        ai = await measure_ai(workdir, quick)
     rows = [
         *report.write_rows(writes),
         *report.read_rows(reads),
         *report.interaction_rows(interactions),
         *report.memory_rows(memory),
         *report.shard_rows(shards),
+        *report.ai_rows(ai),
     ]
     print(render_table(rows))
     print(report.summary(writes, reads, interactions, memory))

@@ -7,6 +7,7 @@ import platform
 import sqlite3
 from pathlib import Path
 
+from bench.ai import AIResult
 from bench.interactions import InteractionResult
 from bench.memory import MemoryResult
 from bench.reads import ReadFigure
@@ -18,7 +19,8 @@ WRITE_RATIO_TARGET = 0.25
 READ_P99_TARGET_MS = 5.0
 ACK_P99_TARGET_MS = 50.0
 ACK_TARGET_AT = 100
-RSS_TARGET_MB = 150.0
+RSS_TARGET_MB = 100.0
+AI_TARGET_S = 1.0  # first token -> first text, and last token -> the whole answer
 
 
 def machine() -> str:
@@ -117,6 +119,28 @@ def memory_rows(result: MemoryResult) -> list[Row]:
         Row(
             "start to caught up",
             f"{result.start_seconds:.1f} s, {result.catch_up_requests} REST requests",
+        ),
+    ]
+
+
+def ai_rows(result: AIResult) -> list[Row]:
+    plan = result.schedule
+    answers = len(result.final_edit)
+    limited = f", {result.rate_limited} rate-limited" if result.rate_limited else ""
+    return [
+        Row(
+            "AI: first token to first text",
+            f"p50 {ms(result.first_text_p(50)):.0f} ms, p99 {ms(result.first_text_p(99)):.0f} ms",
+            f"{answers} answers, first token after {plan.first_after:g} s",
+            f"p99 <= {AI_TARGET_S:g} s",
+            result.first_text_p(99) <= AI_TARGET_S,
+        ),
+        Row(
+            "AI: last token to final edit",
+            f"p50 {ms(result.final_edit_p(50)):.0f} ms, p99 {ms(result.final_edit_p(99)):.0f} ms",
+            f"{result.edits} edits{limited}, Discord's 5 per 5 s held",
+            f"p99 <= {AI_TARGET_S:g} s",
+            result.final_edit_p(99) <= AI_TARGET_S,
         ),
     ]
 

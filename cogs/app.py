@@ -60,6 +60,9 @@ class TicketBot(commands.Bot):
             tree_cls=DeskTree,
             allowed_mentions=NO_PINGS,
             help_command=None,
+            # No message cache (1,000 messages by default): the desk reads edits from the raw
+            # event and every message it handles from its event or the REST answer.
+            max_messages=None,
             **client_options,
         )
         self.settings = settings

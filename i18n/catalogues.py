@@ -82,8 +82,26 @@ def language_name(locale: str) -> str:
         return locale
 
 
+# The desk's own languages by their own names, as Babel spells them (tests/i18n checks):
+# asking Babel reads each language's whole CLDR data (~1 MB each), kept for the process's
+# life, only to name it in the /admin language choices at start-up.
+KNOWN_NATIVE_NAMES = {
+    "en-US": "English (United States)",
+    "de": "Deutsch",
+    "es-ES": "Español (España)",
+    "fr": "Français",
+    "pt-BR": "Português (Brasil)",
+}
+
+
 @functools.cache
 def native_name(locale: str) -> str:
     """The language's name in itself ("Deutsch", "Português (Brasil)"): for choices."""
+    if locale in KNOWN_NATIVE_NAMES:
+        return KNOWN_NATIVE_NAMES[locale]
+    return babel_native_name(locale)
+
+
+def babel_native_name(locale: str) -> str:
     name = babel_locale(locale).get_display_name(babel_locale(locale)) or locale
     return name[:1].upper() + name[1:]

@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 import discord
 from discord.ext import commands
 
 from cogs.ai.buttons import answer_buttons, draft_buttons, post_hand_off
+from cogs.ai.edit_pace import EditPaces
 from cogs.ai.stream import AnswerStream
 from cogs.shared.desk import TicketDesk
 from cogs.shared.language import member_speech
@@ -46,6 +48,8 @@ class AIReplies(commands.Cog):
         self._running: dict[int, asyncio.Task[None]] = {}
         # Tickets whose member wrote again while an answer was running: answer once more.
         self._again: set[int] = set()
+        # Discord's edit budget is per channel: one answer after another in a thread shares it.
+        self._paces = EditPaces()
 
     async def cog_unload(self) -> None:
         for task in list(self._running.values()):
@@ -98,7 +102,7 @@ class AIReplies(commands.Cog):
         if thread is None:
             return
         server = self.desk.server_speech(await self.desk.services.guilds.config(ticket.guild_id))
-        stream = AnswerStream(thread, t=server)
+        stream = AnswerStream(thread, t=server, pace=self._paces.of(thread.id, time.monotonic()))
         try:
             with contextlib.suppress(discord.HTTPException):
                 await thread.typing()  # the member sees the AI is on it

@@ -1,16 +1,21 @@
 """Show a streamed AI answer in a thread: one message edited as text arrives, more past 2000.
 
-Discord rate-limits edits, and a member can't read faster than a few words a second, so
-the visible text is refreshed at most about once per `interval` seconds.
+The first words are posted the moment they arrive. After that, a member can't read faster
+than a few words a second and Discord allows 5 edits per 5 s in a channel, so the visible
+text is refreshed at most once per `interval` seconds and only while that leaves one edit of
+Discord's budget free (cogs/ai/edit_pace.py): the edit showing the whole answer goes out as
+soon as the stream ends, never held back by the refreshes before it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
 import discord
 
+from cogs.ai.edit_pace import EditPace
 from cogs.shared.text import MESSAGE_LIMIT, NO_PINGS, split_text
 from i18n import Speech, speech
 
@@ -26,6 +31,7 @@ class AnswerStream:
         t: Speech | None = None,
         interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        pace: EditPace | None = None,
     ) -> None:
         t = t or speech()
         self.continued = t._("{header} (continued)", header=HEADER)
@@ -43,11 +49,16 @@ class AnswerStream:
         self._interval = interval
         self._clock = clock
         self._last_flush = float("-inf")
+        self._pace = pace or EditPace()
 
     async def feed(self, delta: str) -> None:
         self.text += delta
         # The first words go out at once; after that, refresh at most once an interval.
-        if not self.messages or self._clock() - self._last_flush >= self._interval:
+        if not self.messages:
+            await self._flush(final=False)
+            return
+        now = self._clock()
+        if now - self._last_flush >= self._interval and self._pace.may_refresh(now):
             await self._flush(final=False)
 
     async def finish(self, view: discord.ui.View | None = None, note: str = "") -> None:
@@ -69,6 +80,9 @@ class AnswerStream:
             extra = {"view": view} if view is not None and index == len(pages) - 1 else {}
             if index < len(self.messages):
                 if self._shown[index] != page or extra:
+                    if final:  # only if the budget was spent elsewhere: Discord would 429
+                        await asyncio.sleep(self._pace.wait_before_final(self._clock()))
+                    self._pace.note(self._clock())
                     await self.messages[index].edit(
                         content=page, allowed_mentions=NO_PINGS, **extra
                     )

@@ -276,10 +276,12 @@ class ThreadMirror(commands.Cog):
             if not (isinstance(thread, discord.Thread) and _seen_all(thread, mark)):
                 thread = await self._fetch_thread(thread_id)
             if thread is None or _seen_all(thread, mark):
-                self._followed[thread_id] = key
+                # Keyed by the thread's own id object, not the database row's: one int, not
+                # two, for each of 50,000 live threads.
+                self._followed[thread_id if thread is None else thread.id] = key
                 return None
             count = await self._read_history(thread, mark, members)
-            self._followed[thread_id] = key
+            self._followed[thread.id] = key
             return count
 
     async def _fetch_thread(self, thread_id: int) -> discord.Thread | None:

@@ -130,3 +130,11 @@ def test_english_plurals_are_marked_as_plurals_in_the_source() -> None:
     # ngettext's two English forms: the singular must differ from the plural.
     same = [_name(m) for m in _wanted() if not isinstance(m.id, str) and m.id[0] == m.id[1]]
     assert same == []
+
+
+def test_known_native_names_are_babels_own_spelling() -> None:
+    # The table only spares start-up Babel's locale data; the names must not drift from it.
+    from i18n.catalogues import KNOWN_NATIVE_NAMES, babel_native_name
+
+    for code, name in KNOWN_NATIVE_NAMES.items():
+        assert babel_native_name(code) == name, code
