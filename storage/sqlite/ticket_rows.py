@@ -8,10 +8,11 @@ from typing import Any
 from core.models import Department, Priority, Status, Ticket
 from storage.sqlite.trusted import check_trusted, trusted
 
-# Lookups by value: calling the enum class costs ~1 µs each, ten tickets a page.
-_STATUS = {member.value: member for member in Status}
-_PRIORITY = {member.value: member for member in Priority}
-_DEPARTMENT = {member.value: member for member in Department}
+# Lookups by value: calling the enum class costs ~1 µs each, ten tickets a page and 64
+# counters for stats.
+STATUS_BY_VALUE = {member.value: member for member in Status}
+PRIORITY_BY_VALUE = {member.value: member for member in Priority}
+DEPARTMENT_BY_VALUE = {member.value: member for member in Department}
 _parse_time = datetime.fromisoformat
 
 
@@ -34,9 +35,9 @@ def ticket_from_row(row: Any) -> Ticket:
             "owner_id": r["owner_id"],
             "subject": r["subject"],
             "message": r["message"],
-            "status": _STATUS[r["status"]],
-            "priority": _PRIORITY[r["priority"]],
-            "department": _DEPARTMENT[r["department"]],
+            "status": STATUS_BY_VALUE[r["status"]],
+            "priority": PRIORITY_BY_VALUE[r["priority"]],
+            "department": DEPARTMENT_BY_VALUE[r["department"]],
             "thread_id": r["thread_id"],
             "claimed_by": r["claimed_by"],
             "ai_active": bool(r["ai_active"]),
