@@ -2,10 +2,12 @@
 
 Indexes and triggers of the real schema are dropped for the bulk load and recreated after
 (sorting once beats a million random B-tree inserts); the counter tables (`ticket_counts`,
-`response_counts`, `rating_counts`) are then filled with the GROUP BY their triggers would
+`response_counts`, `response_histogram`, `rating_counts`) are then filled with the GROUP BY their triggers would
 have produced row by row. Guild sizes follow a power law, as real communities do, so the
 biggest guilds hold tens of thousands of tickets: uniform thousand-ticket guilds would
-flatter every query.
+flatter every query. On top of the power law, one guild (`BIG_GUILD`) holds a fifth of all
+tickets (200,000 of the full run's million) at random times, the size a very large
+community reaches; the other guilds share the rest by the power law.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from bench.writes import remove_database
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = 1  # bump when the generated rows change
+GENERATOR_VERSION = 2  # bump when the generated rows change
 GUILD_BASE = 10**17
 OWNER_BASE = 10**16
 THREAD_BASE = 10**15
 STAFF_ID = 42
-ZIPF_EXPONENT = 0.7  # the biggest of 1,000 guilds gets ~4% of all tickets
+ZIPF_EXPONENT = 0.7  # the biggest of the other 999 guilds gets ~4% of their tickets
+BIG_GUILD = GUILD_BASE  # holds BIG_GUILD_SHARE of all tickets
+BIG_GUILD_SHARE = 5  # one ticket in five
 START = datetime(2024, 1, 1, tzinfo=UTC)
 SPAN = timedelta(days=730)
 
@@ -49,6 +53,10 @@ def dataset_path(root: Path, sizes: Sizes) -> Path:
 
 def guild_ids(sizes: Sizes) -> list[int]:
     return [GUILD_BASE + n for n in range(sizes.guilds)]
+
+
+def big_guild_tickets(sizes: Sizes) -> int:
+    return sizes.tickets // BIG_GUILD_SHARE
 
 
 def long_ticket_ids(sizes: Sizes) -> list[int]:
@@ -105,14 +113,18 @@ def _reply_counts(rng: random.Random, sizes: Sizes, long_ids: set[int]) -> list[
 
 
 def _ticket_rows(rng: random.Random, sizes: Sizes) -> list[tuple]:
-    guilds = guild_ids(sizes)
-    weights = [1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(guilds))]
-    owners_of = {
-        g: max(10, int(sizes.tickets * w / sum(weights)) // 5)
-        for g, w in zip(guilds, weights, strict=True)
-    }
+    others = guild_ids(sizes)[1:]
+    weights = [1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(others))]
     count = sizes.tickets
-    guild_of = rng.choices(guilds, weights=weights, k=count)
+    big = big_guild_tickets(sizes)
+    owners_of = {
+        g: max(10, int((count - big) * w / sum(weights)) // 5)
+        for g, w in zip(others, weights, strict=True)
+    }
+    owners_of[BIG_GUILD] = big // 5
+    guild_of = rng.choices(others, weights=weights, k=count)
+    for n in rng.sample(range(count), big):
+        guild_of[n] = BIG_GUILD
     statuses = _pick(rng, STATUSES, count)
     departments = _pick(rng, DEPARTMENTS, count)
     priorities = _pick(rng, PRIORITIES, count)
@@ -211,6 +223,12 @@ def _fill(path: Path, sizes: Sizes) -> None:
         connection.execute(
             "INSERT INTO rating_counts (guild_id, n, total) SELECT guild_id, COUNT(*),"
             " SUM(rating) FROM feedback GROUP BY guild_id"
+        )
+        connection.execute(
+            "INSERT INTO response_histogram (guild_id, lo, n) SELECT guild_id, bucket, COUNT(*)"
+            " FROM (SELECT guild_id, (SELECT MAX(lo) FROM response_bucket_edges"
+            " WHERE lo <= first_response_seconds) AS bucket FROM tickets"
+            " WHERE first_response_seconds IS NOT NULL) GROUP BY guild_id, bucket"
         )
         connection.execute("COMMIT")
         for _, _, sql in schema:

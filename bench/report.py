@@ -16,7 +16,7 @@ from bench.stats import Row, ms
 from bench.writes import WriteResult
 
 WRITE_RATIO_TARGET = 0.25
-READ_P99_TARGET_MS = 5.0
+READ_P99_TARGET_MS = 1.0
 ACK_P99_TARGET_MS = 50.0
 ACK_TARGET_AT = 100
 RSS_TARGET_MB = 100.0
@@ -178,11 +178,11 @@ def summary(
     memory: MemoryResult,
 ) -> str:
     top = max(writes.levels, key=lambda level: level.callers)
-    by_name = {f.name.split(" ")[0]: f for f in reads}
-    # Two lists are measured (a member's, staff filters); the line reports the slower one.
+    # Lists and stats are measured more than once (sampled, the biggest guild); the line
+    # reports the slowest of each.
     list_p99 = max(f.p99 for f in reads if "list" in f.name)
     view = next(f for f in reads if f.name.startswith("view"))
-    stats = by_name["guild"]
+    stats = max((f for f in reads if "stats" in f.name), key=lambda f: f.p99)
     burst = max(interactions.bursts, key=lambda b: b.members)
     return (
         f"bench: write ratio {writes.ratio(top):.2f}, list p99 {ms(list_p99):.1f} ms, "

@@ -6,8 +6,9 @@ connection to the repositories as a unit of work.
 Writes are serialised through a single writer task. Every write waiting at one moment is
 committed in one transaction (group commit), each inside its own SAVEPOINT so a failing
 write rolls back alone and its caller gets its own error. A write is acknowledged only
-after its COMMIT, so durability is unchanged. Reads use a second connection: under WAL
-they never wait for the writer and always see committed data only.
+after its COMMIT, so durability is unchanged. Reads use other connections: under WAL
+they never wait for the writer and always see committed data only. Small reads run on
+the event loop itself and bigger ones on aiosqlite's thread (read_connection.py).
 
 The writer is a thread of its own with a plain sqlite3 connection: a whole batch (BEGIN,
 each write in its SAVEPOINT, COMMIT) runs there in one hop from the event loop, with the
@@ -32,6 +33,7 @@ import aiosqlite
 from core.ports.store import MigrationError
 from storage.sqlite.inline import InlineConnection, run_inline
 from storage.sqlite.migrations import MIGRATIONS_DIR, apply_migrations
+from storage.sqlite.read_connection import ReadConnection, connect_loop_reader
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,7 @@ class Database:
         self._inline = InlineConnection(writer)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
         self._reader = reader
+        self._reads = ReadConnection(connect_loop_reader(path), reader)
         self._queue: asyncio.Queue[_PendingWrite] = asyncio.Queue()
         self._writer_task: asyncio.Task[None] | None = None
         self._closed = False
@@ -117,6 +120,7 @@ class Database:
             self._writer_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer_task
+        self._reads.close()
         await self._reader.close()
         await asyncio.get_running_loop().run_in_executor(self._thread, self._writer.close)
         self._thread.shutdown(wait=True)
@@ -186,5 +190,10 @@ class Database:
 
     @property
     def reader(self) -> aiosqlite.Connection:
-        """The read connection: committed data only, never blocked by the writer."""
+        """The threaded read connection: committed data only, never blocked by the writer."""
         return self._reader
+
+    @property
+    def reads(self) -> ReadConnection:
+        """What the read repositories use: small reads on the loop, the rest on `reader`."""
+        return self._reads

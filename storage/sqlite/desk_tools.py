@@ -222,9 +222,9 @@ class SqliteSupportHours(Repository):
     async def opened_outside(self, guild_id: int) -> int:
         return await fetch_value(
             self._conn,
-            "SELECT COUNT(*) FROM tickets WHERE guild_id = ? AND opened_outside_hours = 1",
+            "SELECT COALESCE((SELECT n FROM outside_hours_counts WHERE guild_id = ?), 0)",
             (guild_id,),
-        )
+        )  # kept by triggers (migration 0013): counting the index grew with the guild
 
     async def replace(
         self, guild_id: int, timezone: str | None, ranges: Sequence[HoursRange], now: datetime

@@ -9,9 +9,11 @@ from typing import Any
 import aiosqlite
 
 from storage.sqlite.inline import InlineConnection
+from storage.sqlite.read_connection import ReadConnection
 
-# Reads run on aiosqlite (a thread of their own); writes on the writer thread's inline face.
-Connection = aiosqlite.Connection | InlineConnection
+# Reads run on the loop or aiosqlite's thread (read_connection.py); writes on the writer
+# thread's inline face.
+Connection = aiosqlite.Connection | InlineConnection | ReadConnection
 
 
 def to_db_time(moment: datetime) -> str:
@@ -24,7 +26,8 @@ def from_db_time(value: str | None) -> datetime | None:
 
 
 # Each aiosqlite call is a hop to its thread (~0.1 ms); execute_fetchall runs the statement,
-# reads every row and closes the cursor in one hop, where execute + fetch + close take three.
+# reads every row and closes the cursor in one hop, where execute + fetch + close take three
+# (and on the read side it is the call that may run on the loop without a hop).
 # fetch_one is only used for statements that yield at most one row, so nothing extra is read.
 
 

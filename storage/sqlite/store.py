@@ -1,7 +1,7 @@
 """The SQLite store: core.ports.Store over one database file (database.py).
 
-Reads go to the read connection: under WAL they see committed data only and never wait
-for the writer. A unit of work is the repositories bound to the write connection, run by
+Reads go to the read connections: under WAL they see committed data only and never wait
+for the writer; small ones run on the event loop (read_connection.py). A unit of work is the repositories bound to the write connection, run by
 the single writer task inside its own SAVEPOINT of a group-committed transaction.
 
 The guarantee of core.ports.store holds because there is exactly one writer: units of
@@ -90,7 +90,7 @@ class SqliteStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        self._reads = SqliteRepositories(database.reader)
+        self._reads = SqliteRepositories(database.reads)
 
     @classmethod
     async def open(cls, path: Path | str, *, migrations_dir: Path = MIGRATIONS_DIR) -> SqliteStore:
