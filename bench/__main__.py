@@ -14,6 +14,7 @@ from bench import report
 from bench.dataset import ensure_dataset
 from bench.interactions import measure_interactions
 from bench.memory import measure_memory
+from bench.pg_bench import measure_pg
 from bench.reads import measure_reads
 from bench.shards import measure_shards
 from bench.sizes import FULL, QUICK
@@ -47,15 +48,17 @@ async def run(quick: bool, data_dir: Path) -> int:
         shards = await measure_shards(
             workdir, sizes.shard_guilds, sizes.shard_tickets_per_guild, sizes.shard_processes
         )
+        pg = await measure_pg(data_dir, path, sizes, step)
     rows = [
         *report.write_rows(writes),
         *report.read_rows(reads),
         *report.interaction_rows(interactions),
         *report.memory_rows(memory),
         *report.shard_rows(shards),
+        *report.pg_rows(pg),
     ]
     print(render_table(rows))
-    print(report.summary(writes, reads, interactions, memory))
+    print(report.summary(writes, reads, interactions, memory) + report.pg_summary(pg))
     return 0
 
 
