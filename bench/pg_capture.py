@@ -47,7 +47,8 @@ def _returned_id(query: str, result: Any) -> int | None:
     if not query.lstrip().upper().startswith("INSERT"):
         return None
     row = result[0] if isinstance(result, list) and len(result) == 1 else result
-    if isinstance(row, asyncpg.Record) and "id" in row.keys():
+    # (`in` on a Record looks at its values, not its column names)
+    if isinstance(row, asyncpg.Record) and "id" in row.keys():  # noqa: SIM118
         return row["id"]
     return None
 
@@ -60,7 +61,7 @@ class RecordingConnection(asyncpg.Connection):  # type: ignore[misc]
             statements.append(Statement(method, query, args, _returned_id(query, result)))
         return result
 
-    async def reset(self, *, timeout: float | None = None) -> None:
+    async def reset(self, *, timeout: float | None = None) -> None:  # noqa: ASYNC109 (asyncpg's)
         # The pool's clean-up on release (RESET ALL, ...): the plain pool does its own.
         token = _recording.set(None)
         try:

@@ -143,7 +143,9 @@ async def _raw_run(url: str, batches: list[list[Statement]], callers: int) -> tu
         await pool.close()
 
 
-async def measure_pg_writes(pg: BenchPostgres, count: int, levels: tuple[int, ...]) -> PgWriteResult:
+async def measure_pg_writes(
+    pg: BenchPostgres, count: int, levels: tuple[int, ...]
+) -> PgWriteResult:
     url = await pg.fresh_schema(SCHEMA)
     try:
         batches = await _capture(url, count)
