@@ -145,23 +145,20 @@ class PgTickets(PgThreadWaits):
                 where.append(f"{column} = ${len(params)}")
         clause = " AND ".join(where)
         n = len(params)
-        if owner_id is None:
-            # Every filter left is a column of ticket_counts, kept exact by triggers.
-            counted = f"SELECT COALESCE(SUM(n), 0) AS page_total FROM ticket_counts WHERE {clause}"
-        else:
-            counted = f"SELECT COUNT(*) AS page_total FROM tickets WHERE {clause}"
-        # The count and the page in one round trip (and one snapshot); a page past the end
-        # is the one row of the count, its ticket columns NULL.
         rows = await self._db.fetch(
-            f"SELECT counted.page_total, page.* FROM ({counted}) AS counted LEFT JOIN LATERAL"
-            f" (SELECT * FROM tickets WHERE {clause} ORDER BY id DESC"
-            f" LIMIT ${n + 1} OFFSET ${n + 2}) AS page ON true ORDER BY page.id DESC",
+            f"SELECT * FROM tickets WHERE {clause} ORDER BY id DESC LIMIT ${n + 1} OFFSET ${n + 2}",
             *params,
             limit,
             offset,
         )
-        tickets = [ticket_from_row(row) for row in rows if row["id"] is not None]
-        return tickets, int(rows[0]["page_total"])
+        if owner_id is None:
+            # Every filter left is a column of ticket_counts, kept exact by triggers.
+            total = await self._db.fetchval(
+                f"SELECT COALESCE(SUM(n), 0) FROM ticket_counts WHERE {clause}", *params
+            )
+        else:
+            total = await self._db.fetchval(f"SELECT COUNT(*) FROM tickets WHERE {clause}", *params)
+        return [ticket_from_row(row) for row in rows], int(total)
 
     async def status_counts(self, guild_id: int) -> list[tuple[Status, Department, Priority, int]]:
         rows = await self._db.fetch(
@@ -172,21 +169,22 @@ class PgTickets(PgThreadWaits):
         return [(Status(row[0]), Department(row[1]), Priority(row[2]), row[3]) for row in rows]
 
     async def median_first_response(self, guild_id: int) -> float | None:
-        # Lower and upper middle via the partial index (one OFFSET into it, the count kept
-        # by a trigger), in one round trip; average them for an even count. No counter
-        # row: LIMIT 0, no rows, no median.
+        count = await self._db.fetchval(
+            "SELECT n FROM response_counts WHERE guild_id = $1", guild_id
+        )
+        if not count:
+            return None
+        # Lower and upper middle via the partial index; average them for an even count.
         rows = await self._db.fetch(
-            "WITH counted AS (SELECT COALESCE(MAX(n), 0) AS n FROM response_counts"
-            " WHERE guild_id = $1)"
-            " SELECT first_response_seconds FROM tickets"
+            "SELECT first_response_seconds FROM tickets"
             " WHERE guild_id = $1 AND first_response_seconds IS NOT NULL"
-            " ORDER BY first_response_seconds"
-            " LIMIT (SELECT CASE WHEN n > 0 THEN 2 - n % 2 ELSE 0 END FROM counted)"
-            " OFFSET (SELECT GREATEST(n - 1, 0) / 2 FROM counted)",
+            " ORDER BY first_response_seconds LIMIT $2 OFFSET $3",
             guild_id,
+            2 - count % 2,
+            (count - 1) // 2,
         )
         values = [row[0] for row in rows]
-        return sum(values) / len(values) if values else None
+        return sum(values) / len(values)
 
     async def live_threads(
         self, *, after_id: int, limit: int, guild_ids: Collection[int] | None = None
@@ -284,15 +282,13 @@ class PgReplies(Repository):
     async def page(
         self, ticket_id: int, *, offset: int = 0, limit: int | None = None
     ) -> tuple[list[Reply], int]:
-        # The count and the page in one round trip, as PgTickets.page.
         rows = await self._db.fetch(
-            "SELECT counted.page_total, page.* FROM (SELECT COUNT(*) AS page_total FROM"
-            " replies WHERE ticket_id = $1) AS counted LEFT JOIN LATERAL (SELECT * FROM replies"
-            " WHERE ticket_id = $1 ORDER BY id LIMIT $2 OFFSET $3) AS page ON true"
-            " ORDER BY page.id",
+            "SELECT * FROM replies WHERE ticket_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
             ticket_id,
             limit,  # NULL: no limit
             offset,
         )
-        replies = [reply_from_row(row) for row in rows if row["id"] is not None]
-        return replies, int(rows[0]["page_total"])
+        total = await self._db.fetchval(
+            "SELECT COUNT(*) FROM replies WHERE ticket_id = $1", ticket_id
+        )
+        return [reply_from_row(row) for row in rows], int(total)
