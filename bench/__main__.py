@@ -15,6 +15,7 @@ from bench.ai import measure_ai
 from bench.dataset import ensure_dataset
 from bench.interactions import measure_interactions
 from bench.memory import measure_memory
+from bench.pg_bench import measure_pg
 from bench.reads import measure_reads
 from bench.shards import measure_shards
 from bench.sizes import FULL, QUICK
@@ -50,6 +51,7 @@ async def run(quick: bool, data_dir: Path) -> int:
         )
         step("AI: answers streamed into tickets, against a scheduled local model")
         ai = await measure_ai(workdir, quick)
+        pg = await measure_pg(data_dir, path, sizes, step)
     rows = [
         *report.write_rows(writes),
         *report.read_rows(reads),
@@ -57,9 +59,10 @@ async def run(quick: bool, data_dir: Path) -> int:
         *report.memory_rows(memory),
         *report.shard_rows(shards),
         *report.ai_rows(ai),
+        *report.pg_rows(pg),
     ]
     print(render_table(rows))
-    print(report.summary(writes, reads, interactions, memory))
+    print(report.summary(writes, reads, interactions, memory) + report.pg_summary(pg))
     return 0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from bench.ai import AIResult
 from bench.interactions import InteractionResult
 from bench.memory import MemoryResult
+from bench.pg_bench import PgResult
 from bench.reads import ReadFigure
 from bench.shards import ShardResult
 from bench.stats import Row, ms
@@ -189,3 +190,57 @@ def summary(
         f"view p99 {ms(view.p99):.1f} ms, stats p99 {ms(stats.p99):.1f} ms, "
         f"ack p99 {ms(burst.ack_p99):.0f} ms @{burst.members}, rss {memory.rss_mb:.0f} MB"
     )
+
+
+PG_WRITE_RATIO_TARGET = 0.5
+
+
+def pg_rows(result: PgResult) -> list[Row]:
+    """PostgreSQL (issues 15 and 19): the services on the PostgreSQL store beside plain
+    asyncpg sending the same statements (captured from the store), in the same run."""
+    loaded = (
+        f"dataset loaded in {result.loaded_seconds:.0f} s"
+        if result.loaded_seconds is not None
+        else "dataset cached"
+    )
+    rows = [
+        Row(
+            "pg: server",
+            result.server,
+            f"ready in {result.started_seconds:.1f} s, {loaded}",
+        )
+    ]
+    top = result.writes.top.callers
+    for level in result.writes.levels:
+        gated = level.callers == top
+        rows.append(
+            Row(
+                f"pg: create rate @{level.callers} callers",
+                f"{level.rate:,.0f}/s (ratio {level.ratio:.2f})",
+                f"asyncpg same SQL {level.raw_rate:,.0f}/s",
+                f"ratio >= {PG_WRITE_RATIO_TARGET}" if gated else "",
+                level.ratio >= PG_WRITE_RATIO_TARGET if gated else None,
+            )
+        )
+        rows.append(
+            Row(
+                f"pg: create latency @{level.callers}",
+                f"p50 {ms(level.p50):.2f} ms, p99 {ms(level.p99):.1f} ms",
+                f"asyncpg p50 {ms(level.raw_p50):.2f}, p99 {ms(level.raw_p99):.1f}"
+                + (f" ({result.writes.statements} statements)" if gated else ""),
+            )
+        )
+    rows.extend(
+        Row(
+            f"pg: {f.name}",
+            f"p50 {ms(f.p50):.2f} ms, p99 {ms(f.p99):.2f} ms",
+            f"asyncpg same SQL p50 {ms(f.raw_p50):.2f}, p99 {ms(f.raw_p99):.2f}",
+        )
+        for f in result.reads
+    )
+    return rows
+
+
+def pg_summary(result: PgResult) -> str:
+    """Appended last to the summary line."""
+    return f", pg write ratio {result.writes.top.ratio:.2f}"

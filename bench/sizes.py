@@ -26,6 +26,8 @@ class Sizes:
     shard_guilds: int = 10_000
     shard_tickets_per_guild: int = 5
     shard_processes: int = 4
+    # PostgreSQL writes: tickets per side and level (every commit waits for its fsync).
+    pg_write_tickets: int = 2000
 
 
 LONG_REPLIES = 200
@@ -58,4 +60,5 @@ QUICK = Sizes(
     rss_tickets_per_guild=50,
     shard_guilds=80,
     shard_tickets_per_guild=2,
+    pg_write_tickets=100,
 )

@@ -27,5 +27,11 @@ async def advisory_lock(pool: Any, key: int) -> AsyncIterator[None]:
         try:
             yield
         finally:
-            if not connection.is_closed():
-                await connection.execute("SELECT pg_advisory_unlock($1)", key)
+            # The pool does not reset a connection on release (store.py): one that may
+            # still hold the lock (the unlock failed or was cancelled) is closed instead.
+            try:
+                if not connection.is_closed():
+                    await connection.execute("SELECT pg_advisory_unlock($1)", key)
+            except BaseException:
+                connection.terminate()
+                raise

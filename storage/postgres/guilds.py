@@ -41,17 +41,24 @@ class PgGuilds(Repository):
     """core.ports.GuildRepository (and GuildReads, on the pool)."""
 
     async def config(self, guild_id: int) -> GuildConfig:
+        # One round trip for a set-up guild (every create reads this): the department
+        # roles ride along as two arrays in the same order.
         row = await self._db.fetchrow(
-            "SELECT * FROM guild_settings WHERE guild_id = $1" + self._locking("FOR KEY SHARE"),
+            "SELECT *, ARRAY(SELECT department FROM department_roles WHERE guild_id = $1"
+            " ORDER BY department) AS role_departments, ARRAY(SELECT role_id FROM"
+            " department_roles WHERE guild_id = $1 ORDER BY department) AS role_ids"
+            " FROM guild_settings WHERE guild_id = $1" + self._locking("FOR KEY SHARE"),
             guild_id,
-        )
-        roles = await self._db.fetch(
-            "SELECT department, role_id FROM department_roles WHERE guild_id = $1", guild_id
         )
         values: dict[str, Any] = {"guild_id": guild_id}
         if row is not None:
             values.update({column: row[column] for column in SETTING_COLUMNS})
-        values["department_roles"] = {Department(r["department"]): r["role_id"] for r in roles}
+            roles = zip(row["role_departments"], row["role_ids"], strict=True)
+        else:  # no settings yet (roles may be set before the rest): a second statement
+            roles = await self._db.fetch(
+                "SELECT department, role_id FROM department_roles WHERE guild_id = $1", guild_id
+            )
+        values["department_roles"] = {Department(d): role_id for d, role_id in roles}
         return GuildConfig(**values)
 
     async def update_settings(

@@ -141,7 +141,11 @@ class PostgresStore:
         migration fails (it is rolled back)."""
         try:
             pool = await asyncpg.create_pool(
-                url, min_size=min_size, max_size=max_size, timeout=CONNECT_TIMEOUT_SECONDS
+                url,
+                min_size=min_size,
+                max_size=max_size,
+                timeout=CONNECT_TIMEOUT_SECONDS,
+                reset=_nothing_left_to_reset,
             )
         except (asyncpg.PostgresError, ValueError, *CONNECTION_LOST) as error:
             # (ValueError: a URL asyncpg can't read, e.g. a port that is no number.)
@@ -220,6 +224,16 @@ class PostgresStore:
                     raise _CommitUnknown() from error
                 raise  # e.g. a deferred constraint: rolled back, the caller's own error
             return result
+
+
+async def _nothing_left_to_reset(connection: asyncpg.Connection) -> None:
+    """The pool's reset on release, in place of asyncpg's default RESET ALL / CLOSE ALL /
+    UNLISTEN * / pg_advisory_unlock_all(), a round trip on every release: every read
+    statement and every unit of work. asyncpg still rolls back a transaction left open
+    (Connection._reset runs before this). Nothing else is ever left on a connection:
+    the store sends no SET, no LISTEN, opens cursors only inside transactions, and the
+    one session-level advisory lock is unlocked or its connection terminated
+    (advisory_lock.py)."""
 
 
 async def _roll_back(transaction: Any) -> None:

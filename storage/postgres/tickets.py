@@ -145,20 +145,23 @@ class PgTickets(PgThreadWaits):
                 where.append(f"{column} = ${len(params)}")
         clause = " AND ".join(where)
         n = len(params)
+        if owner_id is None:
+            # Every filter left is a column of ticket_counts, kept exact by triggers.
+            counted = f"SELECT COALESCE(SUM(n), 0) AS page_total FROM ticket_counts WHERE {clause}"
+        else:
+            counted = f"SELECT COUNT(*) AS page_total FROM tickets WHERE {clause}"
+        # The count and the page in one round trip (and one snapshot); a page past the end
+        # is the one row of the count, its ticket columns NULL.
         rows = await self._db.fetch(
-            f"SELECT * FROM tickets WHERE {clause} ORDER BY id DESC LIMIT ${n + 1} OFFSET ${n + 2}",
+            f"SELECT counted.page_total, page.* FROM ({counted}) AS counted LEFT JOIN LATERAL"
+            f" (SELECT * FROM tickets WHERE {clause} ORDER BY id DESC"
+            f" LIMIT ${n + 1} OFFSET ${n + 2}) AS page ON true ORDER BY page.id DESC",
             *params,
             limit,
             offset,
         )
-        if owner_id is None:
-            # Every filter left is a column of ticket_counts, kept exact by triggers.
-            total = await self._db.fetchval(
-                f"SELECT COALESCE(SUM(n), 0) FROM ticket_counts WHERE {clause}", *params
-            )
-        else:
-            total = await self._db.fetchval(f"SELECT COUNT(*) FROM tickets WHERE {clause}", *params)
-        return [ticket_from_row(row) for row in rows], int(total)
+        tickets = [ticket_from_row(row) for row in rows if row["id"] is not None]
+        return tickets, int(rows[0]["page_total"])
 
     async def status_counts(self, guild_id: int) -> list[tuple[Status, Department, Priority, int]]:
         rows = await self._db.fetch(
