@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from tests.fakes.discord import FakeDiscord
@@ -22,6 +24,7 @@ class TimedFake(FakeDiscord):
         super().__init__(validate=validate)
         self.callback_at: dict[int, float] = {}  # interaction id -> first callback
         self.followup_at: dict[str, float] = {}  # interaction token -> first followup
+        self.followed_up = asyncio.Event()  # set at each followup, for a waiting burst
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -31,4 +34,5 @@ class TimedFake(FakeDiscord):
             self.callback_at.setdefault(int(parts[2]), now)  # /interactions/{id}/{token}/callback
         elif request.method == "POST" and len(parts) == 4 and parts[1] == "webhooks":
             self.followup_at.setdefault(parts[3], now)  # /webhooks/{app}/{token}
+            self.followed_up.set()
         return await super()._middleware(request, handler)
