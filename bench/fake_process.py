@@ -22,13 +22,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bench.timed_fake import TimedFake
+from bench.timed_fake import TimedFake, stamp_interactions_as_sent
 from tests.e2e.helpers import set_up
 from tests.fakes.discord import interactions as build
 from tests.fakes.discord.driver import Desk
 from tests.fakes.discord.validation import get_validator
 
 ANSWER_TIMEOUT = 60.0
+SETTLE = 0.3  # quiet this long after a burst: every request of its tickets was sent
 # A refused callback sets no followup: a burst looks again at least this often.
 ERROR_POLL = 0.5
 FIELDS = {
@@ -76,6 +77,7 @@ class Control:
         body = await request.json()
         fake, state = self.fake, self.fake.state
         log_from = len(state.request_log)
+        limited_from = len(fake.rate_limits.hits)
         violations_from = len(state.violations)
         records = []
         for name in self.names[: int(body["members"])]:
@@ -105,7 +107,7 @@ class Control:
                 continue
             acks.append(acked - record.sent_at)
             ready.append(linked - record.sent_at)
-        # Requests sent while the burst ran (a late one of the burst before may be among them).
+        await _settled(state.request_log)  # the log channel hears of each ticket last
         sent = state.request_log[log_from:]
         routes = Counter(f"{entry['method']} {entry['route']}" for entry in sent)
         result: dict[str, Any] = {
@@ -115,12 +117,24 @@ class Control:
             "requests": len(sent),
             "routes": dict(routes),
             "violations": state.violations[violations_from:],
+            "rate_limited": len(fake.rate_limits.hits) - limited_from,  # 429s answered
         }
         return web.json_response(result)
 
 
+async def _settled(log: list[Any]) -> None:
+    """Wait until the bot has sent nothing for SETTLE seconds (at most ANSWER_TIMEOUT)."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(ANSWER_TIMEOUT):
+            seen = -1
+            while len(log) != seen:
+                seen = len(log)
+                await asyncio.sleep(SETTLE)
+
+
 async def serve(crowd: int) -> None:
     fake = TimedFake(validate=False)
+    stamp_interactions_as_sent(fake)
     for n in range(crowd):
         fake.state.add_member(fake.guild, fake.state.add_user(f"member{n}"), [])
     await fake.start()

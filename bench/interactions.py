@@ -38,6 +38,7 @@ class Burst:
     ready: list[float] = field(default_factory=list)
     failed: int = 0
     requests: int = 0  # Discord requests the bot sent while the burst ran
+    rate_limited: int = 0  # of those, answered 429 (the fake's per-route buckets)
     routes: Counter[str] = field(default_factory=Counter)  # of those, by method and route
 
     @property
@@ -80,6 +81,7 @@ async def _burst(fake: RemoteFake, members: int, result: Burst) -> list[str]:
     result.ready.extend(answer["ready"])
     result.failed += answer["failed"]
     result.requests += answer["requests"]
+    result.rate_limited += answer["rate_limited"]
     result.routes.update(answer["routes"])
     return list(answer["violations"])
 
