@@ -101,7 +101,7 @@ def interaction_rows(result: InteractionResult) -> list[Row]:
         rows.append(
             Row(
                 f"Discord requests per ticket @{burst.members}",
-                f"{burst.requests_per_ticket:.1f}",
+                f"{burst.requests_per_ticket:.1f} ({burst.rate_limited} answered 429)",
                 f"floor {floor.requests_per_ticket:.1f} (defer + answer)",
             )
         )
