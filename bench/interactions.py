@@ -3,9 +3,11 @@
 For /ticket create sent by 1, 20 and 100 members at once: from INTERACTION_CREATE leaving the
 fake to the bot's first callback (the deferral the member sees as "thinking..."), and to the
 followup that links the ready thread (ticket stored, thread made, member added, opening
-posted). Timed with spec validation off: validating costs the fake ~10 ms a request on the
-same two cores, which would be charged to the bot. A last small burst runs with validation
-on to show the bot's requests are still all valid.
+posted). The fake runs in a process of its own (bench.fake_process), driven over a control
+channel, so the benchmark's own work shares no event loop with it. Timed with spec
+validation off: validating costs the fake ~10 ms a request on the same two cores, which
+would be charged to the bot. A last small burst runs with validation on to show the bot's
+requests are still all valid. Discord requests per ticket are counted over the timed bursts.
 
 The baseline is a floor run: the same bot and fake, with /ticket create stubbed to answer
 at once (bench/ack_floor). Whatever latency that leaves belongs to discord.py, the fake and
@@ -15,24 +17,18 @@ the machine, not to the bot's own work.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
+from bench.remote_fake import RemoteFake
 from bench.stats import percentile
-from bench.timed_fake import TimedFake
 from tests.e2e.bot_process import REPO_ROOT, BotProcess
-from tests.e2e.helpers import set_up
-from tests.fakes.discord import interactions as build
-from tests.fakes.discord.driver import Desk, Person
-from tests.fakes.discord.validation import get_validator
+from tests.fakes.discord import FakeDiscord
 
-ANSWER_TIMEOUT = 60.0
 FLOOR_HOOK = Path(__file__).resolve().parent / "ack_floor"
 CHECKED_BURST = 5
-FIELDS = {
-    "subject": "Printer on fire",
-    "message": "It really is on fire, and the extinguisher is out of stock.",
-}
 
 
 @dataclass
@@ -41,6 +37,17 @@ class Burst:
     acks: list[float] = field(default_factory=list)
     ready: list[float] = field(default_factory=list)
     failed: int = 0
+    requests: int = 0  # Discord requests the bot sent while the burst ran
+    rate_limited: int = 0  # of those, answered 429 (the fake's per-route buckets)
+    routes: Counter[str] = field(default_factory=Counter)  # of those, by method and route
+
+    @property
+    def tickets(self) -> int:
+        return len(self.acks) + self.failed
+
+    @property
+    def requests_per_ticket(self) -> float:
+        return self.requests / self.tickets if self.tickets else 0.0
 
     @property
     def ack_p50(self) -> float:
@@ -67,32 +74,16 @@ class InteractionResult:
     violations: list[str]
 
 
-async def _burst(fake: TimedFake, desk: Desk, people: list[Person], result: Burst) -> None:
-    """Everyone sends /ticket create at the same moment; wait until every answer is in.
-
-    Payloads are registered directly and watched by one waiter: a `Person.slash` per member
-    would run a polling loop each in the fake's process and slow the fake, not the bot.
-    """
-    state = fake.state
-    records = []
-    for person in people:
-        channel = desk.channel_payload("general")
-        data = build.command_data(state, desk.guild, person.id, channel, "ticket create", FIELDS)
-        payload = build.base_payload(state, desk.guild, person.id, channel, 2, data)
-        records.append(build.register(state, payload))
-    await desk.wait_for(
-        lambda: all(r.token in fake.followup_at or r.errors for r in records),
-        ANSWER_TIMEOUT,
-        "every member's answer",
-    )
-    for record in records:
-        acked = fake.callback_at.get(record.id)
-        ready = fake.followup_at.get(record.token)
-        if acked is None or ready is None or record.errors:
-            result.failed += 1
-            continue
-        result.acks.append(acked - record.sent_at)
-        result.ready.append(ready - record.sent_at)
+async def _burst(fake: RemoteFake, members: int, result: Burst) -> list[str]:
+    """One burst of /ticket create, sent and timed in the fake's process; its violations."""
+    answer = await fake.call("POST", "/burst", {"members": members})
+    result.acks.extend(answer["acks"])
+    result.ready.extend(answer["ready"])
+    result.failed += answer["failed"]
+    result.requests += answer["requests"]
+    result.rate_limited += answer["rate_limited"]
+    result.routes.update(answer["routes"])
+    return list(answer["violations"])
 
 
 async def _run(
@@ -103,33 +94,29 @@ async def _run(
     *,
     check_spec: bool,
 ) -> tuple[list[Burst], int, list[str]]:
-    fake = TimedFake(validate=False)
     crowd = max(members for members, _ in bursts)
-    for n in range(crowd):
-        fake.state.add_member(fake.guild, fake.state.add_user(f"member{n}"), [])
-    await fake.start()
+    fake = RemoteFake(workdir / f"{name}-fake.log")
+    await fake.start(crowd)
     db_path = workdir / f"{name}.db"
-    bot = BotProcess(fake, db_path, workdir / f"{name}-bot.log", env)
+    # BotProcess reads only where the fake listens and whether the bot is in (RemoteFake).
+    bot = BotProcess(cast(FakeDiscord, fake), db_path, workdir / f"{name}-bot.log", env)
     try:
         await bot.start()
-        desk = Desk(fake, bot, db_path)
         rounds = sum(r for _, r in bursts) + 1
-        await set_up(desk, cooldown=0, max_open_tickets=min(50, rounds))
-        people = [desk.member(f"member{n}") for n in range(crowd)]
+        await fake.call("POST", "/setup", {"max_open_tickets": min(50, rounds)})
         results = []
         for members, count in bursts:
             burst = Burst(members)
             for _ in range(count):
-                await _burst(fake, desk, people[:members], burst)
+                await _burst(fake, members, burst)
             results.append(burst)
         if not check_spec:
             return results, 0, []
         # Same bot, validation on: the timed requests' shape, checked against the spec.
-        fake.validator = get_validator()
-        checked_from = len(fake.state.request_log)
-        await _burst(fake, desk, people[:CHECKED_BURST], Burst(CHECKED_BURST))
-        checked = len(fake.state.request_log) - checked_from
-        return results, checked, list(fake.state.violations)
+        await fake.call("POST", "/validate")
+        checked = Burst(CHECKED_BURST)
+        violations = await _burst(fake, CHECKED_BURST, checked)
+        return results, checked.requests, violations
     finally:
         await bot.stop()
         await fake.stop()

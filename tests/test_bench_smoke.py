@@ -13,7 +13,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SUMMARY = re.compile(
     r"^bench: write ratio \d+\.\d{2}, list p99 \d+\.\d ms, view p99 \d+\.\d ms, "
-    r"stats p99 \d+\.\d ms, ack p99 \d+ ms @\d+, rss \d+ MB"
+    r"stats p99 \d+\.\d ms, ack p99 \d+ ms @\d+, rss \d+ MB, thread p99 \d+ ms @\d+"
     # Other fields may come between; PostgreSQL's write ratio is always the last one.
     r".*, pg write ratio \d+\.\d{2}$"
 )

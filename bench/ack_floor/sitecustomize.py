@@ -20,6 +20,10 @@ if os.environ.get("BENCH_ACK_FLOOR") == "1":
         interaction: discord.Interaction,
         **fields: object,
     ) -> None:
-        await send_ephemeral(interaction, "Ticket #0 is open (benchmark floor: no work done)")
+        # Links a channel as the real answer links the thread: that is what the fake times.
+        await send_ephemeral(
+            interaction,
+            f"Ticket #0 is open: <#{interaction.channel_id}> (benchmark floor: no work done)",
+        )
 
     cogs.tickets.opener.ThreadOpener.open_ticket = _answer_only

@@ -76,6 +76,10 @@ class ThreadOpener(commands.Cog):
         self.tickets = desk.services.tickets
         self._attempts: dict[int, asyncio.Task[Ticket | None]] = {}
         self._told: dict[int, Told] = {}
+        # Tickets whose owner was seen, as they opened it, to have the ticket channel: the
+        # opening message's mention adds them to the private thread (as Discord does for a
+        # mentioned member who can see the channel), so no PUT thread-members is needed.
+        self._owner_sees_channel: set[int] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -120,6 +124,8 @@ class ThreadOpener(commands.Cog):
             claim_thread=True,
         )
         assert channel is not None  # create() refuses a server that is not set up
+        if isinstance(interaction.user, discord.Member):  # checked by _usable_ticket_channel
+            self._owner_sees_channel.add(ticket.id)
         # Whichever attempt attaches the thread gives the member its link (`_opened`).
         told = Told(interaction, asyncio.get_running_loop().time() + ANSWER_WINDOW)
         self._told[ticket.id] = told
@@ -258,6 +264,8 @@ class ThreadOpener(commands.Cog):
             raise failure from error
 
     async def _make_thread(self, ticket: Ticket) -> Ticket | None:
+        mention_adds_owner = ticket.id in self._owner_sees_channel
+        self._owner_sees_channel.discard(ticket.id)  # a retry adds them outright
         config = await self.desk.services.guilds.config(ticket.guild_id)
         channel = self._ticket_channel(ticket, config)
         # An earlier attempt may have made the thread before it died (a crash, a timeout).
@@ -275,7 +283,10 @@ class ThreadOpener(commands.Cog):
             if not await self.tickets.still_waiting_for_thread(ticket.id):
                 await self._remove(thread, ticket)  # closed meanwhile: nobody is pinged
                 return None
-            await thread.add_user(discord.Object(ticket.owner_id))
+            if not mention_adds_owner:
+                # Not known to see the channel (opened elsewhere, or retried): add them
+                # outright, so Discord says so if it can't.
+                await thread.add_user(discord.Object(ticket.owner_id))
             opening = await self._opening_message(thread, ticket, config, look_first=adopted)
         except Exception as error:
             raise failure_of(error, thread) from error
