@@ -13,6 +13,9 @@ async def test_owner_closes_with_reason_and_everything_is_recorded(desk):
     _, thread = await open_ticket(desk, message="<script>alert('x')</script> & more")
     alice = desk.member("alice")
     await desk.member("staff").say(thread, "Fixed <b>it</b>?")
+    # A person reads the reply before closing; wait until the bot has stored it too.
+    stored = "SELECT COUNT(*) FROM replies WHERE body = 'Fixed <b>it</b>?'"
+    await desk.wait_for(lambda: rows(desk, stored) == [(1,)], message="staff reply stored")
     reply = await alice.slash("ticket close", reason="Works now", in_channel=thread)
     assert "Ticket #1 is closed" in reply.text
     await desk.wait_for(lambda: desk.channel(thread).locked, message="thread locked")
