@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import unicodedata
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import DomainError
 from core.models import Priority
-from core.validation import MESSAGE_MAX, SUBJECT_MAX, clean_text, parse_choice, parse_ticket_id
+from core.validation import (
+    _CONTROLS,
+    _CONTROLS_BUT_NEWLINE_AND_TAB,
+    MESSAGE_MAX,
+    SUBJECT_MAX,
+    clean_text,
+    parse_choice,
+    parse_ticket_id,
+)
 
 texts = st.one_of(
     st.text(max_size=5000),
@@ -83,3 +92,10 @@ def test_create_never_raises_unexpected_errors(tmp_path_factory, subject, messag
             await store.close()
 
     asyncio.run(scenario())
+
+
+def test_control_character_patterns_are_unicodes_cc_category():
+    controls = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cc"}
+    for pattern, allowed in ((_CONTROLS, set()), (_CONTROLS_BUT_NEWLINE_AND_TAB, {"\n", "\t"})):
+        matched = {ch for ch in map(chr, range(0x110000)) if pattern.fullmatch(ch)}
+        assert matched == controls - allowed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -134,3 +135,58 @@ def test_acknowledged_writes_survive_a_kill(tmp_path):
             await db.close()
 
     assert set(acknowledged) <= asyncio.run(stored())
+
+
+async def test_a_write_failing_after_changing_rows_is_undone_alone(tmp_path):
+    db = await Database.open(tmp_path / "desk.db")
+    runs: list[str] = []
+    try:
+        await db.write(lambda c: c.execute("CREATE TABLE t (x INTEGER UNIQUE)"))
+
+        def insert(*values):
+            async def work(c):
+                runs.append("+".join(map(str, values)))
+                for value in values:  # 3 then 1: the second insert fails after the first
+                    await c.execute("INSERT INTO t VALUES (?)", (value,))
+                return values
+
+            return work
+
+        results = await asyncio.gather(
+            db.write(insert(1)), db.write(insert(3, 1)), db.write(insert(2)), return_exceptions=True
+        )
+        assert results[0] == (1,) and results[2] == (2,)
+        assert isinstance(results[1], sqlite3.IntegrityError)
+        async with db.reader.execute("SELECT x FROM t ORDER BY x") as cursor:
+            assert [row[0] for row in await cursor.fetchall()] == [1, 2]  # no 3
+        # The failure had changed a row: the batch stopped there and ran again from the
+        # start with savepoints.
+        assert runs == ["1", "3+1", "1", "3+1", "2"]
+    finally:
+        await db.close()
+
+
+async def test_a_refusal_before_any_change_needs_no_second_run(tmp_path):
+    db = await Database.open(tmp_path / "desk.db")
+    runs: list[str] = []
+    try:
+        await db.write(lambda c: c.execute("CREATE TABLE t (x INTEGER)"))
+
+        def insert(value):
+            async def work(c):
+                runs.append(str(value))
+                if value < 0:
+                    raise ValueError("refused before writing")
+                await c.execute("INSERT INTO t VALUES (?)", (value,))
+
+            return work
+
+        results = await asyncio.gather(
+            db.write(insert(1)), db.write(insert(-1)), db.write(insert(2)), return_exceptions=True
+        )
+        assert isinstance(results[1], ValueError)
+        assert runs == ["1", "-1", "2"]
+        async with db.reader.execute("SELECT x FROM t ORDER BY x") as cursor:
+            assert [row[0] for row in await cursor.fetchall()] == [1, 2]
+    finally:
+        await db.close()
