@@ -100,12 +100,23 @@ class TicketPage(BaseModel):
     limit: int
 
 
+class Participant(BaseModel):
+    kind: Literal["member", "role"]
+    id: str = Field(description="The member's user id, or the role's id.")
+    added_by: str
+    added_at: datetime
+
+
 class TicketWithReplies(Ticket):
     message: str
     closed_at: datetime | None = None
     closed_by: str | None = None
     close_reason: str | None = None
     replies: list[Reply]
+    participants: list[Participant] = Field(
+        default_factory=list,
+        description="Members and roles staff added to the ticket (`/ticket add`), in order.",
+    )
 
 
 class TicketCreated(BaseModel):

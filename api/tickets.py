@@ -11,8 +11,8 @@ from api.auth import Caller, caller
 from api.errors import ERROR_RESPONSES
 from api.limits import known_query_parameters
 from core.errors import InvalidInput
-from core.models import Status, Ticket, TicketStats
-from core.public import closing_view, reply_view, ticket_view
+from core.models import Status, TicketStats
+from core.public import closing_view, participant_view, reply_view, ticket_view
 
 router = APIRouter(
     prefix="/api/tickets",
@@ -141,15 +141,13 @@ async def stats(calling: Calling, user_id: UserId = None) -> dict[str, Any]:
 async def view_ticket(calling: Calling, ticket_id: int, user_id: UserId = None) -> dict[str, Any]:
     actor, _ = await calling.acting(user_id)
     ticket, replies = await calling.services.tickets.all_replies(actor, ticket_id)
-    return _with_replies(ticket, [reply_view(r) for r in replies])
-
-
-def _with_replies(ticket: Ticket, replies: list[dict[str, Any]]) -> dict[str, Any]:
+    people = await calling.services.participants.of_ticket(actor, ticket.id)
     return {
         **ticket_view(ticket),
         **closing_view(ticket),
         "message": ticket.message,
-        "replies": replies,
+        "replies": [reply_view(r) for r in replies],
+        "participants": [participant_view(p) for p in people],
     }
 
 

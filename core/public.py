@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from core.desk_tool_models import Participant
 from core.form_models import Form, Submission
 from core.form_schema import Question
 from core.models import Reply, Ticket
@@ -55,6 +56,16 @@ def reply_view(reply: Reply) -> dict[str, Any]:
         "author_kind": reply.author_kind.value,
         "body": reply.body,
         "created_at": when(reply.created_at),
+    }
+
+
+def participant_view(participant: Participant) -> dict[str, Any]:
+    """Someone staff added to a ticket: a member (`id` is their user id) or a role."""
+    return {
+        "kind": participant.kind.value,
+        "id": str(participant.target_id),
+        "added_by": str(participant.added_by),
+        "added_at": when(participant.added_at),
     }
 
 

@@ -94,7 +94,8 @@ async def render_page(
     # Staff notes: for staff only, at the head of the first page.
     staff_first_page = is_staff(actor) and replies.page == 0
     notes = await desk.services.notes.list(actor, ticket.id) if staff_first_page else []
-    parts = render.view_embeds(ticket, replies, t, notes)
+    people = await desk.services.participants.of_ticket(actor, ticket.id)
+    parts = render.view_embeds(ticket, replies, t, notes, people)
     index = len(parts) - 1 if part is None else min(part, len(parts) - 1)
     return parts[index], view_pager(ticket.id, replies.page, index, len(parts), replies.has_next)
 

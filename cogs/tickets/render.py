@@ -18,8 +18,10 @@ from cogs.shared.text import (
     EMBED_DESCRIPTION_LIMIT,
     channel_mention,
     clip,
+    role_mention,
     user_mention,
 )
+from core.desk_tool_models import Participant, ParticipantKind
 from core.models import AuthorKind, Page, Reply, Status, Ticket, TicketStats
 from core.staff_models import StaffNote
 from i18n import NP_, Speech
@@ -70,6 +72,28 @@ def ticket_lines(ticket: Ticket, t: Speech) -> str:
         reason = clip(shown(closing_reason(ticket.close_reason, t)), 300)
         lines.append(t._("Close reason: {reason}", reason=reason))
     return "\n".join(lines)
+
+
+# The people line stays short enough to leave the conversation its room in the embed.
+PEOPLE_ROOM = 600
+
+
+def people_line(people: Sequence[Participant], t: Speech) -> str:
+    """Who staff added to the ticket (members and roles), as mentions: an embed shows
+    them by name without pinging anyone."""
+    mentions = [
+        role_mention(p.target_id) if p.kind is ParticipantKind.ROLE else user_mention(p.target_id)
+        for p in people
+    ]
+    shown: list[str] = []
+    used = 0
+    for mention in mentions:
+        if used + len(mention) > PEOPLE_ROOM:
+            break
+        shown.append(mention)
+        used += len(mention) + 2
+    listed = ", ".join(shown) + (" …" if len(shown) < len(mentions) else "")
+    return t._("Added to the ticket: {people}", people=listed)
 
 
 def opening_embed(ticket: Ticket, t: Speech) -> discord.Embed:
@@ -226,16 +250,23 @@ def _longest_fit(text: str, limit: int) -> int:
 
 
 def view_embeds(
-    ticket: Ticket, replies: Page[Reply], t: Speech, notes: Sequence[StaffNote] = ()
+    ticket: Ticket,
+    replies: Page[Reply],
+    t: Speech,
+    notes: Sequence[StaffNote] = (),
+    people: Sequence[Participant] = (),
 ) -> list[discord.Embed]:
     """One page of replies as one embed or more (each within Discord's 6,000 characters);
     the ticket's facts head every one, so each part reads on its own.
 
     `notes` (staff views only, first page only) come before the conversation, each field
-    marked as a staff-only note.
+    marked as a staff-only note. `people`: who was added to the ticket, among the facts.
     """
     title = clip(t._("Ticket {ref}: {subject}", ref=ticket.ref, subject=shown(ticket.subject)), 256)
-    facts = ticket_lines(ticket, t) + "\n\n**" + t._("Conversation") + "**"
+    facts = ticket_lines(ticket, t)
+    if people:
+        facts += "\n" + people_line(people, t)
+    facts += "\n\n**" + t._("Conversation") + "**"
     footer = t.ngettext(
         "Replies page {page} of {pages} · {count} message",
         "Replies page {page} of {pages} · {count} messages",

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, Response
 
 from core.errors import DomainError
 from dashboard.context import Dashboard
-from dashboard.pages.tickets import choices
+from dashboard.pages.tickets import choices, ticket_facts
 from dashboard.visitors import Place
 from dashboard.web import page, refusal, see_other, status_for, visitor_speech
 
@@ -34,14 +34,12 @@ def register(router: APIRouter, dash: Dashboard) -> None:
             with dash.writing(place):
                 await tickets.store_reply(place.actor, ticket_id, text)
         except DomainError as error:
-            ticket, replies = await tickets.all_replies(place.actor, ticket_id)
             return page(
                 "ticket.html",
                 status_code=status_for(error),
                 visitor=place.session,
                 place=place,
-                ticket=ticket,
-                replies=replies,
+                **await ticket_facts(dash, place, ticket_id),
                 notice=None,
                 draft=text,
                 problem=refusal(error, visitor_speech(place.session, place)),

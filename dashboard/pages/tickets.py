@@ -3,6 +3,7 @@ one ticket with its conversation, and its transcript."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from core.models import Department, Priority, Status
 from core.transcript import render_html, render_text
 from dashboard.context import Dashboard
+from dashboard.visitors import Place
 from dashboard.web import SECURITY_HEADERS, page, visitor_speech
 from i18n import N_
 
@@ -28,6 +30,14 @@ TRANSCRIPT_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
     "img-src data:; frame-ancestors 'self'; sandbox",
 }
+
+
+async def ticket_facts(dash: Dashboard, place: Place, ticket_id: int) -> dict[str, Any]:
+    """What ticket.html shows of a ticket: itself, its whole conversation and who staff
+    added to it, each read as the visitor (the services decide who may see it)."""
+    ticket, replies = await dash.services.tickets.all_replies(place.actor, ticket_id)
+    people = await dash.services.participants.of_ticket(place.actor, ticket.id)
+    return {"ticket": ticket, "replies": replies, "people": people}
 
 
 def choices() -> dict[str, list[str]]:
@@ -75,13 +85,11 @@ def register(router: APIRouter, dash: Dashboard) -> None:
         request: Request, guild_id: int, ticket_id: int, done: str = ""
     ) -> Response:
         place = await dash.visitors.place(request, guild_id)
-        ticket, replies = await tickets.all_replies(place.actor, ticket_id)
         return page(
             "ticket.html",
             visitor=place.session,
             place=place,
-            ticket=ticket,
-            replies=replies,
+            **await ticket_facts(dash, place, ticket_id),
             notice=DONE.get(done),
             draft="",
             problem=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.models import Actor
 from tests.api.conftest import ALICE, BOB_STAFF, GUILD
 
 
@@ -49,7 +50,14 @@ async def test_create_list_view_reply(api):
     viewed = (await api.http.get(f"/api/tickets/{ticket['id']}", headers=api.auth())).json()
     assert viewed["message"] == "On fire"
     assert [r["body"] for r in viewed["replies"]] == ["On fire", "On it"]
-    assert viewed["status"] == "pending"
+    assert viewed["status"] == "pending" and viewed["participants"] == []
+
+    staff = Actor(user_id=BOB_STAFF, guild_id=GUILD, is_staff=True)
+    await api.services.participants.add_member(staff, ticket["id"], 77)
+    viewed = (await api.http.get(f"/api/tickets/{ticket['id']}", headers=api.auth())).json()
+    assert [(p["kind"], p["id"], p["added_by"]) for p in viewed["participants"]] == [
+        ("member", "77", str(BOB_STAFF))
+    ]
 
 
 async def test_a_reply_over_http_queues_its_post_in_the_same_write(api):

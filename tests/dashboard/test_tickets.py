@@ -167,3 +167,15 @@ async def test_mentions_in_messages_read_as_words(site, guild_url):
     await site.log_in("alice")
     page = await site.http.get(f"{guild_url}/tickets/{ticket.id}")
     assert "Ask @user 123 or @role 456 in #channel 789" in page.text
+
+
+async def test_the_ticket_page_names_who_staff_added(site, guild_url):
+    ticket = await site.open_ticket("alice")
+    staff = site.actor("staff", staff=True)
+    await site.services.participants.add_member(staff, ticket.id, site.user_id("bob"))
+    await site.log_in("bob")
+    page = await site.http.get(f"{guild_url}/tickets/{ticket.id}")
+    assert "Added to the ticket" in page.text and "<dd>you</dd>" in page.text
+    await site.log_in("alice")
+    page = await site.http.get(f"{guild_url}/tickets/{ticket.id}")
+    assert f"user {site.user_id('bob')}</dd>" in page.text

@@ -39,6 +39,7 @@ async def test_an_added_member_joins_replies_and_cannot_close(desk):
     await desk.next_message(thread, "Any news?")
     viewed = await bob.slash("ticket view", ticket_id="1")
     assert "Status: open" in viewed.text and "Any news?" in viewed.text
+    assert f"Added to the ticket: <@{bob.id}>" in viewed.text
     listed = await bob.slash("ticket list")
     assert "#1" in listed.text
 
@@ -119,6 +120,9 @@ async def test_a_role_is_brought_in_by_mentioning_it(desk):
     assert billing.id in desk.thread_member_ids(thread)
     assert rows(desk, PEOPLE, (1,)) == [("role", role_id, staff.id)]
     await desk.next_message("logs", "was brought into ticket #1")
+    await staff.slash("ticket add member", member="bob", in_channel=thread)
+    viewed = await staff.slash("ticket view", ticket_id="1")
+    assert f"Added to the ticket: <@&{role_id}>, <@{desk.member('bob').id}>" in viewed.text
     everyone = await staff.slash("ticket add role", role="@everyone", in_channel=thread)
     assert "role: @everyone can't be brought into a ticket" in everyone.text
 
