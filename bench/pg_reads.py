@@ -12,7 +12,7 @@ from pathlib import Path
 import asyncpg
 
 from bench.pg_capture import RecordingConnection, Statement, recording, replay
-from bench.reads import WARM_UP, Call, ReadFigure, _requests
+from bench.reads import WARM_UP, Call, ReadFigure, read_requests
 from bench.sizes import Sizes
 from bench.stats import percentile
 from core.clock import SystemClock
@@ -39,7 +39,9 @@ async def _capture(url: str, sqlite_file: Path, sizes: Sizes) -> dict[str, list[
     pool = await asyncpg.create_pool(url, max_size=POOL_SIZE, connection_class=RecordingConnection)
     try:
         captured = {}
-        for name, calls in _requests(_services(PostgresStore(pool)), sqlite_file, sizes).items():
+        for name, calls in read_requests(
+            _services(PostgresStore(pool)), sqlite_file, sizes
+        ).items():
             batches = []
             for call in calls:
                 with recording() as statements:
@@ -67,7 +69,7 @@ async def measure_pg_reads(url: str, sqlite_file: Path, sizes: Sizes) -> list[Re
     raw_pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE)
     try:
         figures = []
-        requests = _requests(_services(store), sqlite_file, sizes)
+        requests = read_requests(_services(store), sqlite_file, sizes)
         for name, calls in requests.items():
             await _time(calls[:WARM_UP])  # a running bot has its hot pages cached
             latencies = await _time(calls[WARM_UP:])

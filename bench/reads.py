@@ -59,7 +59,7 @@ def _random_tickets(path: Path, count: int, total: int, rng: random.Random) -> l
         ]
 
 
-def _requests(tickets: TicketService, path: Path, sizes: Sizes) -> dict[str, list[Call]]:
+def read_requests(tickets: TicketService, path: Path, sizes: Sizes) -> dict[str, list[Call]]:
     rng = random.Random(99)
     count = sizes.read_samples + WARM_UP
     statuses, departments = list(Status), list(Department)
@@ -153,7 +153,7 @@ async def measure_reads(path: Path, sizes: Sizes) -> list[ReadFigure]:
         tickets = TicketService(store, GuildService(store, clock), clock)
         pragmas = await bot_pragmas(database)
         figures = []
-        for name, calls in _requests(tickets, path, sizes).items():
+        for name, calls in read_requests(tickets, path, sizes).items():
             await _time(calls[:WARM_UP])
             # Capturing the SQL runs every call once: both sides are then timed on the
             # same warm pages, as a running bot has its hot pages cached. (Timing the bot

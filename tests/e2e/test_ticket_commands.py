@@ -112,6 +112,8 @@ async def test_missing_permission_is_named_and_nothing_is_left(desk):
     assert desk.threads() == []
 
 
+# Rules PostgreSQL keeps with its own locks (core tests prove them too): here end to end.
+@pytest.mark.postgres
 async def test_cap_and_cooldown(desk):
     await set_up(desk, cooldown=0, max_open_tickets=2)
     await open_ticket(desk)
@@ -125,6 +127,7 @@ async def test_cap_and_cooldown(desk):
     assert len(desk.threads()) == 3
 
 
+@pytest.mark.postgres
 async def test_double_click_makes_one_ticket(desk):
     await set_up(desk, cooldown=30)
     alice = desk.member("alice")
