@@ -53,6 +53,11 @@ DERIVED: dict[str, tuple[str, str]] = {
         "guild_id, n, total",
         "SELECT guild_id, COUNT(*), SUM(rating) FROM feedback GROUP BY 1",
     ),
+    "response_histogram": (
+        "guild_id, lo, n",
+        "SELECT guild_id, response_bucket(first_response_seconds), COUNT(*) FROM tickets"
+        " WHERE first_response_seconds IS NOT NULL GROUP BY 1, 2",
+    ),
 }
 # Ids handed out by an identity column: the next one must follow the copied ones.
 IDENTITIES = (
@@ -68,11 +73,12 @@ IDENTITIES = (
     "webhooks",
     "webhook_deliveries",
 )
-# Bookkeeping of each engine, not desk data.
-OWN_TABLES = {"sqlite_sequence", "schema_migrations"}
+# Bookkeeping of each engine, not desk data; and the histogram's bucket edges, which each
+# engine's migration fills (SQLite 0013, PostgreSQL 0014).
+OWN_TABLES = {"sqlite_sequence", "schema_migrations", "response_bucket_edges"}
 # Counters only SQLite's read paths use (its migration 0013), kept by its own triggers;
 # PostgreSQL answers the same reads its own way, so there is nothing to copy.
-SQLITE_READ_PATHS = {"response_bucket_edges", "response_histogram", "outside_hours_counts"}
+SQLITE_READ_PATHS = {"outside_hours_counts"}
 
 
 def _moment(value: Any) -> datetime | None:

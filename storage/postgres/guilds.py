@@ -26,6 +26,7 @@ GUILD_TABLES = (
     "forms",
     "ticket_counts",
     "response_counts",
+    "response_histogram",
     "rating_counts",
     "feature_flags",
     "department_roles",

@@ -20,6 +20,7 @@ from typing import Any, Unpack
 
 from core.models import Attachment, AuthorKind, Department, Priority, Reply, Status, Ticket
 from core.ports.tickets import LiveThread, TicketChanges
+from storage.histogram import middle_of
 from storage.postgres.held_guilds import guild_list, held_guilds
 from storage.postgres.rows import Repository
 from storage.postgres.thread_waits import PgThreadWaits
@@ -172,19 +173,23 @@ class PgTickets(PgThreadWaits):
         return [(Status(row[0]), Department(row[1]), Priority(row[2]), row[3]) for row in rows]
 
     async def median_first_response(self, guild_id: int) -> float | None:
-        count = await self._db.fetchval(
-            "SELECT n FROM response_counts WHERE guild_id = $1", guild_id
+        # The histogram of migration 0014, kept by a trigger (storage/histogram.py).
+        buckets = await self._db.fetch(
+            "SELECT lo, n FROM response_histogram WHERE guild_id = $1 AND n > 0 ORDER BY lo",
+            guild_id,
         )
-        if not count:
+        middle = middle_of([(row[0], row[1]) for row in buckets])
+        if middle is None:
             return None
-        # Lower and upper middle via the partial index; average them for an even count.
         rows = await self._db.fetch(
             "SELECT first_response_seconds FROM tickets"
             " WHERE guild_id = $1 AND first_response_seconds IS NOT NULL"
-            " ORDER BY first_response_seconds LIMIT $2 OFFSET $3",
+            " AND first_response_seconds >= $2"
+            " ORDER BY first_response_seconds LIMIT $3 OFFSET $4",
             guild_id,
-            2 - count % 2,
-            (count - 1) // 2,
+            middle.lo,
+            middle.limit,
+            middle.offset,
         )
         values = [row[0] for row in rows]
         return sum(values) / len(values)

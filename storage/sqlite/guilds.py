@@ -79,6 +79,8 @@ class SqliteGuilds(Repository):
             "forms",
             "ticket_counts",
             "response_counts",
+            "response_histogram",
+            "outside_hours_counts",
             "rating_counts",
             "feature_flags",
             "department_roles",

@@ -17,6 +17,7 @@ from core.models import (
     Ticket,
 )
 from core.ports.tickets import LiveThread, TicketChanges
+from storage.histogram import middle_of
 from storage.sqlite.held_guilds import held_guilds
 from storage.sqlite.rows import (
     Repository,
@@ -198,30 +199,23 @@ class SqliteTickets(SqliteThreadWaits):
         ]
 
     async def median_first_response(self, guild_id: int) -> float | None:
-        # The histogram (migration 0013, kept by triggers) gives the count and the bucket
-        # holding the middle; one OFFSET within that bucket finds the values, so the read
-        # stays a few hundred counters and one bucket's index entries at any guild size.
+        # The histogram of migration 0013, kept by triggers (storage/histogram.py).
         # (Summing the counters in SQL with window functions measured 4x slower.)
         buckets = await fetch_all(
             self._conn,
             "SELECT lo, n FROM response_histogram WHERE guild_id = ? AND n > 0 ORDER BY lo",
             (guild_id,),
         )
-        count = sum(row[1] for row in buckets)
-        if not count:
+        middle = middle_of([(row[0], row[1]) for row in buckets])
+        if middle is None:
             return None
-        lower_middle = (count - 1) // 2  # 0-based rank; an even count averages two values
-        before, bucket = 0, 0
-        while before + buckets[bucket][1] <= lower_middle:
-            before += buckets[bucket][1]
-            bucket += 1
         rows = await fetch_all(
             self._conn,
             "SELECT first_response_seconds FROM tickets"
             " WHERE guild_id = ? AND first_response_seconds IS NOT NULL"
             " AND first_response_seconds >= ?"
             " ORDER BY first_response_seconds LIMIT ? OFFSET ?",
-            (guild_id, buckets[bucket][0], 2 - count % 2, lower_middle - before),
+            (guild_id, middle.lo, middle.limit, middle.offset),
         )
         values = [row[0] for row in rows]
         return sum(values) / len(values)

@@ -142,6 +142,10 @@ async def test_list_totals_median_and_ratings_follow_every_change(postgres_url):
             )
             kept = await pool.fetchval("SELECT n FROM response_counts WHERE guild_id = $1", guild)
             assert kept == len(answered)
+            histogram = await pool.fetchval(
+                "SELECT COALESCE(SUM(n), 0) FROM response_histogram WHERE guild_id = $1", guild
+            )
+            assert histogram == len(answered)
             assert await reads.tickets.median_first_response(guild) == (60.0 if answered else None)
             row = await pool.fetchrow(
                 "SELECT COUNT(*), AVG(rating)::float8 FROM feedback WHERE guild_id = $1", guild
@@ -153,6 +157,8 @@ async def test_list_totals_median_and_ratings_follow_every_change(postgres_url):
         removed = await store.write(lambda uow: uow.guilds.forget(1))
         assert removed["tickets"] > 0 and removed["response_counts"] == 1
         assert await pool.fetchval("SELECT COUNT(*) FROM ticket_counts WHERE guild_id = 1") == 0
+        left = "SELECT COUNT(*) FROM response_histogram WHERE guild_id = 1"
+        assert await pool.fetchval(left) == 0
     finally:
         await store.close()
 
