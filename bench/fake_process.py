@@ -78,6 +78,7 @@ class Control:
         fake, state = self.fake, self.fake.state
         log_from = len(state.request_log)
         limited_from = len(fake.rate_limits.hits)
+        threads_from = len(fake.threads_made_at)
         violations_from = len(state.violations)
         records = []
         for name in self.names[: int(body["members"])]:
@@ -108,11 +109,14 @@ class Control:
             acks.append(acked - record.sent_at)
             ready.append(linked - record.sent_at)
         await _settled(state.request_log)  # the log channel hears of each ticket last
+        began = min(record.sent_at for record in records)
+        threads = [made - began for made in fake.threads_made_at[threads_from:]]
         sent = state.request_log[log_from:]
         routes = Counter(f"{entry['method']} {entry['route']}" for entry in sent)
         result: dict[str, Any] = {
             "acks": acks,
             "ready": ready,
+            "threads": threads,  # since the burst's first interaction, each thread made
             "failed": failed,
             "requests": len(sent),
             "routes": dict(routes),

@@ -36,6 +36,7 @@ class Burst:
     members: int
     acks: list[float] = field(default_factory=list)
     ready: list[float] = field(default_factory=list)
+    threads: list[float] = field(default_factory=list)  # when Discord made each thread
     failed: int = 0
     requests: int = 0  # Discord requests the bot sent while the burst ran
     rate_limited: int = 0  # of those, answered 429 (the fake's per-route buckets)
@@ -65,6 +66,10 @@ class Burst:
     def ready_p99(self) -> float:
         return percentile(self.ready, 99)
 
+    @property
+    def threads_p99(self) -> float:
+        return percentile(self.threads, 99) if self.threads else 0.0
+
 
 @dataclass
 class InteractionResult:
@@ -79,6 +84,7 @@ async def _burst(fake: RemoteFake, members: int, result: Burst) -> list[str]:
     answer = await fake.call("POST", "/burst", {"members": members})
     result.acks.extend(answer["acks"])
     result.ready.extend(answer["ready"])
+    result.threads.extend(answer["threads"])
     result.failed += answer["failed"]
     result.requests += answer["requests"]
     result.rate_limited += answer["rate_limited"]

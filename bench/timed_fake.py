@@ -31,6 +31,9 @@ class TimedFake(FakeDiscord):
         self.callback_at: dict[int, float] = {}  # interaction id -> first callback
         self.followup_at: dict[str, float] = {}  # interaction token -> followup with a link
         self.followed_up = asyncio.Event()  # set at each followup, for a waiting burst
+        # When each thread was made (answered 2xx): under a burst, Discord's bucket for
+        # thread creation in one channel sets when the last ones can exist at all.
+        self.threads_made_at: list[float] = []
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -39,6 +42,9 @@ class TimedFake(FakeDiscord):
         if request.method == "POST" and len(parts) == 5 and parts[1] == "interactions":
             self.callback_at.setdefault(int(parts[2]), now)  # /interactions/{id}/{token}/callback
         response = await super()._middleware(request, handler)
+        made = request.method == "POST" and response.status < 300
+        if made and parts[1:2] == ["channels"] and parts[3:] == ["threads"]:  # a new thread
+            self.threads_made_at.append(self.state.now())
         if request.method == "POST" and len(parts) == 4 and parts[1] == "webhooks":
             body = request.get(JSON) or {}  # /webhooks/{app}/{token}
             if response.status < 300 and "<#" in str(body.get("content") or ""):
