@@ -8,10 +8,10 @@ import random
 import statistics
 from datetime import UTC, datetime
 
-from core.models import Department, Priority
 from core.ports import Store
 from storage.postgres.store import PostgresStore
 from storage.sqlite.store import SqliteStore
+from tests.storage.made import insert_ticket
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 GUILD, OTHER = 1, 2
@@ -23,15 +23,8 @@ async def _check(store: Store) -> None:
     for n in range(120):
         tickets.append(
             await store.write(
-                lambda uow, n=n: uow.tickets.insert(
-                    guild_id=GUILD if n % 4 else OTHER,
-                    owner_id=10 + n,
-                    subject="s",
-                    message="m",
-                    priority=Priority.MEDIUM,
-                    department=Department.BILLING,
-                    ai_active=False,
-                    now=NOW,
+                lambda uow, n=n: insert_ticket(
+                    uow, guild_id=GUILD if n % 4 else OTHER, owner_id=10 + n, now=NOW
                 )
             )
         )

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from core.integration_models import DiscordJobKind, EventName
-from core.models import Department, Priority
 from storage.postgres.store import PostgresStore
+from tests.storage.made import insert_ticket
 
 RACERS = 16
 GUILD = 1000
@@ -38,15 +38,8 @@ async def race(
 
 async def test_each_waiting_ticket_is_claimed_by_one_opener(stores):
     async def insert(uow, n: int):
-        return await uow.tickets.insert(
-            guild_id=GUILD,
-            owner_id=100 + n,
-            subject="s",
-            message="m",
-            priority=Priority.MEDIUM,
-            department=Department.BILLING,
-            ai_active=False,
-            now=NOW - timedelta(seconds=1),
+        return await insert_ticket(
+            uow, guild_id=GUILD, owner_id=100 + n, now=NOW - timedelta(seconds=1)
         )
 
     tickets = [await stores[0].write(lambda uow, n=n: insert(uow, n)) for n in range(30)]

@@ -12,6 +12,7 @@ from core.models import Department, Priority, Status
 from core.ports import MigrationError
 from storage.postgres.migrations import apply_migrations, discover, schema_version
 from storage.postgres.store import PostgresStore
+from tests.storage.made import insert_ticket
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -65,15 +66,8 @@ async def test_a_newer_schema_stops_start_up(postgres_url):
 
 async def _ticket(store: PostgresStore, guild: int, owner: int, priority, department):
     return await store.write(
-        lambda uow: uow.tickets.insert(
-            guild_id=guild,
-            owner_id=owner,
-            subject="s",
-            message="m",
-            priority=priority,
-            department=department,
-            ai_active=False,
-            now=NOW,
+        lambda uow: insert_ticket(
+            uow, guild_id=guild, owner_id=owner, now=NOW, priority=priority, department=department
         )
     )
 

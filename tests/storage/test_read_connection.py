@@ -6,10 +6,11 @@ import random
 import statistics
 from datetime import UTC, datetime
 
-from core.models import Department, Priority, Ticket
+from core.models import Priority, Ticket
 from storage.sqlite import read_connection
 from storage.sqlite.rows import fetch_all, fetch_value
 from storage.sqlite.store import SqliteStore
+from tests.storage.made import insert_ticket
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -17,16 +18,7 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 async def _tickets(store: SqliteStore, guild: int, count: int) -> list[Ticket]:
     async def work(uow):
         return [
-            await uow.tickets.insert(
-                guild_id=guild,
-                owner_id=7,
-                subject="s",
-                message="m",
-                priority=Priority.LOW,
-                department=Department.BILLING,
-                ai_active=False,
-                now=NOW,
-            )
+            await insert_ticket(uow, guild_id=guild, owner_id=7, now=NOW, priority=Priority.LOW)
             for _ in range(count)
         ]
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from core.models import Department, Priority, Status
 from storage.sqlite.rows import fetch_one, fetch_value
 from storage.sqlite.store import SqliteStore
+from tests.storage.made import insert_ticket
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -16,15 +17,8 @@ async def _ticket(
     store: SqliteStore, guild: int, owner: int, priority: Priority, department: Department
 ):
     return await store.write(
-        lambda uow: uow.tickets.insert(
-            guild_id=guild,
-            owner_id=owner,
-            subject="s",
-            message="m",
-            priority=priority,
-            department=department,
-            ai_active=False,
-            now=NOW,
+        lambda uow: insert_ticket(
+            uow, guild_id=guild, owner_id=owner, now=NOW, priority=priority, department=department
         )
     )
 
