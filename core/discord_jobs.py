@@ -15,7 +15,7 @@ from collections.abc import Collection
 from datetime import timedelta
 
 from core.clock import Clock
-from core.events import TICKET_TRIAGED, DomainEvent
+from core.events import NOTE_ADDED, TICKET_TRIAGED, DomainEvent
 from core.form_models import Form, Submission
 from core.integration_models import DiscordJob, DiscordJobKind, EventName
 from core.models import AuthorKind, Reply, Status, Ticket
@@ -72,6 +72,14 @@ async def queue_discord_work(uow: UnitOfWork, event: DomainEvent) -> None:
             guild_id=event.guild_id,
             kind=DiscordJobKind.TELL_REVIEW,
             payload={"submission_id": event.submission.id, "by": event.remote_origin},
+            now=event.at,
+        )
+    elif event.name == NOTE_ADDED and event.ticket is not None:
+        # Who kept a note, never its words: the log channel, as for a note kept on Discord.
+        await uow.discord_jobs.add(
+            guild_id=event.guild_id,
+            kind=DiscordJobKind.LOG_NOTE,
+            payload={"ticket_id": event.ticket.id, "author_id": str(event.actor_id)},
             now=event.at,
         )
     elif event.ticket is not None and (change := _announced(event)) is not None:

@@ -29,6 +29,7 @@ from core.form_models import Submission
 from core.integration_models import EventName
 from core.models import Reply, Status, Ticket
 from core.ports import Reads, Store, TicketChanges, UnitOfWork, Work
+from core.staff_models import StaffNote
 
 T = TypeVar("T")
 
@@ -37,11 +38,14 @@ TICKET_DISCARDED = "ticket.discarded"
 # Not a webhook event: claimed, or its priority or department changed (`change` says which).
 TICKET_TRIAGED = "ticket.triaged"
 TRIAGE_FIELDS = ("claimed_by", "priority", "department")
+# Not a webhook event (a note is for staff only, and says nothing outside the desk): a
+# staff note was kept on a ticket; `actor_id` wrote it.
+NOTE_ADDED = "ticket.note_added"
 
 
 @dataclass(frozen=True)
 class DomainEvent:
-    name: str  # an EventName, TICKET_DISCARDED or TICKET_TRIAGED
+    name: str  # an EventName, TICKET_DISCARDED, TICKET_TRIAGED or NOTE_ADDED
     guild_id: int
     key: str  # events of one key (a ticket, a submission) are delivered in order
     at: datetime
@@ -52,6 +56,7 @@ class DomainEvent:
     # Set when a front end without Discord made the change: who acted, as it labels them.
     remote_origin: str | None = None
     change: str | None = None  # TICKET_TRIAGED: the field that changed
+    actor_id: int | None = None  # NOTE_ADDED: who wrote the note
 
 
 Subscriber = Callable[[UnitOfWork, DomainEvent], Awaitable[None]]
@@ -232,6 +237,15 @@ class _Submissions(_Wrapped):
         return submission
 
 
+class _Notes(_Wrapped):
+    async def insert(self, **fields: Any) -> StaffNote:
+        note: StaffNote = await self._inner.insert(**fields)
+        ticket = await self._emit.uow.tickets.get(note.ticket_id)
+        if ticket is not None:
+            await self._emit.ticket(NOTE_ADDED, ticket, actor_id=note.author_id)
+        return note
+
+
 class _ObservedUnitOfWork:
     def __init__(self, inner: UnitOfWork, emit: _Emitter) -> None:
         self._inner = inner
@@ -239,6 +253,7 @@ class _ObservedUnitOfWork:
         self.replies = _Replies(inner.replies, emit)
         self.inactivity = _Inactivity(inner.inactivity, emit)
         self.submissions = _Submissions(inner.submissions, emit)
+        self.notes = _Notes(inner.notes, emit)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)

@@ -70,6 +70,7 @@ class DiscordJobKind(StrEnum):
     ANNOUNCE = "announce"  # a triage change made on the dashboard, said in the thread
     TELL_REVIEW = "tell_review"  # a review made on the dashboard: DM, role, review message
     FINISH_CLOSE = "finish_close"  # a ticket closed over HTTP: archive, transcripts, DM
+    LOG_NOTE = "log_note"  # a staff note kept on the dashboard: said in the log channel
 
 
 class DiscordJob(Frozen):

@@ -23,6 +23,7 @@ from cogs.lifecycle.upkeep import sweep_interval
 from cogs.outbox.dashboard_jobs import announce, tell_review
 from cogs.shared.desk import TicketDesk
 from cogs.shared.text import NO_PINGS, split_text
+from cogs.staff.notes import log_note_added
 from core.integration_models import DiscordJob, DiscordJobKind
 from core.models import Reply, Status, Ticket
 from core.policy import system_actor
@@ -135,6 +136,11 @@ class DiscordJobs(commands.Cog):
             ticket = await self.jobs.ticket_of(job)
             if ticket is not None:
                 await announce(self.desk, ticket, job.payload["change"], job.payload["by"])
+        elif job.kind is DiscordJobKind.LOG_NOTE:
+            ticket = await self.jobs.ticket_of(job)
+            if ticket is not None:
+                config = await self.desk.services.guilds.config(ticket.guild_id)
+                await log_note_added(self.desk, config, ticket, int(job.payload["author_id"]))
         elif job.kind is DiscordJobKind.TELL_REVIEW:
             found = await self.jobs.submission_to_post(job)
             if found is not None:

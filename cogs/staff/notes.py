@@ -14,6 +14,7 @@ from cogs.shared.desk import TicketDesk
 from cogs.shared.language import member_speech
 from cogs.shared.text import send_ephemeral, user_mention
 from cogs.staff.where import ticket_meant
+from core.models import GuildConfig, Ticket
 from core.notes import NOTE_MAX
 from i18n import N_
 
@@ -53,12 +54,20 @@ async def add_note(
             ticket_id=ticket.id,
         ),
     )
+    await log_note_added(desk, config, ticket, actor.user_id)
+
+
+async def log_note_added(
+    desk: TicketDesk, config: GuildConfig, ticket: Ticket, author_id: int
+) -> None:
+    """The log channel hears who kept a note on which ticket, never its words (also for a
+    note kept on the dashboard: cogs/outbox/jobs.py)."""
     server = desk.server_speech(config)
     await desk.log_event(
         config,
         server._(
             "📝 {user} added a staff note to ticket {ref}",
-            user=user_mention(actor.user_id),
+            user=user_mention(author_id),
             ref=ticket.ref,
         ),
     )

@@ -1,11 +1,12 @@
-"""What a ticket page's forms do: reply, claim, priority, department, resolve, close.
+"""What a ticket page's forms do: reply, staff note, claim, priority, department, resolve,
+close.
 Each is one service call, made as the visitor; the service decides who may. (Reopening
 stays in Discord, `/ticket reopen`: the thread must be unlocked before the ticket opens.)
 
 A refused reply shows the ticket page again with the refusal and the text as typed, so
 nothing is lost. Writes queue their Discord side (`Dashboard.writing`): the reply appears
 in the ticket's thread, triage is said there (a new department's staff brought in), a
-close archives it and posts the transcript.
+close archives it and posts the transcript, a note is logged (who, not its words).
 """
 
 from __future__ import annotations
@@ -34,18 +35,38 @@ def register(router: APIRouter, dash: Dashboard) -> None:
             with dash.writing(place):
                 await tickets.store_reply(place.actor, ticket_id, text)
         except DomainError as error:
-            return page(
-                "ticket.html",
-                status_code=status_for(error),
-                visitor=place.session,
-                place=place,
-                **await ticket_facts(dash, place, ticket_id),
-                notice=None,
-                draft=text,
-                problem=refusal(error, visitor_speech(place.session, place)),
-                **choices(),
-            )
+            return await refused_on_page(place, ticket_id, error, draft=text)
         return back(place, ticket_id, "reply")
+
+    @router.post("/servers/{guild_id}/tickets/{ticket_id}/note")
+    async def note(request: Request, guild_id: int, ticket_id: int) -> Response:
+        place = await dash.visitors.place(request, guild_id)
+        form = await dash.posted(request, place.session)
+        text = str(form.get("note", ""))
+        try:
+            with dash.writing(place):  # the log channel hears who kept a note
+                await dash.services.notes.add(place.actor, ticket_id, text)
+        except DomainError as error:
+            return await refused_on_page(place, ticket_id, error, note_draft=text)
+        return back(place, ticket_id, "note")
+
+    async def refused_on_page(
+        place: Place, ticket_id: int, error: DomainError, **typed: str
+    ) -> Response:
+        """The ticket page again with the refusal beside the box, its text as typed."""
+        facts = await ticket_facts(dash, place, ticket_id)
+        problem = refusal(error, visitor_speech(place.session, place))
+        box = "note_" if "note_draft" in typed else ""
+        facts.update(typed, **{f"{box}problem": problem})
+        return page(
+            "ticket.html",
+            status_code=status_for(error),
+            visitor=place.session,
+            place=place,
+            **facts,
+            notice=None,
+            **choices(),
+        )
 
     @router.post("/servers/{guild_id}/tickets/{ticket_id}/claim")
     async def claim(request: Request, guild_id: int, ticket_id: int) -> Response:

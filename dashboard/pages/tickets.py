@@ -23,6 +23,7 @@ DONE = {
     "department": N_("Department changed; its staff are brought in on Discord."),
     "resolve": N_("Marked resolved. A new message from the member reopens it."),
     "close": N_("Ticket closed. The thread is archived and the transcript logged on Discord."),
+    "note": N_("Note kept. Staff see it here and in Discord; the member never does."),
 }
 # The transcript is a document of its own: no script may run in it, whatever it holds.
 TRANSCRIPT_HEADERS = {
@@ -33,11 +34,23 @@ TRANSCRIPT_HEADERS = {
 
 
 async def ticket_facts(dash: Dashboard, place: Place, ticket_id: int) -> dict[str, Any]:
-    """What ticket.html shows of a ticket: itself, its whole conversation and who staff
-    added to it, each read as the visitor (the services decide who may see it)."""
-    ticket, replies = await dash.services.tickets.all_replies(place.actor, ticket_id)
-    people = await dash.services.participants.of_ticket(place.actor, ticket.id)
-    return {"ticket": ticket, "replies": replies, "people": people}
+    """What ticket.html shows of a ticket: itself, its whole conversation, who staff added
+    to it and, for staff, their notes; each read as the visitor (the services decide who
+    may see what). The drafts and problems of the page's two text boxes start empty."""
+    services = dash.services
+    ticket, replies = await services.tickets.all_replies(place.actor, ticket_id)
+    people = await services.participants.of_ticket(place.actor, ticket.id)
+    notes = await services.notes.list(place.actor, ticket.id) if place.staff else []
+    return {
+        "ticket": ticket,
+        "replies": replies,
+        "people": people,
+        "notes": notes,
+        "draft": "",
+        "problem": None,
+        "note_draft": "",
+        "note_problem": None,
+    }
 
 
 def choices() -> dict[str, list[str]]:
@@ -91,8 +104,6 @@ def register(router: APIRouter, dash: Dashboard) -> None:
             place=place,
             **await ticket_facts(dash, place, ticket_id),
             notice=DONE.get(done),
-            draft="",
-            problem=None,
             **choices(),
         )
 

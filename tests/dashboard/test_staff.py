@@ -205,3 +205,31 @@ async def test_pages_follow_the_feature_flags(site, guild_url):
     await site.log_in("alice")
     answer = await site.http.get(f"{guild_url}/tickets")
     assert answer.status_code == 503 and "Ticketing is disabled" in answer.text
+
+
+async def test_staff_keep_notes_the_member_never_sees(site, guild_url):
+    ticket = await site.open_ticket("alice")
+    page = f"{guild_url}/tickets/{ticket.id}"
+    await site.log_in("staff")
+    kept = await site.post(f"{page}/note", page, note="Refund <b>approved</b> by finance")
+    assert kept.headers["location"] == f"{page}?done=note"
+    shown = await site.http.get(kept.headers["location"])
+    assert "Note kept" in shown.text and "Staff notes" in shown.text
+    assert "Refund &lt;b&gt;approved&lt;/b&gt; by finance" in shown.text
+    # The log channel hears who kept a note on which ticket, never its words.
+    assert site.jobs() == [
+        ("log_note", {"ticket_id": ticket.id, "author_id": str(site.user_id("staff"))})
+    ]
+
+    too_long = "x" * 2001
+    refused = await site.post(f"{page}/note", page, note=too_long)
+    assert refused.status_code == 400 and "2000" in refused.text
+    assert too_long in refused.text  # kept in the box, to shorten
+    assert len(site.jobs()) == 1
+
+    await site.log_in("alice")
+    mine = await site.http.get(page)
+    assert mine.status_code == 200 and "Refund" not in mine.text and "Staff notes" not in mine.text
+    forbidden = await site.post(f"{page}/note", page, note="me too")
+    assert forbidden.status_code == 403
+    assert len(site.jobs()) == 1

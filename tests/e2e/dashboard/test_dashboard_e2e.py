@@ -80,3 +80,18 @@ async def test_triage_and_reviews_on_the_dashboard_are_done_on_discord(web):
     assert "was accepted" in dm[-1].text and "Welcome!" in dm[-1].text
     assert billing in desk.guild.members[alice.id]["roles"]
     await desk.wait_for(lambda: review_message(desk, "#1").buttons == [], 15.0, "review edit")
+
+
+async def test_a_note_kept_on_the_dashboard_is_logged_on_discord_never_shown(web):
+    _, thread = await open_ticket(web.desk, "alice")
+    ticket_id = rows(web.desk, "SELECT id FROM tickets")[0][0]
+    page = f"{web.guild_url}/tickets/{ticket_id}"
+    async with httpx.AsyncClient(timeout=10) as staff:
+        await web.log_in(staff, "staff")
+        kept = await web.post_form(staff, page, f"{page}/note", note="VIP: refund approved")
+        assert kept.status_code == 303
+        assert "VIP: refund approved" in (await staff.get(page)).text
+    logged = await web.desk.next_message("logs", "added a staff note to ticket #1")
+    assert web.desk.member("staff").mention in logged.text and "VIP" not in logged.text
+    assert not [m for m in web.desk.messages(thread) if "VIP" in m.text]
+    assert rows(web.desk, "SELECT body FROM staff_notes") == [("VIP: refund approved",)]
