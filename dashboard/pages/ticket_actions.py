@@ -1,5 +1,5 @@
-"""What a ticket page's forms do: reply, staff note, claim, priority, department, resolve,
-close.
+"""What a ticket page's forms do: reply, saved reply (tag), staff note, claim, priority,
+department, resolve, close.
 Each is one service call, made as the visitor; the service decides who may. (Reopening
 stays in Discord, `/ticket reopen`: the thread must be unlocked before the ticket opens.)
 
@@ -37,6 +37,17 @@ def register(router: APIRouter, dash: Dashboard) -> None:
         except DomainError as error:
             return await refused_on_page(place, ticket_id, error, draft=text)
         return back(place, ticket_id, "reply")
+
+    @router.post("/servers/{guild_id}/tickets/{ticket_id}/tag")
+    async def tag(request: Request, guild_id: int, ticket_id: int) -> Response:
+        place = await dash.visitors.place(request, guild_id)
+        form = await dash.posted(request, place.session)
+        try:
+            with dash.writing(place):  # posted in the thread as the visitor's reply
+                await dash.services.tags.use(place.actor, ticket_id, str(form.get("tag", "")))
+        except DomainError as error:
+            return await refused_on_page(place, ticket_id, error, draft="")
+        return back(place, ticket_id, "tag")
 
     @router.post("/servers/{guild_id}/tickets/{ticket_id}/note")
     async def note(request: Request, guild_id: int, ticket_id: int) -> Response:

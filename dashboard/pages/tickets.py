@@ -24,6 +24,7 @@ DONE = {
     "resolve": N_("Marked resolved. A new message from the member reopens it."),
     "close": N_("Ticket closed. The thread is archived and the transcript logged on Discord."),
     "note": N_("Note kept. Staff see it here and in Discord; the member never does."),
+    "tag": N_("Saved reply sent. It appears in the ticket's Discord thread in a moment."),
 }
 # The transcript is a document of its own: no script may run in it, whatever it holds.
 TRANSCRIPT_HEADERS = {
@@ -31,6 +32,10 @@ TRANSCRIPT_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
     "img-src data:; frame-ancestors 'self'; sandbox",
 }
+
+
+# Saved replies offered beside the reply box, by name (an admin keeps far fewer).
+TAG_CHOICES = 100
 
 
 async def ticket_facts(dash: Dashboard, place: Place, ticket_id: int) -> dict[str, Any]:
@@ -41,11 +46,14 @@ async def ticket_facts(dash: Dashboard, place: Place, ticket_id: int) -> dict[st
     ticket, replies = await services.tickets.all_replies(place.actor, ticket_id)
     people = await services.participants.of_ticket(place.actor, ticket.id)
     notes = await services.notes.list(place.actor, ticket.id) if place.staff else []
+    sendable = place.staff and ticket.status is not Status.CLOSED
+    tags = (await services.tags.page(place.actor, 0, TAG_CHOICES)).items if sendable else ()
     return {
         "ticket": ticket,
         "replies": replies,
         "people": people,
         "notes": notes,
+        "tags": tags,
         "draft": "",
         "problem": None,
         "note_draft": "",

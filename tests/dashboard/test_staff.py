@@ -233,3 +233,28 @@ async def test_staff_keep_notes_the_member_never_sees(site, guild_url):
     forbidden = await site.post(f"{page}/note", page, note="me too")
     assert forbidden.status_code == 403
     assert len(site.jobs()) == 1
+
+
+async def test_staff_send_a_saved_reply_from_the_ticket_page(site, guild_url):
+    admin = site.actor("admin", staff=True, admin=True)
+    await site.services.tags.create(admin, "refund policy", "Refunds take <b>5</b> days.")
+    ticket = await site.open_ticket("alice")
+    page = f"{guild_url}/tickets/{ticket.id}"
+    await site.log_in("staff")
+    shown = await site.http.get(page)
+    assert 'value="refund policy"' in shown.text and "Send saved reply" in shown.text
+    sent = await site.post(f"{page}/tag", page, tag="Refund  Policy")  # as names compare
+    assert sent.headers["location"] == f"{page}?done=tag"
+    replies = await site.services.tickets.all_replies(site.actor("staff", staff=True), ticket.id)
+    assert replies[1][-1].body == "Refunds take <b>5</b> days."
+    assert [kind for kind, _ in site.jobs()] == ["post_reply"]  # the bot posts it
+
+    unknown = await site.post(f"{page}/tag", page, tag="warranty")
+    assert unknown.status_code == 404 and "warranty" in unknown.text
+    assert len(site.jobs()) == 1
+
+    await site.log_in("alice")
+    mine = await site.http.get(page)
+    assert "Send saved reply" not in mine.text and "refund policy" not in mine.text
+    refused = await site.post(f"{page}/tag", page, tag="refund policy")
+    assert refused.status_code == 403 and len(site.jobs()) == 1

@@ -9,6 +9,7 @@ import pytest
 from tests.e2e.api.helpers import eventually
 from tests.e2e.helpers import open_ticket, rows, status_of
 from tests.e2e.test_forms import apply, create_form, review_message, seven_questions
+from tests.e2e.test_tags import create_tag
 
 
 @pytest.mark.postgres
@@ -95,3 +96,18 @@ async def test_a_note_kept_on_the_dashboard_is_logged_on_discord_never_shown(web
     assert web.desk.member("staff").mention in logged.text and "VIP" not in logged.text
     assert not [m for m in web.desk.messages(thread) if "VIP" in m.text]
     assert rows(web.desk, "SELECT body FROM staff_notes") == [("VIP: refund approved",)]
+
+
+async def test_a_saved_reply_sent_on_the_dashboard_is_posted_in_the_thread(web):
+    await create_tag(web.desk.member("admin"), "Reboot", "Please restart it and tell us.")
+    _, thread = await open_ticket(web.desk, "alice")
+    ticket_id = rows(web.desk, "SELECT id FROM tickets")[0][0]
+    page = f"{web.guild_url}/tickets/{ticket_id}"
+    async with httpx.AsyncClient(timeout=10) as staff:
+        await web.log_in(staff, "staff")
+        sent = await web.post_form(staff, page, f"{page}/tag", tag="Reboot")
+        assert sent.status_code == 303
+    posted = await web.desk.next_message(thread, "Please restart it and tell us.")
+    assert "web dashboard" in posted.text
+    stored = "SELECT author_kind FROM replies WHERE body = 'Please restart it and tell us.'"
+    assert rows(web.desk, stored) == [("staff",)]
