@@ -104,7 +104,7 @@ async def test_two_shard_processes_share_one_postgresql(
         await settled(desk, lambda t=ticket: _is(postgres_url, t, "pending"), "the staff answer")
 
     # Both processes sweep every 0.1 s; each ticket is reminded once, by its process.
-    move_clock(clock, REMINDED)
+    move_clock(fake_discord, clock, REMINDED)
     for shard, server in servers.items():
         await server.next_message(threads[shard], REMINDER)
     # A reminder is marked after it went out (so a crash in between sends it again, by
@@ -129,7 +129,7 @@ async def test_two_shard_processes_share_one_postgresql(
     assert await pg_rows(postgres_url, stored, back.id) == [(1,)]
 
     # The home ticket closes once: one closing line, one transcript, one DM.
-    move_clock(clock, DUE)
+    move_clock(fake_discord, clock, DUE)
     await desk.next_message(threads[home], "was closed automatically")
     await desk.next_message("logs", f"Ticket #{tickets[home]} was closed automatically")
     await desk.wait_for(lambda: [m for m in desk.dms("alice") if "was closed" in m.text])
@@ -143,7 +143,7 @@ async def test_two_shard_processes_share_one_postgresql(
     for shard in servers:
         probe_id = await ticket_id(postgres_url, threads[f"probe {shard}"])
         await settled(desk, lambda t=probe_id: _is(postgres_url, t, "pending"), "the answer")
-    move_clock(clock, DUE + REMINDED)
+    move_clock(fake_discord, clock, DUE + REMINDED)
     for shard, server in servers.items():
         await server.next_message(threads[f"probe {shard}"], REMINDER)
 
@@ -162,8 +162,14 @@ async def test_two_shard_processes_share_one_postgresql(
     await settled(desk, lambda: _no_close_work(postgres_url), "the closes' Discord side")
 
 
-def move_clock(clock: Path, seconds: int) -> None:
-    """The bots' clock offset, replaced in one step: a bot never reads a half-written file."""
+def move_clock(fake: FakeDiscord, clock: Path, seconds: int) -> None:
+    """The bots' clock offset, replaced in one step: a bot never reads a half-written file.
+
+    Discord's clock moves with it: a message posted afterwards is stamped with the bots'
+    time (the desk dates a reply by its message), or an answer given at the new time would
+    look days old and a sweep between it and the next move would remind it at once.
+    """
+    fake.state.ids.offset_seconds = seconds
     staged = clock.with_suffix(".new")
     staged.write_text(str(seconds))
     os.replace(staged, clock)

@@ -15,9 +15,13 @@ class Snowflakes:
     def __init__(self) -> None:
         self._counter = itertools.count(1)
         self._last = 0
+        # Added to real time: a test that moves the bots' clock forward (their
+        # TEST_CLOCK_OFFSET_FILE) moves this too, so messages made after it carry the time
+        # the bots live in (discord.py's `created_at` is the snowflake's time).
+        self.offset_seconds = 0.0
 
     def next(self) -> int:
-        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        ms = int((time.time() + self.offset_seconds) * 1000) - DISCORD_EPOCH_MS
         candidate = (ms << 22) | (next(self._counter) & 0xFFF)
         # Ids must sort in creation order even within one millisecond (history uses before/after).
         self._last = max(candidate, self._last + 1)
