@@ -104,6 +104,7 @@ async def close_ticket(
     """Close a ticket for whoever acts in `interaction` (the buttons, `/ticket close`)."""
     actor, config = await desk.actor(interaction)
     t = member_speech(interaction)
+    await desk.stored_so_far(interaction.channel)
     ticket = await desk.services.tickets.close(actor, ticket_id, reason)
     notes = await finish_close(desk, actor, config, ticket, t)
     await send_ephemeral(

@@ -158,6 +158,7 @@ class CloseRequestCloseButton(TargetButton, prefix="close-request:close"):
     async def clicked(self, interaction: discord.Interaction, desk: TicketDesk) -> None:
         actor, config = await desk.actor(interaction)
         t, server = member_speech(interaction), desk.server_speech(config)
+        await desk.stored_so_far(interaction.channel)
         ticket, request = await desk.services.close_requests.close(actor, self.target_id)
         outcome = server._("✅ {user} chose to close it.", user=user_mention(actor.user_id))
         await interaction.response.edit_message(

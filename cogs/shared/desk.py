@@ -8,7 +8,9 @@ server's log channel.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 
 import discord
 
@@ -38,6 +40,25 @@ class TicketDesk:
         self.bot = bot
         self.services = services
         self.shards = shards  # None: one connection holds every guild
+        self._thread_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def thread_lock(self, thread_id: int) -> asyncio.Lock:
+        """Held while a message of the ticket thread is stored or its history caught up
+        (cogs/tickets/threads.py). A close waits on it, so a message already received is
+        in the store, and so in the transcript, before the ticket closes."""
+        lock = self._thread_locks.get(thread_id)
+        if lock is None:
+            lock = self._thread_locks[thread_id] = asyncio.Lock()
+        return lock
+
+    async def stored_so_far(self, channel: object) -> None:
+        """Before a close in a ticket thread: a message sent just before it may still be
+        being stored; wait for it, so the transcript (read from the store) has it."""
+        if isinstance(channel, discord.Thread):
+            async with self.thread_lock(channel.id):
+                pass
 
     # -- which guilds' work is this process's ------------------------------------------
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
 
 import discord
 from discord.ext import commands
@@ -64,9 +63,6 @@ class ThreadMirror(commands.Cog):
         self._sessions: dict[SessionKey, int] = {}
         # Threads known whole, live, in the current session of the shard they are on.
         self._followed: dict[int, SessionKey] = {}
-        self._thread_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
         self._catching_up: dict[SessionKey, asyncio.Lock] = {}
 
     @property
@@ -75,12 +71,6 @@ class ThreadMirror(commands.Cog):
 
     def _key_of(self, guild: discord.Guild | None) -> SessionKey:
         return guild.shard_id if self._sharded and guild is not None else None
-
-    def _lock(self, thread_id: int) -> asyncio.Lock:
-        lock = self._thread_locks.get(thread_id)
-        if lock is None:
-            lock = self._thread_locks[thread_id] = asyncio.Lock()
-        return lock
 
     # -- who wrote it ---------------------------------------------------------------------
 
@@ -141,7 +131,7 @@ class ThreadMirror(commands.Cog):
             return
         thread_id = message.channel.id
         # One at a time per thread: the mark may only pass messages already stored.
-        async with self._lock(thread_id):
+        async with self.desk.thread_lock(thread_id):
             try:
                 stored = await self.record(message, followed=thread_id in self._followed)
             except Exception:
@@ -269,7 +259,7 @@ class ThreadMirror(commands.Cog):
         self, session: int, key: SessionKey, thread_id: int, mark: int | None, members: Members
     ) -> int | None:
         """Read one thread after its mark; None when there was nothing to read."""
-        async with self._lock(thread_id):  # live messages of this thread wait meanwhile
+        async with self.desk.thread_lock(thread_id):  # live messages of this thread wait meanwhile
             if session != self._sessions.get(key, 0):
                 return None
             thread = self.desk.bot.get_channel(thread_id)

@@ -34,6 +34,19 @@ async def test_owner_closes_with_reason_and_everything_is_recorded(desk):
     assert rows(desk, "SELECT status, close_reason FROM tickets") == [("closed", "Works now")]
 
 
+@pytest.mark.postgres
+async def test_a_reply_sent_just_before_the_close_is_in_the_transcript(desk):
+    # No waiting between the two: the close waits for the messages already received.
+    await set_up(desk)
+    _, thread = await open_ticket(desk)
+    await desk.member("staff").say(thread, "Last words before closing")
+    reply = await desk.member("alice").slash("ticket close", in_channel=thread)
+    assert "Ticket #1 is closed" in reply.text
+    log = await desk.next_message("logs", "Ticket #1 was closed")
+    _, text = log.attachment_named(".txt")
+    assert b"Last words before closing" in text
+
+
 async def test_close_button_with_reason_modal_by_staff(desk):
     await set_up(desk)
     _, thread = await open_ticket(desk)
