@@ -33,6 +33,10 @@ def is_gone(error: Exception) -> bool:
     return isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL
 
 
+# How long a close waits for its thread's messages already received to be stored.
+STORED_PATIENCE = 1.0
+
+
 class TicketDesk:
     def __init__(
         self, bot: discord.Client, services: Services, *, shards: ShardSet | None = None
@@ -55,10 +59,20 @@ class TicketDesk:
 
     async def stored_so_far(self, channel: object) -> None:
         """Before a close in a ticket thread: a message sent just before it may still be
-        being stored; wait for it, so the transcript (read from the store) has it."""
-        if isinstance(channel, discord.Thread):
-            async with self.thread_lock(channel.id):
-                pass
+        being stored; wait for it, so the transcript (read from the store) has it.
+
+        At most STORED_PATIENCE: a catch-up reading a long history holds the lock too, and
+        a button's answer can't wait for that (Discord gives an interaction 3 s)."""
+        if not isinstance(channel, discord.Thread):
+            return
+        lock = self.thread_lock(channel.id)
+        try:
+            async with asyncio.timeout(STORED_PATIENCE):
+                await lock.acquire()
+        except TimeoutError:
+            log.info("closing in thread %s while its messages are still being stored", channel.id)
+            return
+        lock.release()
 
     # -- which guilds' work is this process's ------------------------------------------
 
