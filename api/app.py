@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api import errors, forms, schemas, tickets
+from api import errors, forms, notes, schemas, tickets
 from api.auth import ServerKeyAuthenticator, add_authenticator
 from api.context import ApiContext
 from api.limits import BodyLimit
@@ -52,6 +52,7 @@ def create_app(services: Services, settings: Settings, discord_side: DiscordSide
 
     app.include_router(tickets.router)
     app.include_router(forms.router)
+    app.include_router(notes.router)
     app.openapi = lambda: _document(app)  # type: ignore[method-assign]
     # Last: the dashboard serves `/` and the pages below it (SPEC §9); its logins are also
     # API credentials.

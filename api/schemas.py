@@ -50,6 +50,16 @@ class ReplyToTicket(Request):
     )
 
 
+class AddNote(Request):
+    text: str = Field(
+        description="1–2000 characters: staff see it, the member never does",
+        json_schema_extra={"maxLength": 2000},
+    )
+    user_id: Snowflake | None = Field(
+        default=None, description="With a server key: the staff member writing it."
+    )
+
+
 class UpdateTicket(Request):
     """EcliPanel's `PUT /api/tickets/{id}`: a reply, a status change, or both."""
 
@@ -91,6 +101,23 @@ class Reply(BaseModel):
     author_kind: Literal["member", "staff", "ai", "system"]
     body: str
     created_at: datetime
+
+
+class Note(BaseModel):
+    id: int
+    ticket_id: int
+    author_id: str
+    body: str
+    created_at: datetime
+
+
+class NoteList(BaseModel):
+    notes: list[Note]
+
+
+class NoteAdded(BaseModel):
+    success: Literal[True] = True
+    note: Note
 
 
 class TicketPage(BaseModel):

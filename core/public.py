@@ -14,6 +14,7 @@ from core.desk_tool_models import Participant
 from core.form_models import Form, Submission
 from core.form_schema import Question
 from core.models import Reply, Ticket
+from core.staff_models import StaffNote
 
 
 def when(moment: datetime | None) -> str | None:
@@ -66,6 +67,17 @@ def participant_view(participant: Participant) -> dict[str, Any]:
         "id": str(participant.target_id),
         "added_by": str(participant.added_by),
         "added_at": when(participant.added_at),
+    }
+
+
+def note_view(note: StaffNote) -> dict[str, Any]:
+    """A staff note: for staff only, never in a webhook."""
+    return {
+        "id": note.id,
+        "ticket_id": note.ticket_id,
+        "author_id": str(note.author_id),
+        "body": note.body,
+        "created_at": when(note.created_at),
     }
 
 
