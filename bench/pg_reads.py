@@ -11,28 +11,11 @@ from pathlib import Path
 
 import asyncpg
 
+from bench.desk import ticket_service
 from bench.pg_capture import RecordingConnection, Statement, recording, replay
-from bench.reads import WARM_UP, Call, ReadFigure, read_requests
+from bench.reads import WARM_UP, ReadFigure, read_requests, time_calls
 from bench.sizes import Sizes
-from bench.stats import percentile
-from core.clock import SystemClock
-from core.guilds import GuildService
-from core.tickets import TicketService
 from storage.postgres.store import POOL_SIZE, PostgresStore
-
-
-def _services(store: PostgresStore) -> TicketService:
-    clock = SystemClock()
-    return TicketService(store, GuildService(store, clock), clock)
-
-
-async def _time(calls: list[Call]) -> list[float]:
-    latencies = []
-    for call in calls:
-        begun = time.perf_counter()
-        await call()
-        latencies.append(time.perf_counter() - begun)
-    return latencies
 
 
 async def _capture(url: str, sqlite_file: Path, sizes: Sizes) -> dict[str, list[list[Statement]]]:
@@ -40,7 +23,7 @@ async def _capture(url: str, sqlite_file: Path, sizes: Sizes) -> dict[str, list[
     try:
         captured = {}
         for name, calls in read_requests(
-            _services(PostgresStore(pool)), sqlite_file, sizes
+            ticket_service(PostgresStore(pool)), sqlite_file, sizes
         ).items():
             batches = []
             for call in calls:
@@ -69,21 +52,13 @@ async def measure_pg_reads(url: str, sqlite_file: Path, sizes: Sizes) -> list[Re
     raw_pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE)
     try:
         figures = []
-        requests = read_requests(_services(store), sqlite_file, sizes)
+        requests = read_requests(ticket_service(store), sqlite_file, sizes)
         for name, calls in requests.items():
-            await _time(calls[:WARM_UP])  # a running bot has its hot pages cached
-            latencies = await _time(calls[WARM_UP:])
+            await time_calls(calls[:WARM_UP])  # a running bot has its hot pages cached
+            latencies = await time_calls(calls[WARM_UP:])
             await _replay_each(raw_pool, captured[name][:WARM_UP])
             raw = await _replay_each(raw_pool, captured[name][WARM_UP:])
-            figures.append(
-                ReadFigure(
-                    name,
-                    percentile(latencies, 50),
-                    percentile(latencies, 99),
-                    percentile(raw, 50),
-                    percentile(raw, 99),
-                )
-            )
+            figures.append(ReadFigure.of(name, latencies, raw))
         return figures
     finally:
         await raw_pool.close()

@@ -18,14 +18,12 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from bench.desk import ticket_service
 from bench.pg_capture import RecordingConnection, Statement, recording, replay
 from bench.pg_server import BenchPostgres
 from bench.stats import percentile
 from bench.writes import GUILDS, MESSAGE, ticket_fields
-from core.clock import SystemClock
-from core.guilds import GuildService
 from core.models import Actor
-from core.tickets import TicketService
 from storage.postgres.store import POOL_SIZE, PostgresStore
 
 SCHEMA = "bench_writes"
@@ -93,8 +91,7 @@ async def _callers(count: int, callers: int, one: Callable[[int], Awaitable[None
 
 
 def _service(store: PostgresStore) -> Callable[[int], Awaitable[None]]:
-    clock = SystemClock()
-    tickets = TicketService(store, GuildService(store, clock), clock)
+    tickets = ticket_service(store)
 
     async def create(n: int) -> None:
         guild_id, owner_id, subject = ticket_fields(n)

@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.dataset import BIG_GUILD, STAFF_ID, big_guild_tickets, long_ticket_ids
+from bench.desk import ticket_service
 from bench.schema import bot_pragmas, connect_raw
 from bench.sizes import LONG_REPLIES, Sizes
 from bench.stats import percentile
-from core.clock import SystemClock
-from core.guilds import GuildService
 from core.models import Actor, Department, Status
 from core.tickets import TicketService
 from storage.sqlite.database import Database
@@ -46,6 +45,17 @@ class ReadFigure:
     p99: float
     raw_p50: float
     raw_p99: float
+
+    @classmethod
+    def of(cls, name: str, latencies: list[float], raw: list[float]) -> ReadFigure:
+        """The bot's latencies and the baseline's, as p50 and p99."""
+        return cls(
+            name,
+            percentile(latencies, 50),
+            percentile(latencies, 99),
+            percentile(raw, 50),
+            percentile(raw, 99),
+        )
 
 
 def _random_tickets(path: Path, count: int, total: int, rng: random.Random) -> list[tuple]:
@@ -110,7 +120,8 @@ def read_requests(tickets: TicketService, path: Path, sizes: Sizes) -> dict[str,
     }
 
 
-async def _time(calls: list[Call]) -> list[float]:
+async def time_calls(calls: list[Call]) -> list[float]:
+    """Each call's latency, one after another."""
     latencies = []
     for call in calls:
         begun = time.perf_counter()
@@ -149,27 +160,18 @@ async def measure_reads(path: Path, sizes: Sizes) -> list[ReadFigure]:
     store = await SqliteStore.open(path)
     database = store.database
     try:
-        clock = SystemClock()
-        tickets = TicketService(store, GuildService(store, clock), clock)
+        tickets = ticket_service(store)
         pragmas = await bot_pragmas(database)
         figures = []
         for name, calls in read_requests(tickets, path, sizes).items():
-            await _time(calls[:WARM_UP])
+            await time_calls(calls[:WARM_UP])
             # Capturing the SQL runs every call once: both sides are then timed on the
             # same warm pages, as a running bot has its hot pages cached. (Timing the bot
             # first gave it the cold reads of a freshly booted machine: p99 1.4 vs 0.7 ms.)
             batches = await _statements(database, calls[WARM_UP:])
-            latencies = await _time(calls[WARM_UP:])
+            latencies = await time_calls(calls[WARM_UP:])
             raw = _replay(path, pragmas, batches)
-            figures.append(
-                ReadFigure(
-                    name,
-                    percentile(latencies, 50),
-                    percentile(latencies, 99),
-                    percentile(raw, 50),
-                    percentile(raw, 99),
-                )
-            )
+            figures.append(ReadFigure.of(name, latencies, raw))
         return figures
     finally:
         await store.close()

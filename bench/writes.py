@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.desk import ticket_service
 from bench.schema import bot_pragmas, connect_raw, create_schema, seed_guilds
 from bench.stats import percentile
-from core.clock import SystemClock
-from core.guilds import GuildService
 from core.models import Actor
-from core.tickets import TicketService
 from storage.sqlite.database import Database
 from storage.sqlite.rows import to_db_time
 from storage.sqlite.store import SqliteStore
@@ -94,8 +92,7 @@ def _raw_run(path: Path, count: int, pragmas: dict[str, int]) -> tuple[float, li
 
 async def _service_run(path: Path, count: int, callers: int) -> tuple[float, list[float]]:
     store = await SqliteStore.open(path)
-    clock = SystemClock()
-    tickets = TicketService(store, GuildService(store, clock), clock)
+    tickets = ticket_service(store)
     numbers = iter(range(count))
     latencies: list[float] = []
 

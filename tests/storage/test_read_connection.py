@@ -63,35 +63,25 @@ async def test_median_and_outside_hours_follow_every_change(tmp_path):
         await store.close()
 
 
+async def guild_page(store: SqliteStore) -> tuple[list[Ticket], int]:
+    return await store.reads.tickets.page(
+        guild_id=1, owner_id=None, status=None, department=None, priority=None, offset=0, limit=100
+    )
+
+
 async def test_reads_over_budget_go_to_the_thread_with_the_same_answer(tmp_path, monkeypatch):
     store = await SqliteStore.open(tmp_path / "desk.db")
     try:
         made = await _tickets(store, 1, 50)
         reads = store.database.reads
-        page, total = await store.reads.tickets.page(
-            guild_id=1,
-            owner_id=None,
-            status=None,
-            department=None,
-            priority=None,
-            offset=0,
-            limit=100,
-        )
+        page, total = await guild_page(store)
         # (the first read of a fresh connection may go over, parsing the schema)
         assert total == 50
         before = reads.fallbacks
         monkeypatch.setattr(read_connection, "INLINE_BUDGET_S", -1.0)  # every step is late
         monkeypatch.setattr(read_connection, "PROGRESS_STEPS", 1)
         reads._loop.set_progress_handler(reads._over_budget, 1)
-        again, _ = await store.reads.tickets.page(
-            guild_id=1,
-            owner_id=None,
-            status=None,
-            department=None,
-            priority=None,
-            offset=0,
-            limit=100,
-        )
+        again, _ = await guild_page(store)
         assert reads.fallbacks > before
         assert again == page and [t.id for t in page] == sorted((t.id for t in made), reverse=True)
     finally:
